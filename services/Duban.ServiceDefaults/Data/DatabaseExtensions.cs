@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Duban.ServiceDefaults.Data;
+
+public static class DatabaseExtensions
+{
+    /// <summary>
+    /// Registers the service's own PostgreSQL database: an Npgsql data source from
+    /// ConnectionStrings:{connectionName}, a pooled DbContext over it, a readiness check, and the
+    /// hosted migrator that applies migrations (and the seeder, if any) before the service takes calls.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, string connectionName)
+        where TContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set.");
+
+        var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = connectionName }.Build();
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.AddDbContextPool<TContext>(options => options.UseNpgsql(dataSource));
+        builder.Services.AddHealthChecks().AddDbContextCheck<TContext>("database", tags: [HealthTags.Ready]);
+
+        builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection(DatabaseOptions.Section));
+        builder.Services.AddHostedService<DatabaseMigrator<TContext>>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Handles the <c>migrate</c> command: apply migrations (and seed) and exit, for deployments that
+    /// migrate in a separate step (a Kubernetes Job) rather than at start-up.
+    /// </summary>
+    public static async Task<bool> RunMigrateCommandAsync<TContext>(this WebApplication app, string[] args)
+        where TContext : DbContext
+    {
+        if (!args.Contains("migrate"))
+            return false;
+        await DatabaseMigrator<TContext>.MigrateAndSeedAsync(app.Services, CancellationToken.None);
+        return true;
+    }
+}
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary>Apply pending migrations when the service starts (default). Turn off when a Job runs <c>migrate</c>.</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+}
+
+/// <summary>Puts first data into an empty database after migrations (e.g. the sample units).</summary>
+public interface IDatabaseSeeder<TContext> where TContext : DbContext
+{
+    Task SeedAsync(TContext db, CancellationToken cancellationToken);
+}

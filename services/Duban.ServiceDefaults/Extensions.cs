@@ -1,0 +1,66 @@
+using Duban.ServiceDefaults.Auth;
+using Google.Protobuf.Reflection;
+using Google.Rpc;
+using Duban.ServiceDefaults.Errors;
+using Duban.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Duban.ServiceDefaults;
+
+public static class Extensions
+{
+    /// <summary>
+    /// Everything a Duban gRPC service shares: telemetry, health, authentication, a clock, and gRPC with
+    /// JSON transcoding, reflection and the mapping of domain errors to statuses.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
+    {
+        builder.AddDubanTelemetry(serviceName);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), tags: [HealthTags.Live]);
+        builder.Services.AddGrpcHealthChecks(options =>
+        {
+            options.Services.Clear();
+            options.Services.Map("", result => result.Tags.Contains(HealthTags.Ready));
+        });
+
+        builder.Services.AddDubanAuthentication(builder.Configuration);
+
+        builder.Services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<ErrorMappingInterceptor>();
+            options.EnableDetailedErrors = builder.Environment.IsDevelopment();
+        }).AddJsonTranscoding(options =>
+            // Error details travel as google.protobuf.Any; JSON needs to know their types to print them.
+            options.TypeRegistry = TypeRegistry.FromMessages(
+                BadRequest.Descriptor, PreconditionFailure.Descriptor, ResourceInfo.Descriptor, ErrorInfo.Descriptor));
+        builder.Services.AddGrpcReflection();
+        return builder;
+    }
+
+    /// <summary>
+    /// Health (HTTP /healthz and /readyz, and the standard gRPC health service) and reflection, all
+    /// reachable without a token; probes and tooling carry none.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(HealthTags.Live) })
+            .AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(HealthTags.Ready) })
+            .AllowAnonymous();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapGrpcReflectionService().AllowAnonymous();
+        return app;
+    }
+}

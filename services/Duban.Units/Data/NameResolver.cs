@@ -1,0 +1,135 @@
+using Duban.ServiceDefaults.Errors;
+using Duban.Units.Domain;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Duban.Units.Data;
+
+public enum ResolveOutcome
+{
+    Matched = 1,
+    Ambiguous = 2,
+    NotFound = 3,
+}
+
+public sealed record NameSuggestion(ResponsibilityUnit Unit, string MatchedText, double Score);
+
+public sealed record NameResolution(string Name, ResolveOutcome Outcome, ResponsibilityUnit? Unit,
+    IReadOnlyList<ResponsibilityUnit> Candidates, IReadOnlyList<NameSuggestion> Suggestions);
+
+/// <summary>
+/// Resolves unit names as offices write them, a whole batch in two queries: an exact match on any
+/// normalised name, short name, alias or code; then trigram similarity (pg_trgm) for the rest.
+/// </summary>
+public sealed class NameResolver(UnitsDb db, NpgsqlDataSource dataSource, UnitStore store)
+{
+    public const int MaxNames = 1000;
+    // Chinese unit names are short, so trigram scores run low; 0.15 still keeps noise out.
+    private const double SimilarityThreshold = 0.15;
+
+    public async Task<IReadOnlyList<NameResolution>> ResolveAsync(IReadOnlyList<string> names, string scopeUnitId,
+        bool withinScopeOnly, int maxSuggestions, CancellationToken ct)
+    {
+        var violations = new Violations();
+        if (names.Count == 0)
+            violations.Add("names", "must list at least one name");
+        if (names.Count > MaxNames)
+            violations.Add("names", $"at most {MaxNames} names per call");
+        for (var i = 0; i < names.Count; i++)
+            violations.RequireText(names[i], $"names[{i}]", UnitRules.MaxNameLength);
+        if (maxSuggestions is < 0 or > 10)
+            violations.Add("max_suggestions", "must be between 0 and 10");
+        if (withinScopeOnly && scopeUnitId.Length == 0)
+            violations.Add("scope_unit_id", "is required with within_scope_only");
+        violations.ThrowIfAny();
+        if (maxSuggestions == 0)
+            maxSuggestions = 3;
+
+        var scope = scopeUnitId.Length > 0 ? await store.GetUnitAsync(scopeUnitId, ct, "scope_unit_id") : null;
+        bool InScope(ResponsibilityUnit u) => scope is null || UnitPath.IsWithin(u.Path, scope.Path);
+
+        var keys = names.Select(NameNormalizer.Normalize).ToArray();
+        var exact = await ExactMatchesAsync(keys.Distinct().ToArray(), ct);
+        var unmatched = keys.Where(k => !exact.Contains(k)).Distinct().ToArray();
+        var similar = unmatched.Length == 0 ? [] : await SimilarNamesAsync(unmatched, maxSuggestions * 4, ct);
+
+        var unitIds = exact.SelectMany(group => group).Concat(similar.Select(s => s.UnitId));
+        var units = (await store.LoadUnitsAsync(unitIds, ct)).ToDictionary(u => u.Id);
+
+        var results = new List<NameResolution>(names.Count);
+        for (var i = 0; i < names.Count; i++)
+        {
+            var matches = exact[keys[i]].Select(id => units[id]).DistinctBy(u => u.Id).ToList();
+            var inScope = matches.Where(u => InScope(u)).ToList();
+            var pool = inScope.Count > 0 || withinScopeOnly ? inScope : matches;
+
+            if (pool.Count == 1)
+            {
+                results.Add(new NameResolution(names[i], ResolveOutcome.Matched, pool[0], [], []));
+            }
+            else if (pool.Count > 1)
+            {
+                results.Add(new NameResolution(names[i], ResolveOutcome.Ambiguous, null, pool.OrderBy(u => u.Depth).ThenBy(u => u.Code).ToList(), []));
+            }
+            else
+            {
+                var suggestions = similar.Where(s => s.Key == keys[i] && units.ContainsKey(s.UnitId))
+                    .Select(s => new NameSuggestion(units[s.UnitId], s.Text, s.Score))
+                    .Where(s => !withinScopeOnly || InScope(s.Unit))
+                    // Inside the scope first: that is where the caller is looking.
+                    .OrderByDescending(s => InScope(s.Unit)).ThenByDescending(s => s.Score)
+                    .DistinctBy(s => s.Unit.Id).Take(maxSuggestions).ToList();
+                results.Add(new NameResolution(names[i], ResolveOutcome.NotFound, null, [], suggestions));
+            }
+        }
+        return results;
+    }
+
+    private async Task<ILookup<string, Guid>> ExactMatchesAsync(string[] keys, CancellationToken ct)
+    {
+        var rows = await db.UnitNames.AsNoTracking()
+            .Where(n => keys.Contains(n.Normalized))
+            .Join(db.Units.Where(u => u.Status == UnitStatus.Active), n => n.UnitId, u => u.Id, (n, _) => new { n.Normalized, n.UnitId })
+            .ToListAsync(ct);
+        return rows.ToLookup(r => r.Normalized, r => r.UnitId);
+    }
+
+    private sealed record SimilarName(string Key, Guid UnitId, string Text, double Score);
+
+    private async Task<List<SimilarName>> SimilarNamesAsync(string[] keys, int perKey, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var threshold = new NpgsqlCommand($"SET LOCAL pg_trgm.similarity_threshold = {SimilarityThreshold:0.00}", connection, transaction))
+            await threshold.ExecuteNonQueryAsync(ct);
+
+        // A name that contains the written text ("经发局" in "工业园区经发局") is a strong hint, so
+        // containment scores at least 0.5 beside plain similarity.
+        const string sql = """
+            SELECT k.key, s.unit_id, s.text, s.score
+            FROM unnest($1::text[]) AS k(key)
+            CROSS JOIN LATERAL (
+                SELECT n.unit_id, n.text,
+                       greatest(similarity(n.normalized, k.key),
+                                CASE WHEN n.normalized LIKE '%' || replace(replace(replace(k.key, '\', '\\'), '%', '\%'), '_', '\_') || '%'
+                                     THEN 0.5 ELSE 0 END)::float8 AS score
+                FROM unit_names n
+                JOIN units u ON u.id = n.unit_id AND u.status = 1
+                WHERE n.kind <> 4
+                  AND (n.normalized % k.key
+                       OR n.normalized LIKE '%' || replace(replace(replace(k.key, '\', '\\'), '%', '\%'), '_', '\_') || '%')
+                ORDER BY score DESC, length(n.normalized)
+                LIMIT $2
+            ) s
+            """;
+        await using var command = new NpgsqlCommand(sql, connection, transaction)
+        {
+            Parameters = { new() { Value = keys }, new() { Value = perKey } },
+        };
+        var found = new List<SimilarName>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            found.Add(new SimilarName(reader.GetString(0), reader.GetGuid(1), reader.GetString(2), reader.GetDouble(3)));
+        return found;
+    }
+}

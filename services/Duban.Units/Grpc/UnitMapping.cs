@@ -1,0 +1,99 @@
+using Duban.ServiceDefaults.Auth;
+using Duban.Units.Data;
+using Duban.Units.Domain;
+using Google.Protobuf.WellKnownTypes;
+using Contract = Duban.Contracts.Units.V1;
+
+namespace Duban.Units.Grpc;
+
+/// <summary>Domain values to and from their wire form.</summary>
+internal static class UnitMapping
+{
+    public static Contract.Unit ToContract(this ResponsibilityUnit unit) => new()
+    {
+        Id = unit.Id.ToString(),
+        Code = unit.Code,
+        Name = unit.Name,
+        ShortName = unit.ShortName,
+        Aliases = { unit.Aliases },
+        LevelCode = unit.LevelCode,
+        ParentId = unit.ParentId?.ToString() ?? "",
+        Kind = unit.Kind,
+        Status = unit.Status == UnitStatus.Active ? Contract.UnitStatus.Active : Contract.UnitStatus.Archived,
+        Version = unit.Version,
+        Depth = unit.Depth,
+        TimeZone = unit.TimeZone,
+        CreateTime = Timestamp.FromDateTimeOffset(unit.CreateTime),
+        UpdateTime = Timestamp.FromDateTimeOffset(unit.UpdateTime),
+    };
+
+    public static Contract.Level ToContract(this Level level) => new() { Code = level.Code, Name = level.Name, Rank = level.Rank };
+
+    /// <summary>Personal data (phone, e-mail) only for the office and the person themself.</summary>
+    public static Contract.Person ToContract(this Person person, Caller caller)
+    {
+        var seesPersonalData = caller.IsOffice || caller.PersonId == person.Id.ToString();
+        return new Contract.Person
+        {
+            Id = person.Id.ToString(),
+            Name = person.Name,
+            Phone = seesPersonalData ? person.Phone : "",
+            Email = seesPersonalData ? person.Email : "",
+            Roles = { person.Roles.OrderBy(r => r.UnitId).ThenBy(r => r.Role).Select(r => new Contract.RoleInUnit
+            {
+                UnitId = r.UnitId.ToString(),
+                Role = ToContract(r.Role),
+                Title = r.Title,
+            }) },
+            OverseenUnitIds = { person.Oversights.Select(o => o.UnitId.ToString()).Order() },
+            Active = person.Active,
+            Version = person.Version,
+        };
+    }
+
+    public static Contract.UnitRole ToContract(UnitRole role) => role switch
+    {
+        UnitRole.Lead => Contract.UnitRole.Lead,
+        UnitRole.Deputy => Contract.UnitRole.Deputy,
+        UnitRole.Contact => Contract.UnitRole.Contact,
+        UnitRole.Staff => Contract.UnitRole.Staff,
+        _ => Contract.UnitRole.Unspecified,
+    };
+
+    public static UnitRole? ToDomain(Contract.UnitRole role) => role switch
+    {
+        Contract.UnitRole.Lead => UnitRole.Lead,
+        Contract.UnitRole.Deputy => UnitRole.Deputy,
+        Contract.UnitRole.Contact => UnitRole.Contact,
+        Contract.UnitRole.Staff => UnitRole.Staff,
+        _ => null,
+    };
+
+    public static UnitStatus? ToDomain(Contract.UnitStatus status) => status switch
+    {
+        Contract.UnitStatus.Active => UnitStatus.Active,
+        Contract.UnitStatus.Archived => UnitStatus.Archived,
+        _ => null,
+    };
+
+    public static RoleAssignment ToDomain(this Contract.RoleInUnit role) => new(role.UnitId, ToDomain(role.Role), role.Title);
+
+    public static Contract.ResolvedName ToContract(this NameResolution resolution) => new()
+    {
+        Name = resolution.Name,
+        Outcome = resolution.Outcome switch
+        {
+            ResolveOutcome.Matched => Contract.ResolvedName.Types.Outcome.Matched,
+            ResolveOutcome.Ambiguous => Contract.ResolvedName.Types.Outcome.Ambiguous,
+            _ => Contract.ResolvedName.Types.Outcome.NotFound,
+        },
+        Unit = resolution.Unit?.ToContract(),
+        Candidates = { resolution.Candidates.Select(u => u.ToContract()) },
+        Suggestions = { resolution.Suggestions.Select(s => new Contract.Suggestion
+        {
+            Unit = s.Unit.ToContract(),
+            MatchedText = s.MatchedText,
+            Score = Math.Round(s.Score, 3),
+        }) },
+    };
+}

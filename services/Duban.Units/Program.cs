@@ -1,0 +1,20 @@
+using Duban.ServiceDefaults;
+using Duban.ServiceDefaults.Data;
+using Duban.Units;
+using Duban.Units.Data;
+using Duban.Units.Grpc;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("duban-units");
+builder.AddApplicationServices();
+
+var app = builder.Build();
+if (await app.RunMigrateCommandAsync<UnitsDb>(args))
+    return;
+
+app.MapDefaultEndpoints();
+app.MapGrpcService<UnitsGrpcService>();
+app.Run();
+
+/// <summary>Entry point, visible to the test host.</summary>
+public partial class Program;

@@ -1,0 +1,124 @@
+using Duban.Contracts.Units.V1;
+using Duban.Testing;
+using Grpc.Core;
+
+namespace Duban.Units.Tests.Grpc;
+
+/// <summary>Every bad input gets its status, names the offending field, and stores nothing.</summary>
+public class BadInputTests(UnitsServiceFixture service) : IClassFixture<UnitsServiceFixture>
+{
+    private async Task AssertRefusedAndNothingStored(StatusCode status, string field, CreateUnitRequest request)
+    {
+        var units = await service.CountAsync("SELECT count(*) FROM units");
+        var names = await service.CountAsync("SELECT count(*) FROM unit_names");
+        await RpcAssert.ThrowsOnFieldAsync(status, field, async () => await service.Office.CreateUnitAsync(request));
+        Assert.Equal(units, await service.CountAsync("SELECT count(*) FROM units"));
+        Assert.Equal(names, await service.CountAsync("SELECT count(*) FROM unit_names"));
+    }
+
+    private static CreateUnitRequest Valid(string parentId = "") => new()
+    {
+        Code = "bad-" + Guid.NewGuid().ToString("N")[..10],
+        Name = "合规单位",
+        LevelCode = parentId.Length == 0 ? "city" : "department",
+        ParentId = parentId,
+    };
+
+    [Fact]
+    public Task An_empty_name_is_refused()
+    {
+        var request = Valid();
+        request.Name = "   ";
+        return AssertRefusedAndNothingStored(StatusCode.InvalidArgument, "name", request);
+    }
+
+    [Fact]
+    public Task An_over_long_name_is_refused()
+    {
+        var request = Valid();
+        request.Name = new string('局', 101);
+        return AssertRefusedAndNothingStored(StatusCode.InvalidArgument, "name", request);
+    }
+
+    [Fact]
+    public Task A_code_with_spaces_is_refused()
+    {
+        var request = Valid();
+        request.Code = "not a code";
+        return AssertRefusedAndNothingStored(StatusCode.InvalidArgument, "code", request);
+    }
+
+    [Fact]
+    public Task An_unknown_level_is_refused()
+    {
+        var request = Valid();
+        request.LevelCode = "galaxy";
+        return AssertRefusedAndNothingStored(StatusCode.InvalidArgument, "level_code", request);
+    }
+
+    [Fact]
+    public Task An_unknown_parent_is_refused() =>
+        AssertRefusedAndNothingStored(StatusCode.InvalidArgument, "parent_id", Valid(Guid.NewGuid().ToString()));
+
+    [Fact]
+    public Task A_malformed_parent_id_is_refused() =>
+        AssertRefusedAndNothingStored(StatusCode.InvalidArgument, "parent_id", Valid("not-an-id"));
+
+    [Fact]
+    public async Task A_level_at_or_above_the_parents_is_refused()
+    {
+        var park = await service.CreateUnitAsync("层级园区", "district");
+        var request = Valid(park.Id);
+        request.LevelCode = "city";
+        await AssertRefusedAndNothingStored(StatusCode.InvalidArgument, "level_code", request);
+        request.LevelCode = "district";
+        await AssertRefusedAndNothingStored(StatusCode.InvalidArgument, "level_code", request);
+    }
+
+    [Fact]
+    public async Task A_duplicate_code_is_refused()
+    {
+        var existing = await service.CreateUnitAsync("已有单位", "city");
+        var request = Valid();
+        request.Code = existing.Code;
+        await AssertRefusedAndNothingStored(StatusCode.AlreadyExists, "code", request);
+    }
+
+    [Fact]
+    public async Task A_duplicate_alias_is_refused_even_written_differently()
+    {
+        var alias = "别名" + Guid.NewGuid().ToString("N")[..6];
+        await service.CreateUnitAsync("有别名的单位", "city", null, alias);
+        var request = Valid();
+        request.Aliases.Add("其他别名");
+        request.Aliases.Add(" " + alias.Insert(2, " ") + " ");
+        await AssertRefusedAndNothingStored(StatusCode.AlreadyExists, "aliases[1]", request);
+    }
+
+    [Fact]
+    public Task An_unknown_time_zone_is_refused()
+    {
+        var request = Valid();
+        request.TimeZone = "Mars/Olympus";
+        return AssertRefusedAndNothingStored(StatusCode.InvalidArgument, "time_zone", request);
+    }
+
+    [Fact]
+    public async Task Every_problem_of_a_request_is_reported_at_once()
+    {
+        var ex = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, async () =>
+            await service.Office.CreateUnitAsync(new CreateUnitRequest { Code = "", Name = "", LevelCode = "", ParentId = "x" }));
+        Assert.Equal(["code", "name", "level_code", "parent_id"], RpcAssert.FieldsOf(ex));
+    }
+
+    [Fact]
+    public async Task A_stale_version_on_archive_changes_nothing()
+    {
+        var unit = await service.CreateUnitAsync("版本单位", "city");
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.Aborted, "version", async () =>
+            await service.Office.ArchiveUnitAsync(new ArchiveUnitRequest { Id = unit.Id, Version = unit.Version + 1 }));
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "version", async () =>
+            await service.Office.ArchiveUnitAsync(new ArchiveUnitRequest { Id = unit.Id }));
+        Assert.Equal(UnitStatus.Active, (await service.Staff.GetUnitAsync(new GetUnitRequest { Id = unit.Id })).Status);
+    }
+}
