@@ -129,6 +129,9 @@ public sealed class PostgresCluster : IAsyncDisposable
     {
         if (RunsAsRoot)
             await ChownToPostgresAsync(cancellationToken);
+        // A kept cluster left running by an earlier run that did not stop cleanly is simply taken over.
+        if (durable && (await RunAsync("pg_ctl", ["-D", DataDirectory, "status"], cancellationToken, throwOnError: false)).ExitCode == 0)
+            return;
         var settings = new List<string>
         {
             $"-p {Port}",

@@ -1,0 +1,33 @@
+using Duban.PostgresHarness;
+using Duban.ServiceDefaults.Auth;
+
+namespace Duban.Local;
+
+/// <summary>What a newcomer sees once everything is up: where things are and calls to copy.</summary>
+public static class Banner
+{
+    public static async Task PrintAsync(PostgresCluster cluster, byte[] key)
+    {
+        var office = await SamplePeople.FindAsync(cluster.ConnectionString("duban_units"), "周敏");
+        var token = LocalTokens.Mint(key, office?.PersonId ?? "office", office?.UnitId ?? "", [DubanRoles.Office], TimeSpan.FromHours(12), "周敏");
+        Console.WriteLine($$"""
+
+            ─────────────────────────────────────────────────────────────────────────────
+             Duban is running (Ctrl+C stops everything; data stays in .data/).
+               units   gRPC (h2c) 127.0.0.1:5101   HTTP/JSON 127.0.0.1:5100
+               postgres 127.0.0.1:{{cluster.Port}} (user postgres, trust on loopback)
+
+             A token for 周敏 of 督查室 (the supervision office), valid 12 hours:
+               export TOKEN={{token}}
+             Others: dotnet run --project deploy/local -- token --as 陈志刚     (lead of 经发局)
+
+             curl:
+               curl -s -H "Authorization: Bearer $TOKEN" http://127.0.0.1:5100/v1/units?pageSize=5
+               curl -s -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -X POST http://127.0.0.1:5100/v1/units:resolve -d '{"names":["经发局","财政局","市财政局"]}'
+             grpcurl (reflection is on):
+               grpcurl -plaintext -H "authorization: Bearer $TOKEN" 127.0.0.1:5101 duban.units.v1.UnitsService/ListLevels
+            ─────────────────────────────────────────────────────────────────────────────
+
+            """);
+    }
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Runs every test: the .NET suites (each run starts its own throwaway PostgreSQL cluster) and the checks
+# of the deployment files. Ends with one line: "tests: N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+passed=0
+failed=0
+
+dotnet test Duban.sln --logger trx --results-directory "$results" "$@"
+dotnet_status=$?
+
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+# A build failure or a crashed test host leaves no count behind; it must not pass as green.
+if [ "$dotnet_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test failed (exit $dotnet_status) without a failing test: build error or test host crash" >&2
+  failed=$((failed + 1))
+fi
+
+check() {
+  local name=$1
+  shift
+  if "$@"; then
+    echo "  passed  $name"
+    passed=$((passed + 1))
+  else
+    echo "  FAILED  $name" >&2
+    failed=$((failed + 1))
+  fi
+}
+
+compose_is_valid() {
+  if ! command -v docker-compose >/dev/null; then
+    echo "docker-compose is not installed (Debian: apt-get install docker-compose)" >&2
+    return 1
+  fi
+  DUBAN_SIGNING_KEY=check docker-compose -f docker-compose.yml config -q
+}
+
+k8s_manifests_parse() {
+  local py
+  for py in python3 /usr/bin/python3; do
+    if "$py" -c 'import yaml' 2>/dev/null; then
+      "$py" - <<'PY'
+import glob, sys, yaml
+for path in sorted(glob.glob("deploy/k8s/*.yaml")):
+    for doc in yaml.safe_load_all(open(path, encoding="utf-8")):
+        if doc and not {"apiVersion", "kind", "metadata"} <= doc.keys():
+            sys.exit(f"{path}: a document lacks apiVersion, kind or metadata")
+PY
+      return $?
+    fi
+  done
+  echo "no python3 with PyYAML (Debian: apt-get install python3-yaml)" >&2
+  return 1
+}
+
+echo "Deployment files:"
+check "docker-compose.yml is valid" compose_is_valid
+check "deploy/k8s manifests parse" k8s_manifests_parse
+
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
