@@ -1,4 +1,4 @@
-using Duban.PostgresHarness;
+using Duban.Harness.Postgres;
 using Duban.ServiceDefaults.Auth;
 
 namespace Duban.Local;

@@ -1,4 +1,5 @@
-using Duban.PostgresHarness;
+using Duban.Harness.Postgres;
+using Duban.Harness.Processes;
 using Duban.ServiceDefaults.Auth;
 
 namespace Duban.Local;
@@ -10,7 +11,7 @@ public static class LocalRun
     [
         new("units", "Duban.Units", "Units", "duban_units", 5100, 5101, new Dictionary<string, string>
         {
-            ["Seed:UnitsFile"] = Path.Combine(layout.RepoRoot, "services", "Duban.Units", "Seed", "sample-units.json"),
+            ["Seed:UnitsFile"] = Path.Combine(layout.Repo.Root, "services", "Duban.Units", "Seed", "sample-units.json"),
         }),
     ];
 
@@ -34,20 +35,22 @@ public static class LocalRun
             foreach (var service in services)
             {
                 await cluster.CreateDatabaseAsync(service.Database);
-                running.Add(ServiceProcess.Start(service, layout, new Dictionary<string, string>
+                var settings = new Dictionary<string, string>(service.Settings)
                 {
                     [$"ConnectionStrings:{service.ConnectionName}"] = cluster.ConnectionString(service.Database),
                     ["Auth:SigningKeyFile"] = layout.SigningKeyFile,
-                }));
+                };
+                running.Add(ServiceProcess.Start(new ServiceLaunch(service.Name, layout.Repo.ServiceAssembly(service.Project),
+                    service.HttpPort, service.GrpcPort, settings)));
             }
             foreach (var process in running)
-                await WaitUntilReadyAsync(process, stop.Token);
+                await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), stop.Token);
 
             await Banner.PrintAsync(cluster, key);
             while (!stop.IsCancellationRequested && running.All(p => !p.HasExited))
                 await Task.Delay(500, CancellationToken.None);
             if (running.FirstOrDefault(p => p.HasExited) is { } died)
-                ServiceProcess.Write(died.Service.Name, "exited; stopping everything", ConsoleColor.Red);
+                ServiceProcess.Write(died.Launch.Name, "exited; stopping everything", ConsoleColor.Red);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -61,31 +64,5 @@ public static class LocalRun
             ServiceProcess.Write("local", "stopped; data kept in .data/ for the next run");
         }
         return 0;
-    }
-
-    private static async Task WaitUntilReadyAsync(ServiceProcess process, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (process.HasExited)
-                throw new InvalidOperationException($"{process.Service.Name} exited during start-up; see its log above.");
-            try
-            {
-                var response = await http.GetAsync($"http://127.0.0.1:{process.Service.HttpPort}/readyz", cancellationToken);
-                if (response.IsSuccessStatusCode)
-                    return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-            await Task.Delay(300, cancellationToken);
-        }
-        throw new InvalidOperationException($"{process.Service.Name} was not ready within 90 s.");
     }
 }

@@ -1,4 +1,4 @@
-using Duban.PostgresHarness;
+using Duban.Harness.Postgres;
 
 namespace Duban.Testing;
 

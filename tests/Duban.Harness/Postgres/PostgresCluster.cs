@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Duban.PostgresHarness;
+namespace Duban.Harness.Postgres;
 
 /// <summary>
 /// A PostgreSQL cluster of our own: initdb'd into a folder, started on a loopback port with its own
