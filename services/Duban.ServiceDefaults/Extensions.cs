@@ -6,6 +6,7 @@ using Duban.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -38,6 +39,8 @@ public static class Extensions
         {
             options.Interceptors.Add<ErrorMappingInterceptor>();
             options.EnableDetailedErrors = builder.Environment.IsDevelopment();
+            // Whole plans travel in one import call; 16 MB by default, more by configuration.
+            options.MaxReceiveMessageSize = builder.Configuration.GetValue("Grpc:MaxReceiveMessageMegabytes", 16) * 1024 * 1024;
         }).AddJsonTranscoding(options =>
             // Error details travel as google.protobuf.Any; JSON needs to know their types to print them.
             options.TypeRegistry = TypeRegistry.FromMessages(

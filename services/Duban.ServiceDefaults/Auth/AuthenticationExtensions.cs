@@ -39,6 +39,10 @@ public static class AuthenticationExtensions
                 }
             });
 
+        services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
+        services.AddHttpContextAccessor();
+        services.AddSingleton<OutgoingCredentials>();
+
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return services;

@@ -14,7 +14,8 @@ public static class DatabaseExtensions
     /// ConnectionStrings:{connectionName}, a pooled DbContext over it, a readiness check, and the
     /// hosted migrator that applies migrations (and the seeder, if any) before the service takes calls.
     /// </summary>
-    public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, string connectionName)
+    public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, string connectionName,
+        Action<DbContextOptionsBuilder>? configure = null)
         where TContext : DbContext
     {
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
@@ -22,7 +23,11 @@ public static class DatabaseExtensions
 
         var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = connectionName }.Build();
         builder.Services.AddSingleton(dataSource);
-        builder.Services.AddDbContextPool<TContext>(options => options.UseNpgsql(dataSource));
+        builder.Services.AddDbContextPool<TContext>(options =>
+        {
+            options.UseNpgsql(dataSource);
+            configure?.Invoke(options);
+        });
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>("database", tags: [HealthTags.Ready]);
 
         builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection(DatabaseOptions.Section));

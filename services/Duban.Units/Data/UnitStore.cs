@@ -17,7 +17,6 @@ public sealed record UnitChanges(string Id, long Version, string? Name, string? 
 public sealed record UnitQuery(string ParentId, string LevelCode, UnitStatus? Status, string NameContains, bool RootsOnly,
     int PageSize, string PageToken);
 
-public sealed record Page<T>(IReadOnlyList<T> Items, string NextPageToken, int TotalSize = 0);
 
 /// <summary>The unit tree: reads and the changes that keep its rules (levels, no cycles, unique codes and aliases).</summary>
 public sealed class UnitStore(UnitsDb db, TimeProvider time)

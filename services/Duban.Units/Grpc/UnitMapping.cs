@@ -25,6 +25,7 @@ internal static class UnitMapping
         TimeZone = unit.TimeZone,
         CreateTime = Timestamp.FromDateTimeOffset(unit.CreateTime),
         UpdateTime = Timestamp.FromDateTimeOffset(unit.UpdateTime),
+        AncestorIds = { UnitPath.Ids(unit.Path).SkipLast(1).Select(id => id.ToString()) },
     };
 
     public static Contract.Level ToContract(this Level level) => new() { Code = level.Code, Name = level.Name, Rank = level.Rank };

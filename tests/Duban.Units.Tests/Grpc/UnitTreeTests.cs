@@ -86,6 +86,7 @@ public class UnitTreeTests(UnitsServiceFixture service) : IClassFixture<UnitsSer
 
         var ancestors = await service.Staff.ListAncestorsAsync(new ListAncestorsRequest { Id = team.Id });
         Assert.Equal([bureau.Id, park.Id, city.Id, province.Id], ancestors.Units.Select(u => u.Id));
+        Assert.Equal([province.Id, city.Id, park.Id, bureau.Id], team.AncestorIds);
 
         var first = await service.Staff.ListDescendantsAsync(new ListDescendantsRequest { Id = city.Id, PageSize = 2 });
         Assert.Equal(4, first.TotalSize);
@@ -110,6 +111,7 @@ public class UnitTreeTests(UnitsServiceFixture service) : IClassFixture<UnitsSer
         Assert.Equal(bureau.Version + 1, moved.Version);
         var chain = await service.Staff.ListAncestorsAsync(new ListAncestorsRequest { Id = team.Id });
         Assert.Equal([bureau.Id, parkB.Id, city.Id], chain.Units.Select(u => u.Id));
+        Assert.Equal([city.Id, parkB.Id, bureau.Id], (await service.Staff.GetUnitAsync(new GetUnitRequest { Id = team.Id })).AncestorIds);
         Assert.Equal(0, (await service.Staff.ListDescendantsAsync(new ListDescendantsRequest { Id = parkA.Id })).TotalSize);
         Assert.Equal(2, (await service.Staff.ListDescendantsAsync(new ListDescendantsRequest { Id = parkB.Id })).TotalSize);
 

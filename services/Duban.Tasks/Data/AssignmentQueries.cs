@@ -1,0 +1,183 @@
+using Duban.ServiceDefaults.Errors;
+using Duban.ServiceDefaults.Paging;
+using Duban.Tasks.Domain;
+using Duban.Tasks.Domain.Deadlines;
+using Duban.Tasks.Units;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Tasks.Data;
+
+public sealed record AssignmentFilter(string LeadUnitId, bool IncludeSubtree, string OwnerPersonId, IReadOnlyList<AssignmentStatus> Statuses,
+    string PlanId, DateOnly? DueAfter, DateOnly? DueBefore, DateOnly? OverdueAsOf, string ParentAssignmentId, int PageSize, string PageToken);
+
+public sealed record PlanTreeNode(PlanItem Item, IReadOnlyList<Assignment> Assignments, int ProgressPercent, StatusCount Counts, int Depth);
+
+public sealed record StatusCount(int Assigned, int Accepted, int InProgress, int CompletionRequested, int Completed, int Cancelled, int Overdue)
+{
+    public int Total => Assigned + Accepted + InProgress + CompletionRequested + Completed + Cancelled;
+
+    public static StatusCount Of(IEnumerable<Assignment> assignments, DateTimeOffset now)
+    {
+        var list = assignments as IReadOnlyCollection<Assignment> ?? assignments.ToList();
+        int Count(AssignmentStatus s) => list.Count(a => a.Status == s);
+        return new(Count(AssignmentStatus.Assigned), Count(AssignmentStatus.Accepted), Count(AssignmentStatus.InProgress),
+            Count(AssignmentStatus.CompletionRequested), Count(AssignmentStatus.Completed), Count(AssignmentStatus.Cancelled),
+            list.Count(a => a.IsOverdueAt(now)));
+    }
+}
+
+public sealed record PlanTreeView(Plan Plan, int ItemCount, int AssignmentCount, IReadOnlyList<PlanTreeNode> Nodes, StatusCount Counts, int ProgressPercent);
+
+/// <summary>Reads: one assignment with its record, filtered lists, and a plan's tree with rolled-up progress.</summary>
+public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProvider time)
+{
+    public async Task<(Assignment Assignment, IReadOnlyList<HistoryEntry> History)> GetAsync(string id, CancellationToken ct)
+    {
+        var assignmentId = AssignmentStore.ParseId(id, "id");
+        var assignment = await db.Assignments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assignmentId, ct)
+            ?? throw new NotFoundException("assignment", id);
+        var history = await db.History.AsNoTracking().Where(h => h.AssignmentId == assignmentId).OrderBy(h => h.Id).ToListAsync(ct);
+        return (assignment, history);
+    }
+
+    public async Task<Page<Assignment>> ListAsync(AssignmentFilter filter, CancellationToken ct)
+    {
+        var size = PageToken.Size(filter.PageSize);
+        var violations = new Violations();
+        Guid? Id(string value, string field)
+        {
+            if (value.Length == 0)
+                return null;
+            if (Guid.TryParse(value, out var g))
+                return g;
+            violations.Add(field, "is not a valid id");
+            return null;
+        }
+        var leadUnit = Id(filter.LeadUnitId, "lead_unit_id");
+        var owner = Id(filter.OwnerPersonId, "owner_person_id");
+        var plan = Id(filter.PlanId, "plan_id");
+        var parent = Id(filter.ParentAssignmentId, "parent_assignment_id");
+        if (filter.IncludeSubtree && leadUnit is null)
+            violations.Add("include_subtree", "needs lead_unit_id");
+        violations.ThrowIfAny();
+
+        var fingerprint = string.Join('|', "assignments", filter.LeadUnitId, filter.IncludeSubtree, filter.OwnerPersonId,
+            string.Join(',', filter.Statuses), filter.PlanId, filter.DueAfter, filter.DueBefore, filter.OverdueAsOf, filter.ParentAssignmentId);
+        var after = PageToken.Decode(filter.PageToken, fingerprint);
+
+        var query = db.Assignments.AsNoTracking();
+        if (leadUnit is { } unit)
+        {
+            if (filter.IncludeSubtree)
+            {
+                var subtree = (await units.ListSubtreeAsync(unit, ct)).Select(u => Guid.Parse(u.Id)).Append(unit).ToList();
+                query = query.Where(a => subtree.Contains(a.LeadUnitId));
+            }
+            else
+            {
+                query = query.Where(a => a.LeadUnitId == unit);
+            }
+        }
+        if (owner is { } o)
+            query = query.Where(a => a.OwnerPersonId == o);
+        if (plan is { } p)
+            query = query.Where(a => a.PlanId == p);
+        if (parent is { } pa)
+            query = query.Where(a => a.ParentAssignmentId == pa);
+        if (filter.Statuses.Count > 0)
+            query = query.Where(a => filter.Statuses.Contains(a.Status));
+        if (filter.DueAfter is { } dueAfter)
+            query = query.Where(a => a.DueDate >= dueAfter);
+        if (filter.DueBefore is { } dueBefore)
+            query = query.Where(a => a.DueDate <= dueBefore);
+        if (filter.OverdueAsOf is { } asOf)
+            query = query.Where(a => a.DueDate < asOf
+                && (a.Status == AssignmentStatus.Assigned || a.Status == AssignmentStatus.Accepted || a.Status == AssignmentStatus.InProgress));
+
+        // Keyset on (due date, id) with undated work last: the sort key stands in for a missing date.
+        if (after is not null)
+        {
+            var (afterDue, afterId) = DecodeKey(after);
+            query = query.Where(a => (a.DueDate ?? DateOnly.MaxValue) > afterDue
+                || ((a.DueDate ?? DateOnly.MaxValue) == afterDue && a.Id.CompareTo(afterId) > 0));
+        }
+        var rows = await query.OrderBy(a => a.DueDate ?? DateOnly.MaxValue).ThenBy(a => a.Id).Take(size + 1).ToListAsync(ct);
+        if (rows.Count <= size)
+            return new Page<Assignment>(rows, "");
+        rows.RemoveAt(rows.Count - 1);
+        var last = rows[^1];
+        return new Page<Assignment>(rows, PageToken.Encode(fingerprint, $"{last.DueDate ?? DateOnly.MaxValue:yyyy-MM-dd}|{last.Id}"));
+    }
+
+    public async Task<(Plan Plan, int Items, int Assignments)> GetPlanAsync(string id, CancellationToken ct)
+    {
+        var planId = AssignmentStore.ParseId(id, "id");
+        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == planId, ct) ?? throw new NotFoundException("plan", id);
+        return (plan, await db.PlanItems.CountAsync(i => i.PlanId == planId, ct), await db.Assignments.CountAsync(a => a.PlanId == planId, ct));
+    }
+
+    public async Task<Page<(Plan Plan, int Items, int Assignments)>> ListPlansAsync(string issuingUnitId, int pageSize, string pageToken, CancellationToken ct)
+    {
+        var size = PageToken.Size(pageSize);
+        var fingerprint = $"plans|{issuingUnitId}";
+        var after = PageToken.Decode(pageToken, fingerprint);
+        var query = db.Plans.AsNoTracking();
+        if (issuingUnitId.Length > 0)
+        {
+            var unit = AssignmentStore.ParseId(issuingUnitId, "issuing_unit_id");
+            query = query.Where(p => p.IssuingUnitId == unit);
+        }
+        if (after is not null)
+        {
+            var afterId = Guid.Parse(after);
+            query = query.Where(p => p.Id.CompareTo(afterId) > 0);
+        }
+        var rows = await query.OrderBy(p => p.Id).Take(size + 1)
+            .Select(p => new { Plan = p, Items = db.PlanItems.Count(i => i.PlanId == p.Id), Assignments = db.Assignments.Count(a => a.PlanId == p.Id) })
+            .ToListAsync(ct);
+        var page = rows.Select(r => (r.Plan, r.Items, r.Assignments)).ToList();
+        if (page.Count <= size)
+            return new(page, "");
+        page.RemoveAt(page.Count - 1);
+        return new(page, PageToken.Encode(fingerprint, page[^1].Plan.Id.ToString()));
+    }
+
+    /// <summary>The item tree in document order; each node's progress and counts cover its whole branch.</summary>
+    public async Task<PlanTreeView> GetPlanTreeAsync(string planId, CancellationToken ct)
+    {
+        var (plan, itemCount, assignmentCount) = await GetPlanAsync(planId, ct);
+        var items = await db.PlanItems.AsNoTracking().Where(i => i.PlanId == plan.Id).OrderBy(i => i.Position).ToListAsync(ct);
+        var assignments = await db.Assignments.AsNoTracking().Where(a => a.PlanId == plan.Id).ToListAsync(ct);
+        var now = time.GetUtcNow();
+
+        var byItem = assignments.ToLookup(a => a.ItemId);
+        var children = items.ToLookup(i => i.ParentId);
+        var branch = new Dictionary<Guid, List<Assignment>>();
+        List<Assignment> Branch(PlanItem item)
+        {
+            if (branch.TryGetValue(item.Id, out var known))
+                return known;
+            var all = byItem[item.Id].ToList();
+            foreach (var child in children[item.Id])
+                all.AddRange(Branch(child));
+            return branch[item.Id] = all;
+        }
+
+        // A branch's progress comes from its top-level assignments; decomposed ones already roll up into them.
+        static int Progress(IEnumerable<Assignment> list) =>
+            ProgressRollup.Average(list.Where(a => a.ParentAssignmentId is null).Select(a => new ProgressRollup.ChildState(a.Status, a.ProgressPercent))) ?? 0;
+
+        var nodes = items.Select(item => new PlanTreeNode(item,
+            byItem[item.Id].OrderBy(a => a.ParentAssignmentId is not null).ThenBy(a => a.Id).ToList(),
+            Progress(Branch(item)), StatusCount.Of(Branch(item), now), item.Depth)).ToList();
+        return new PlanTreeView(plan, itemCount, assignmentCount, nodes, StatusCount.Of(assignments, now), Progress(assignments));
+    }
+
+    private static (DateOnly Due, Guid Id) DecodeKey(string key)
+    {
+        var bar = key.IndexOf('|');
+        if (bar > 0 && DateOnly.TryParseExact(key[..bar], "yyyy-MM-dd", out var due) && Guid.TryParse(key[(bar + 1)..], out var id))
+            return (due, id);
+        throw new ValidationFailedException("page_token", "is not a token this service issued");
+    }
+}

@@ -1,0 +1,110 @@
+using Duban.ServiceDefaults.Auth;
+using Duban.ServiceDefaults.Data;
+using Duban.ServiceDefaults.Errors;
+using Duban.Tasks.Domain;
+using Duban.Tasks.Events;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Tasks.Data;
+
+/// <summary>
+/// Changes to one assignment: check who may, check the version it was read at, apply the rule, record
+/// history and the feed event in the same transaction, and roll progress up the chain of parents.
+/// </summary>
+public sealed class AssignmentStore(TasksDb db, EventFeed feed, TimeProvider time)
+{
+    public delegate HistoryEntry Change(Assignment assignment, Actor actor, DateTimeOffset now);
+
+    public async Task<Assignment> ChangeAsync(string id, long version, Caller caller, Action<Assignment> authorize, Change change,
+        CancellationToken ct)
+    {
+        new Violations().RequireVersion(version).ThrowIfAny();
+        var assignment = await db.Assignments.FirstOrDefaultAsync(a => a.Id == ParseId(id, "id"), ct)
+            ?? throw new NotFoundException("assignment", id);
+        authorize(assignment);
+        assignment.CheckVersion(version);
+
+        var before = (assignment.Status.IsOpen(), assignment.ProgressPercent);
+        var now = time.GetStoredUtcNow();
+        var entry = change(assignment, ActorOf(caller), now);
+        Record(assignment, entry);
+
+        // Only a change the parent can see (progress, or open/closed) needs the parent chain, under locks.
+        var affectsParent = assignment.ParentAssignmentId is not null && before != (assignment.Status.IsOpen(), assignment.ProgressPercent);
+        if (!affectsParent)
+        {
+            await db.SaveChangesAsync(ct);
+            return assignment;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
+        await RollUpAsync(assignment.ParentAssignmentId, now, ct);
+        await transaction.CommitAsync(ct);
+        return assignment;
+    }
+
+    /// <summary>Cancels an assignment and everything decomposed below it that is still open.</summary>
+    public async Task<Assignment> CancelAsync(string id, long version, string reason, Caller caller, CancellationToken ct)
+    {
+        new Violations().RequireVersion(version).ThrowIfAny();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var assignment = await db.Assignments.FirstOrDefaultAsync(a => a.Id == ParseId(id, "id"), ct)
+            ?? throw new NotFoundException("assignment", id);
+        AssignmentPermissions.CheckCancel(caller, assignment);
+        assignment.CheckVersion(version);
+        var now = time.GetStoredUtcNow();
+        var actor = ActorOf(caller);
+        Record(assignment, assignment.Cancel(actor, reason, now));
+
+        var level = new List<Guid> { assignment.Id };
+        while (level.Count > 0)
+        {
+            var children = await db.Assignments.Where(a => a.ParentAssignmentId != null && level.Contains(a.ParentAssignmentId.Value)).ToListAsync(ct);
+            foreach (var child in children.Where(c => c.Status.IsOpen()))
+            {
+                Record(child, child.Cancel(actor, $"上级事项撤销：{reason}", now));
+                child.OpenChildCount = 0;
+            }
+            level = children.Select(c => c.Id).ToList();
+        }
+        assignment.OpenChildCount = 0;
+        await db.SaveChangesAsync(ct);
+        await RollUpAsync(assignment.ParentAssignmentId, now, ct);
+        await transaction.CommitAsync(ct);
+        return assignment;
+    }
+
+    /// <summary>
+    /// Recomputes progress and open children of each ancestor from its children, locking the ancestor row
+    /// first so siblings changing at once queue up instead of overwriting each other's roll-up.
+    /// </summary>
+    public async Task RollUpAsync(Guid? parentId, DateTimeOffset now, CancellationToken ct)
+    {
+        while (parentId is { } id)
+        {
+            var parent = await db.Assignments.FromSql($"SELECT * FROM assignments WHERE id = {id} FOR UPDATE").SingleAsync(ct);
+            await db.Entry(parent).ReloadAsync(ct);
+            var children = await db.Assignments.AsNoTracking().Where(a => a.ParentAssignmentId == id)
+                .Select(a => new ProgressRollup.ChildState(a.Status, a.ProgressPercent)).ToListAsync(ct);
+            var progress = ProgressRollup.Average(children) ?? parent.ProgressPercent;
+            var entry = parent.RollUp(children.Count, children.Count(c => c.Status.IsOpen()), progress, now);
+            if (entry is null)
+                return;
+            Record(parent, entry);
+            await db.SaveChangesAsync(ct);
+            parentId = parent.ParentAssignmentId;
+        }
+    }
+
+    public void Record(Assignment assignment, HistoryEntry entry)
+    {
+        db.History.Add(entry);
+        feed.Append(db, assignment, entry.Type);
+    }
+
+    public static Actor ActorOf(Caller caller) =>
+        new(Guid.TryParse(caller.PersonId, out var person) ? person : null, Guid.TryParse(caller.UnitId, out var unit) ? unit : null);
+
+    public static Guid ParseId(string id, string field) =>
+        Guid.TryParse(id, out var g) ? g : throw new ValidationFailedException(field, string.IsNullOrEmpty(id) ? "must not be empty" : "is not a valid id");
+}

@@ -1,0 +1,173 @@
+using Duban.ServiceDefaults.Auth;
+using Duban.ServiceDefaults.Data;
+using Duban.ServiceDefaults.Errors;
+using Duban.Tasks.Domain;
+using Duban.Tasks.Domain.Deadlines;
+using Duban.Tasks.Units;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Tasks.Data;
+
+public sealed record NewAssignmentSpec(string Title, string LeadUnitId, IReadOnlyList<string> CoUnitIds, string OwnerPersonId,
+    string DeadlineText, QuantitativeTarget? Target, string Source);
+
+/// <summary>
+/// Breaks a plan item or an assignment into assignments, across levels: lead units inside the decomposing
+/// unit's subtree, deadlines no later than the parent's, all stored together with their events or not at all.
+/// </summary>
+public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory units, WorkingCalendar calendar, TimeProvider time)
+{
+    private const int MaxPerCall = 500;
+
+    public async Task<IReadOnlyList<Assignment>> DecomposeAsync(string itemId, string assignmentId, long parentVersion,
+        IReadOnlyList<NewAssignmentSpec> specs, string requestId, Caller caller, CancellationToken ct)
+    {
+        var violations = new Violations().MaxLength(requestId, "request_id", 100);
+        if (itemId.Length == 0 && assignmentId.Length == 0)
+            violations.Add("parent", "name the item_id or the assignment_id to decompose");
+        if (specs.Count == 0)
+            violations.Add("assignments", "must list at least one assignment");
+        if (specs.Count > MaxPerCall)
+            violations.Add("assignments", $"at most {MaxPerCall} per call");
+        for (var i = 0; i < specs.Count; i++)
+        {
+            var at = $"assignments[{i}]";
+            violations.RequireText(specs[i].Title, at + ".title", 2000)
+                .RequireId(specs[i].LeadUnitId, at + ".lead_unit_id")
+                .RequireText(specs[i].DeadlineText, at + ".deadline_text", 500)
+                .MaxLength(specs[i].Source, at + ".source", 100);
+            for (var j = 0; j < specs[i].CoUnitIds.Count; j++)
+                violations.RequireId(specs[i].CoUnitIds[j], $"{at}.co_unit_ids[{j}]");
+            if (specs[i].OwnerPersonId.Length > 0)
+                violations.RequireId(specs[i].OwnerPersonId, at + ".owner_person_id");
+        }
+        violations.ThrowIfAny();
+
+        if (requestId.Length > 0)
+        {
+            var earlier = await db.Assignments.Where(a => a.CreateRequestId == requestId).OrderBy(a => a.Id).ToListAsync(ct);
+            if (earlier.Count > 0)
+                return earlier;
+        }
+
+        // What is decomposed, by whom, and under which deadline.
+        Assignment? parent = null;
+        PlanItem item;
+        if (assignmentId.Length > 0)
+        {
+            parent = await db.Assignments.FirstOrDefaultAsync(a => a.Id == AssignmentStore.ParseId(assignmentId, "assignment_id"), ct)
+                ?? throw new NotFoundException("assignment", assignmentId);
+            AssignmentPermissions.CheckDecompose(caller, parent);
+            parent.CheckVersion(parentVersion);
+            item = await db.PlanItems.SingleAsync(i => i.Id == parent.ItemId, ct);
+        }
+        else
+        {
+            AssignmentPermissions.CheckDecompose(caller, null);
+            item = await db.PlanItems.FirstOrDefaultAsync(i => i.Id == AssignmentStore.ParseId(itemId, "item_id"), ct)
+                ?? throw new NotFoundException("plan item", itemId);
+        }
+        var plan = await db.Plans.SingleAsync(p => p.Id == item.PlanId, ct);
+        var decomposingUnit = parent?.LeadUnitId ?? plan.IssuingUnitId;
+        var now = time.GetStoredUtcNow();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(plan.TimeZone)).DateTime);
+
+        // Units and owners, asked of the units service in as few calls as possible.
+        var unitIds = specs.SelectMany(s => s.CoUnitIds.Append(s.LeadUnitId)).Select(Guid.Parse);
+        var known = await units.GetUnitsAsync(unitIds, ct);
+        var context = new DeadlineContext(plan.IssueDate.Year, plan.IssueDate, plan.TimeZone);
+        var created = new List<Assignment>();
+        for (var i = 0; i < specs.Count; i++)
+        {
+            var spec = specs[i];
+            var at = $"assignments[{i}]";
+            var leadId = Guid.Parse(spec.LeadUnitId);
+            if (!known.TryGetValue(leadId, out var lead))
+                violations.Add(at + ".lead_unit_id", $"no unit with id '{spec.LeadUnitId}'");
+            else if (lead.Status != Contracts.Units.V1.UnitStatus.Active)
+                violations.Add(at + ".lead_unit_id", $"unit '{lead.Name}' is archived");
+            else if (!lead.AncestorIds.Contains(decomposingUnit.ToString()) && !(parent is null && leadId == decomposingUnit))
+                violations.Add(at + ".lead_unit_id", $"unit '{lead.Name}' is not inside the decomposing unit's subtree");
+            for (var j = 0; j < spec.CoUnitIds.Count; j++)
+                if (!known.ContainsKey(Guid.Parse(spec.CoUnitIds[j])))
+                    violations.Add($"{at}.co_unit_ids[{j}]", $"no unit with id '{spec.CoUnitIds[j]}'");
+
+            Guid? ownerId = null;
+            var ownerName = "";
+            if (spec.OwnerPersonId.Length > 0)
+            {
+                var owner = await units.FindPersonAsync(Guid.Parse(spec.OwnerPersonId), ct);
+                if (owner is null)
+                    violations.Add(at + ".owner_person_id", $"no person with id '{spec.OwnerPersonId}'");
+                else if (owner.Roles.All(r => r.UnitId != spec.LeadUnitId))
+                    violations.Add(at + ".owner_person_id", $"{owner.Name} holds no role in the lead unit");
+                else
+                    (ownerId, ownerName) = (Guid.Parse(owner.Id), owner.Name);
+            }
+
+            var parsed = DeadlineParser.Parse(spec.DeadlineText, context);
+            if (parsed.Deadline is null)
+            {
+                violations.Add(at + ".deadline_text", parsed.Problem ?? "not understood");
+                continue;
+            }
+            var deadline = AssignmentDeadline.From(parsed.Deadline, today, calendar);
+            if (deadline.ProblemUnder(parent?.DueDate) is { } late)
+                violations.Add(at + ".deadline_text", late);
+
+            created.Add(new Assignment
+            {
+                Id = Guid.CreateVersion7(),
+                PlanId = plan.Id,
+                ItemId = item.Id,
+                ParentAssignmentId = parent?.Id,
+                AssigningUnitId = decomposingUnit,
+                LeadUnitId = leadId,
+                CoUnitIds = spec.CoUnitIds.Select(Guid.Parse).Distinct().Where(id => id != leadId).ToArray(),
+                OwnerPersonId = ownerId,
+                OwnerName = ownerName,
+                Title = spec.Title.Trim(),
+                DeadlineKind = deadline.Kind,
+                DeadlineText = deadline.Text,
+                DueDate = deadline.DueDate,
+                DuePrecision = deadline.Precision,
+                Milestones = deadline.Milestones,
+                OriginalDueDate = deadline.DueDate,
+                DeadlineContextDate = plan.IssueDate,
+                Target = spec.Target,
+                Source = spec.Source.Length > 0 ? spec.Source.Trim() : parent?.Source ?? plan.Source,
+                TimeZone = plan.TimeZone,
+                CreateRequestId = requestId.Length > 0 ? requestId : null,
+                CreateTime = now,
+                UpdateTime = now,
+            });
+        }
+        violations.ThrowIfAny();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var actor = AssignmentStore.ActorOf(caller);
+        foreach (var assignment in created)
+        {
+            db.Assignments.Add(assignment);
+            store.Record(assignment, new HistoryEntry
+            {
+                AssignmentId = assignment.Id,
+                Type = HistoryTypes.Assigned,
+                Time = now,
+                PersonId = actor.PersonId,
+                UnitId = actor.UnitId,
+                StatusAfter = assignment.Status,
+                Text = assignment.Title,
+                DueDate = assignment.DueDate,
+                Version = assignment.Version,
+            });
+        }
+        if (parent is not null)
+            store.Record(parent, parent.RecordDecomposition(actor, created.Count, now));
+        await db.SaveChangesAsync(ct);
+        if (parent is not null)
+            await store.RollUpAsync(parent.Id, now, ct);
+        await transaction.CommitAsync(ct);
+        return created;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Duban.Tasks.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Duban.Tasks.Data;
+
+public sealed class TasksDb(DbContextOptions<TasksDb> options) : DbContext(options)
+{
+    public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<PlanItem> PlanItems => Set<PlanItem>();
+    public DbSet<Assignment> Assignments => Set<Assignment>();
+    public DbSet<HistoryEntry> History => Set<HistoryEntry>();
+    public DbSet<TaskEvent> Events => Set<TaskEvent>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<Plan>(plan =>
+        {
+            plan.ToTable("plans");
+            plan.HasKey(p => p.Id);
+            plan.Property(p => p.Title).HasMaxLength(300);
+            plan.Property(p => p.TimeZone).HasMaxLength(64);
+            plan.Property(p => p.Version).IsConcurrencyToken();
+            plan.Property(p => p.Source).HasMaxLength(100);
+            plan.Property(p => p.CreateRequestId).HasMaxLength(100);
+            plan.HasIndex(p => p.CreateRequestId).IsUnique();
+            plan.HasIndex(p => p.IssuingUnitId);
+        });
+
+        model.Entity<PlanItem>(item =>
+        {
+            item.ToTable("plan_items");
+            item.HasKey(i => i.Id);
+            item.Property(i => i.Numbering).HasMaxLength(50);
+            item.Property(i => i.PathLabel).HasMaxLength(200);
+            item.Property(i => i.Attributes).HasColumnType("jsonb").HasConversion(Json<Dictionary<string, string>>());
+            item.HasIndex(i => new { i.PlanId, i.Position });
+            item.HasOne<Plan>().WithMany().HasForeignKey(i => i.PlanId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<Assignment>(assignment =>
+        {
+            assignment.ToTable("assignments");
+            assignment.HasKey(a => a.Id);
+            assignment.Property(a => a.Title).HasMaxLength(2000);
+            assignment.Property(a => a.OwnerName).HasMaxLength(100);
+            assignment.Property(a => a.DeadlineText).HasMaxLength(500);
+            assignment.Property(a => a.TimeZone).HasMaxLength(64);
+            assignment.Property(a => a.Source).HasMaxLength(100);
+            assignment.Property(a => a.CreateRequestId).HasMaxLength(100);
+            assignment.Property(a => a.Version).IsConcurrencyToken();
+            assignment.Property(a => a.Milestones).HasColumnType("jsonb").HasConversion(Json<MilestoneValue[]>());
+            assignment.Property(a => a.Target).HasColumnType("jsonb").HasConversion(Json<QuantitativeTarget?>());
+            assignment.Property(a => a.PendingExtension).HasColumnType("jsonb").HasConversion(Json<PendingExtension?>());
+            assignment.Ignore(a => a.Deadline);
+            assignment.HasIndex(a => new { a.LeadUnitId, a.DueDate });
+            assignment.HasIndex(a => new { a.PlanId, a.ItemId });
+            assignment.HasIndex(a => a.ParentAssignmentId);
+            assignment.HasIndex(a => a.OwnerPersonId);
+            assignment.HasIndex(a => new { a.Status, a.DueDate });
+            assignment.HasIndex(a => a.CreateRequestId);
+            assignment.HasOne<Plan>().WithMany().HasForeignKey(a => a.PlanId).OnDelete(DeleteBehavior.Restrict);
+            assignment.HasOne<PlanItem>().WithMany().HasForeignKey(a => a.ItemId).OnDelete(DeleteBehavior.Restrict);
+            assignment.HasOne<Assignment>().WithMany().HasForeignKey(a => a.ParentAssignmentId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<HistoryEntry>(entry =>
+        {
+            entry.ToTable("assignment_history");
+            entry.HasKey(h => h.Id);
+            entry.Property(h => h.Id).UseIdentityAlwaysColumn();
+            entry.Property(h => h.Type).HasMaxLength(40);
+            entry.Property(h => h.Text).HasMaxLength(4000);
+            entry.HasIndex(h => new { h.AssignmentId, h.Id });
+            entry.HasOne<Assignment>().WithMany().HasForeignKey(h => h.AssignmentId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<TaskEvent>(feed =>
+        {
+            feed.ToTable("task_events");
+            feed.HasKey(e => e.Sequence);
+            feed.Property(e => e.Sequence).UseIdentityAlwaysColumn();
+            feed.Property(e => e.TransactionId).HasColumnType("xid8").HasDefaultValueSql("pg_current_xact_id()").ValueGeneratedOnAdd();
+            feed.Property(e => e.Type).HasMaxLength(40);
+            feed.HasIndex(e => new { e.TransactionId, e.Sequence }).IsUnique();
+        });
+    }
+
+    private static ValueConverter<T, string> Json<T>() => new(
+        v => JsonSerializer.Serialize(v, JsonSerializerOptions.Web),
+        s => JsonSerializer.Deserialize<T>(s, JsonSerializerOptions.Web)!);
+}
+
+/// <summary>Lets `dotnet ef` build the context without starting the service.</summary>
+public sealed class TasksDbDesignTimeFactory : IDesignTimeDbContextFactory<TasksDb>
+{
+    public TasksDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<TasksDb>().UseNpgsql("Host=127.0.0.1;Database=duban_tasks;Username=postgres")
+            .UseSnakeCaseNamingConvention().Options);
+}

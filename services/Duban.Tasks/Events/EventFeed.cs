@@ -1,0 +1,59 @@
+using Duban.Tasks.Data;
+using Duban.Tasks.Domain;
+using Duban.Tasks.Grpc;
+using Google.Protobuf;
+using Npgsql;
+
+namespace Duban.Tasks.Events;
+
+public sealed record FeedEvent(FeedCursor Cursor, string Type, Guid AssignmentId, long Version, DateTimeOffset Time, byte[] Snapshot);
+
+/// <summary>
+/// The ordered feed of assignment changes. Writers add an event in the same transaction as the change;
+/// a statement trigger NOTIFYs watchers. Readers see only events of transactions older than the oldest
+/// one still running (pg_snapshot_xmin), in (transaction id, sequence) order: a transaction that took its
+/// sequence numbers early but commits late is still ahead of every cursor handed out, so no reader skips it.
+/// </summary>
+public sealed class EventFeed(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    public const string Channel = "task_events";
+    public const int DefaultLimit = 500;
+    public const int MaxLimit = 5000;
+
+    /// <summary>Adds the event of <paramref name="assignment"/>'s latest change to the unit of work.</summary>
+    public void Append(TasksDb db, Assignment assignment, string type) =>
+        db.Events.Add(NewEvent(assignment, type, time.GetUtcNow()));
+
+    public static TaskEvent NewEvent(Assignment assignment, string type, DateTimeOffset now) => new()
+    {
+        AssignmentId = assignment.Id,
+        Type = type,
+        Version = assignment.Version,
+        Time = now,
+        Snapshot = Snapshot(assignment, now),
+    };
+
+    public static byte[] Snapshot(Assignment assignment, DateTimeOffset now) =>
+        assignment.ToContract(DateOnly.FromDateTime(now.UtcDateTime)).ToByteArray();
+
+    public async Task<IReadOnlyList<FeedEvent>> ReadAsync(FeedCursor after, int limit, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT transaction_id::text, sequence, type, assignment_id, version, time, snapshot
+            FROM task_events
+            WHERE (transaction_id, sequence) > ($1::text::xid8, $2)
+              AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY transaction_id, sequence
+            LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = after.TransactionId.ToString() });
+        command.Parameters.Add(new NpgsqlParameter { Value = after.Sequence });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var events = new List<FeedEvent>(Math.Min(limit, 1024));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            events.Add(new FeedEvent(new FeedCursor(ulong.Parse(reader.GetString(0)), reader.GetInt64(1)), reader.GetString(2),
+                reader.GetGuid(3), reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<byte[]>(6)));
+        return events;
+    }
+}

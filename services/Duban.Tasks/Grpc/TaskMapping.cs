@@ -1,0 +1,158 @@
+using Duban.Tasks.Domain;
+using Duban.Tasks.Domain.Deadlines;
+using Duban.Tasks.Domain.Import;
+using Google.Protobuf.WellKnownTypes;
+using Contract = Duban.Contracts.Tasks.V1;
+
+namespace Duban.Tasks.Grpc;
+
+/// <summary>Domain values to and from their wire form.</summary>
+public static class TaskMapping
+{
+    private const int ReportDatesShown = 3;
+
+    public static Google.Type.Date ToDate(this DateOnly date) => new() { Year = date.Year, Month = date.Month, Day = date.Day };
+
+    public static DateOnly? ToDateOnly(this Google.Type.Date? date) =>
+        date is null || date.Year == 0 ? null : new DateOnly(date.Year, date.Month, date.Day);
+
+    public static Contract.Assignment ToContract(this Assignment a, DateOnly today)
+    {
+        var contract = new Contract.Assignment
+        {
+            Id = a.Id.ToString(),
+            PlanId = a.PlanId.ToString(),
+            ItemId = a.ItemId.ToString(),
+            ParentAssignmentId = a.ParentAssignmentId?.ToString() ?? "",
+            AssigningUnitId = a.AssigningUnitId.ToString(),
+            LeadUnitId = a.LeadUnitId.ToString(),
+            CoUnitIds = { a.CoUnitIds.Select(id => id.ToString()) },
+            OwnerPersonId = a.OwnerPersonId?.ToString() ?? "",
+            OwnerName = a.OwnerName,
+            Title = a.Title,
+            Deadline = DeadlineOf(a, today),
+            OriginalDueDate = a.OriginalDueDate?.ToDate(),
+            DeadlineVersion = a.DeadlineVersion,
+            Target = a.Target is { } t ? new Contract.QuantitativeTarget { Metric = t.Metric, Value = t.Value, UnitOfMeasure = t.UnitOfMeasure, ByText = t.ByText } : null,
+            Source = a.Source,
+            Status = (Contract.AssignmentStatus)(int)a.Status,
+            ProgressPercent = a.ProgressPercent,
+            Version = a.Version,
+            TimeZone = a.TimeZone,
+            CreateTime = Timestamp.FromDateTimeOffset(a.CreateTime),
+            UpdateTime = Timestamp.FromDateTimeOffset(a.UpdateTime),
+            CompletionRequestedTime = a.CompletionRequestedTime is { } requested ? Timestamp.FromDateTimeOffset(requested) : null,
+            CompletedTime = a.CompletedTime is { } completed ? Timestamp.FromDateTimeOffset(completed) : null,
+            ChildCount = a.ChildCount,
+            OpenChildCount = a.OpenChildCount,
+        };
+        if (a.PendingExtension is { } pending)
+            contract.PendingExtension = new Contract.ExtensionRequest
+            {
+                RequestedDueDate = pending.RequestedDueDate.ToDate(),
+                Reason = pending.Reason,
+                RequestedBy = pending.RequestedBy?.ToString() ?? "",
+                RequestTime = Timestamp.FromDateTimeOffset(pending.RequestTime),
+            };
+        return contract;
+    }
+
+    private static Contract.Deadline DeadlineOf(Assignment a, DateOnly today)
+    {
+        var deadline = new Contract.Deadline
+        {
+            Kind = a.DeadlineKind switch
+            {
+                DeadlineKind.Fixed => Contract.DeadlineKind.Fixed,
+                DeadlineKind.Relative => Contract.DeadlineKind.Relative,
+                DeadlineKind.Recurring => Contract.DeadlineKind.Recurring,
+                DeadlineKind.Ongoing => Contract.DeadlineKind.Ongoing,
+                DeadlineKind.Milestones => Contract.DeadlineKind.Milestones,
+                _ => Contract.DeadlineKind.Unspecified,
+            },
+            OriginalText = a.DeadlineText,
+            DueDate = a.DueDate?.ToDate(),
+            Precision = a.DuePrecision is { } p ? ToContract(p) : Contract.DatePrecision.Unspecified,
+            Milestones = { a.Milestones.Select(m => new Contract.Milestone { Date = m.Date.ToDate(), Precision = ToContract(m.Precision), Label = m.Label }) },
+        };
+        var reportDates = a.Deadline switch
+        {
+            RecurringDeadline recurring => recurring.NextDueDates(today.AddDays(-1), ReportDatesShown),
+            OngoingDeadline ongoing => ongoing.ReportingCadence.NextDueDates(today.AddDays(-1), ReportDatesShown),
+            _ => [],
+        };
+        deadline.NextReportDates.AddRange(reportDates.Select(d => d.ToDate()));
+        return deadline;
+    }
+
+    public static Contract.DatePrecision ToContract(DatePrecision precision) => precision switch
+    {
+        DatePrecision.Day => Contract.DatePrecision.Day,
+        DatePrecision.MonthEnd => Contract.DatePrecision.MonthEnd,
+        DatePrecision.QuarterEnd => Contract.DatePrecision.QuarterEnd,
+        DatePrecision.HalfYearEnd => Contract.DatePrecision.HalfYearEnd,
+        DatePrecision.YearEnd => Contract.DatePrecision.YearEnd,
+        _ => Contract.DatePrecision.Unspecified,
+    };
+
+    public static Contract.HistoryEntry ToContract(this HistoryEntry h) => new()
+    {
+        Type = h.Type,
+        Time = Timestamp.FromDateTimeOffset(h.Time),
+        PersonId = h.PersonId?.ToString() ?? "",
+        UnitId = h.UnitId?.ToString() ?? "",
+        StatusAfter = (Contract.AssignmentStatus)(int)h.StatusAfter,
+        ProgressPercent = h.ProgressPercent,
+        Text = h.Text,
+        Links = { h.Links },
+        DueDate = h.DueDate?.ToDate(),
+        Version = h.Version,
+    };
+
+    public static Contract.Plan ToContract(this Plan plan, int itemCount, int assignmentCount) => new()
+    {
+        Id = plan.Id.ToString(),
+        Title = plan.Title,
+        IssuingUnitId = plan.IssuingUnitId.ToString(),
+        IssueDate = plan.IssueDate.ToDate(),
+        TimeZone = plan.TimeZone,
+        SourceText = plan.SourceText,
+        Status = (Contract.PlanStatus)(int)plan.Status,
+        Version = plan.Version,
+        ItemCount = itemCount,
+        AssignmentCount = assignmentCount,
+        CreateTime = Timestamp.FromDateTimeOffset(plan.CreateTime),
+    };
+
+    public static Contract.PlanItem ToContract(this PlanItem item) => new()
+    {
+        Id = item.Id.ToString(),
+        PlanId = item.PlanId.ToString(),
+        ParentId = item.ParentId?.ToString() ?? "",
+        Kind = ToContract(item.Kind),
+        Numbering = item.Numbering,
+        PathLabel = item.PathLabel,
+        Text = item.Text,
+        Attributes = { item.Attributes },
+        SourceLine = item.SourceLine,
+    };
+
+    public static Contract.ItemKind ToContract(DraftItemKind kind) => kind switch
+    {
+        DraftItemKind.Goal => Contract.ItemKind.Goal,
+        DraftItemKind.Area => Contract.ItemKind.Area,
+        DraftItemKind.KeyTask => Contract.ItemKind.KeyTask,
+        DraftItemKind.Measure => Contract.ItemKind.Measure,
+        DraftItemKind.SubMeasure => Contract.ItemKind.SubMeasure,
+        _ => Contract.ItemKind.Unspecified,
+    };
+
+    public static DraftItemKind ToDomain(Contract.ItemKind kind) => kind switch
+    {
+        Contract.ItemKind.Goal => DraftItemKind.Goal,
+        Contract.ItemKind.Area => DraftItemKind.Area,
+        Contract.ItemKind.KeyTask => DraftItemKind.KeyTask,
+        Contract.ItemKind.SubMeasure => DraftItemKind.SubMeasure,
+        _ => DraftItemKind.Measure,
+    };
+}

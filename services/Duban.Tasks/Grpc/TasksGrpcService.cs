@@ -1,0 +1,274 @@
+using Duban.ServiceDefaults.Auth;
+using Duban.ServiceDefaults.Errors;
+using Duban.Tasks.Data;
+using Duban.Tasks.Domain;
+using Duban.Tasks.Domain.Import;
+using Duban.Tasks.Events;
+using Duban.Tasks.Importing;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Contract = Duban.Contracts.Tasks.V1;
+
+namespace Duban.Tasks.Grpc;
+
+/// <summary>The tasks API: thin — validate the shape, call the store, map the result.</summary>
+public sealed class TasksGrpcService(PlanImporter importer, Decomposer decomposer, AssignmentStore store, AssignmentQueries queries,
+    EventFeed feed, FeedNotifier notifier, TimeProvider time) : Contract.TasksService.TasksServiceBase
+{
+    public override async Task<Contract.ImportPlanResponse> ImportPlan(Contract.ImportPlanRequest request, ServerCallContext context)
+    {
+        AssignmentPermissions.CheckImport(context.GetCaller());
+        var (form, text) = request.ContentCase switch
+        {
+            Contract.ImportPlanRequest.ContentOneofCase.TableText => (ImportForm.Table, request.TableText),
+            Contract.ImportPlanRequest.ContentOneofCase.OutlineText => (ImportForm.Outline, request.OutlineText),
+            Contract.ImportPlanRequest.ContentOneofCase.Structure => (ImportForm.Structure, ""),
+            _ => throw new ValidationFailedException("content", "give table_text, outline_text or structure"),
+        };
+        var structure = form == ImportForm.Structure ? StructureMapping.ToDraft(request.Structure) : null;
+        var outcome = await importer.ImportAsync(new ImportRequest(request.Title, request.IssuingUnitId.Trim(), request.IssueDate.ToDateOnly(),
+            request.TimeZone.Trim(), form, text, structure, request.DryRun, request.Source, request.RequestId.Trim()), context.CancellationToken);
+
+        var today = Today();
+        var response = new Contract.ImportPlanResponse
+        {
+            Plan = outcome.Plan?.ToContract(outcome.Items.Count, outcome.Assignments.Count),
+            ResolvedUnits = { outcome.Resolved.Select(r => new Contract.ResolvedUnitName { Name = r.Name, UnitId = r.UnitId.ToString(), UnitName = r.UnitName }) },
+            Problems = { outcome.Problems.Select(ToContract) },
+            Warnings = { outcome.Warnings.Select(ToContract) },
+        };
+        // The parsed tree comes back on a dry run, to show what would be stored; after a real import, read it with GetPlanTree.
+        if (request.DryRun)
+        {
+            response.Items.AddRange(outcome.Items.Select(i => i.ToContract()));
+            response.Assignments.AddRange(outcome.Assignments.Select(a => a.ToContract(today)));
+        }
+        else if (outcome.Plan is { } plan && outcome.Items.Count == 0)
+        {
+            // A repeated request_id: the plan stored the first time, with its counts.
+            var (_, items, assignments) = await queries.GetPlanAsync(plan.Id.ToString(), context.CancellationToken);
+            response.Plan = plan.ToContract(items, assignments);
+        }
+        return response;
+    }
+
+    public override async Task<Contract.Plan> GetPlan(Contract.GetPlanRequest request, ServerCallContext context)
+    {
+        var (plan, items, assignments) = await queries.GetPlanAsync(request.Id, context.CancellationToken);
+        return plan.ToContract(items, assignments);
+    }
+
+    public override async Task<Contract.ListPlansResponse> ListPlans(Contract.ListPlansRequest request, ServerCallContext context)
+    {
+        var page = await queries.ListPlansAsync(request.IssuingUnitId.Trim(), request.PageSize, request.PageToken, context.CancellationToken);
+        return new() { Plans = { page.Items.Select(p => p.Plan.ToContract(p.Items, p.Assignments)) }, NextPageToken = page.NextPageToken };
+    }
+
+    public override async Task<Contract.PlanTree> GetPlanTree(Contract.GetPlanTreeRequest request, ServerCallContext context)
+    {
+        var tree = await queries.GetPlanTreeAsync(request.PlanId, context.CancellationToken);
+        var today = Today();
+        return new Contract.PlanTree
+        {
+            Plan = tree.Plan.ToContract(tree.ItemCount, tree.AssignmentCount),
+            Nodes = { tree.Nodes.Select(n => new Contract.PlanTreeNode
+            {
+                Item = n.Item.ToContract(),
+                Assignments = { n.Assignments.Select(a => a.ToContract(today)) },
+                ProgressPercent = n.ProgressPercent,
+                Counts = ToContract(n.Counts),
+                Depth = n.Depth,
+            }) },
+            Counts = ToContract(tree.Counts),
+            ProgressPercent = tree.ProgressPercent,
+        };
+    }
+
+    public override async Task<Contract.DecomposeResponse> Decompose(Contract.DecomposeRequest request, ServerCallContext context)
+    {
+        var specs = request.Assignments.Select(a => new NewAssignmentSpec(a.Title, a.LeadUnitId.Trim(), a.CoUnitIds.Select(id => id.Trim()).ToList(),
+            a.OwnerPersonId.Trim(), a.DeadlineText, a.Target is { } t ? new QuantitativeTarget(t.Metric, t.Value, t.UnitOfMeasure, t.ByText) : null,
+            a.Source)).ToList();
+        var created = await decomposer.DecomposeAsync(request.ItemId.Trim(), request.AssignmentId.Trim(), request.ParentVersion, specs,
+            request.RequestId.Trim(), context.GetCaller(), context.CancellationToken);
+        var today = Today();
+        return new() { Assignments = { created.Select(a => a.ToContract(today)) } };
+    }
+
+    public override async Task<Contract.Assignment> GetAssignment(Contract.GetAssignmentRequest request, ServerCallContext context)
+    {
+        var (assignment, history) = await queries.GetAsync(request.Id, context.CancellationToken);
+        var contract = assignment.ToContract(Today());
+        contract.History.AddRange(history.Select(h => h.ToContract()));
+        return contract;
+    }
+
+    public override async Task<Contract.ListAssignmentsResponse> ListAssignments(Contract.ListAssignmentsRequest request, ServerCallContext context)
+    {
+        var page = await queries.ListAsync(new AssignmentFilter(request.LeadUnitId.Trim(), request.IncludeSubtree, request.OwnerPersonId.Trim(),
+            request.Statuses.Where(s => s != Contract.AssignmentStatus.Unspecified).Select(s => (AssignmentStatus)(int)s).ToList(),
+            request.PlanId.Trim(), request.DueAfter.ToDateOnly(), request.DueBefore.ToDateOnly(), request.OverdueAsOf.ToDateOnly(),
+            request.ParentAssignmentId.Trim(), request.PageSize, request.PageToken), context.CancellationToken);
+        var today = Today();
+        return new() { Assignments = { page.Items.Select(a => a.ToContract(today)) }, NextPageToken = page.NextPageToken };
+    }
+
+    public override Task<Contract.Assignment> AcceptAssignment(Contract.AcceptAssignmentRequest request, ServerCallContext context) =>
+        ChangeAsync(request.Id, request.Version, context, (caller, a) => AssignmentPermissions.CheckAccept(caller, a),
+            (a, actor, now) => a.Accept(actor, now));
+
+    public override Task<Contract.Assignment> ReportProgress(Contract.ReportProgressRequest request, ServerCallContext context)
+    {
+        new Violations().MaxLength(request.Narrative, "narrative", 4000).ThrowIfAny();
+        return ChangeAsync(request.Id, request.Version, context, (caller, a) => AssignmentPermissions.CheckReportProgress(caller, a),
+            (a, actor, now) => a.ReportProgress(actor, request.Percent, request.Narrative.Trim(), now));
+    }
+
+    public override Task<Contract.Assignment> ConfirmCompletion(Contract.ConfirmCompletionRequest request, ServerCallContext context)
+    {
+        var violations = new Violations().RequireText(request.Evidence, "evidence", 4000);
+        for (var i = 0; i < request.Links.Count; i++)
+            if (!Uri.TryCreate(request.Links[i], UriKind.Absolute, out _))
+                violations.Add($"links[{i}]", "is not an absolute link");
+        violations.ThrowIfAny();
+        return ChangeAsync(request.Id, request.Version, context, (caller, a) => AssignmentPermissions.CheckConfirmCompletion(caller, a),
+            (a, actor, now) => a.ConfirmCompletion(actor, request.Evidence.Trim(), request.Links, now));
+    }
+
+    public override Task<Contract.Assignment> VerifyCompletion(Contract.VerifyCompletionRequest request, ServerCallContext context)
+    {
+        new Violations().MaxLength(request.Remark, "remark", 4000).ThrowIfAny();
+        return ChangeAsync(request.Id, request.Version, context, (caller, _) => AssignmentPermissions.CheckOfficeDecision(caller, "verifies completion"),
+            (a, actor, now) => a.Verify(actor, request.Remark.Trim(), now));
+    }
+
+    public override Task<Contract.Assignment> RejectCompletion(Contract.RejectCompletionRequest request, ServerCallContext context)
+    {
+        new Violations().RequireText(request.Reason, "reason", 4000).ThrowIfAny();
+        return ChangeAsync(request.Id, request.Version, context, (caller, _) => AssignmentPermissions.CheckOfficeDecision(caller, "returns a completion"),
+            (a, actor, now) => a.Reject(actor, request.Reason.Trim(), now));
+    }
+
+    public override async Task<Contract.Assignment> RequestExtension(Contract.RequestExtensionRequest request, ServerCallContext context)
+    {
+        var violations = new Violations().RequireText(request.Reason, "reason", 4000);
+        var newDate = request.NewDueDate.ToDateOnly();
+        if (newDate is null)
+            violations.Add("new_due_date", "must be given");
+        violations.ThrowIfAny();
+        var parentDue = await ParentDueDateAsync(request.Id, context.CancellationToken);
+        return await ChangeAsync(request.Id, request.Version, context, (caller, a) => AssignmentPermissions.CheckRequestExtension(caller, a),
+            (a, actor, now) => a.RequestExtension(actor, newDate!.Value, request.Reason.Trim(), parentDue, now));
+    }
+
+    public override Task<Contract.Assignment> DecideExtension(Contract.DecideExtensionRequest request, ServerCallContext context)
+    {
+        new Violations().MaxLength(request.Remark, "remark", 4000).ThrowIfAny();
+        return ChangeAsync(request.Id, request.Version, context, (caller, _) => AssignmentPermissions.CheckOfficeDecision(caller, "decides extensions"),
+            (a, actor, now) => a.DecideExtension(actor, request.Approve, request.Remark.Trim(), now));
+    }
+
+    public override async Task<Contract.Assignment> CancelAssignment(Contract.CancelAssignmentRequest request, ServerCallContext context)
+    {
+        new Violations().RequireText(request.Reason, "reason", 4000).ThrowIfAny();
+        var assignment = await store.CancelAsync(request.Id, request.Version, request.Reason.Trim(), context.GetCaller(), context.CancellationToken);
+        return assignment.ToContract(Today());
+    }
+
+    public override async Task<Contract.ListEventsResponse> ListEvents(Contract.ListEventsRequest request, ServerCallContext context)
+    {
+        var after = FeedCursor.Parse(request.AfterCursor, "after_cursor");
+        if (request.Limit is < 0 or > EventFeed.MaxLimit)
+            throw new ValidationFailedException("limit", $"must be between 1 and {EventFeed.MaxLimit}");
+        var events = await feed.ReadAsync(after, request.Limit == 0 ? EventFeed.DefaultLimit : request.Limit, context.CancellationToken);
+        return new()
+        {
+            Events = { events.Select(ToContract) },
+            NextCursor = (events.Count > 0 ? events[^1].Cursor : after).ToString(),
+        };
+    }
+
+    /// <summary>The backlog first, then events as they commit; a heartbeat when nothing happened for a while.</summary>
+    public override async Task WatchEvents(Contract.WatchEventsRequest request, IServerStreamWriter<Contract.WatchEventsResponse> responseStream,
+        ServerCallContext context)
+    {
+        var cursor = FeedCursor.Parse(request.AfterCursor, "after_cursor");
+        if (request.HeartbeatSeconds is < 0 or > 300)
+            throw new ValidationFailedException("heartbeat_seconds", "must be between 1 and 300");
+        var heartbeat = TimeSpan.FromSeconds(request.HeartbeatSeconds == 0 ? 5 : request.HeartbeatSeconds);
+        var ct = context.CancellationToken;
+        var lastSent = time.GetUtcNow();
+        while (!ct.IsCancellationRequested)
+        {
+            var wake = notifier.NextAsync();
+            var events = await feed.ReadAsync(cursor, EventFeed.MaxLimit, ct);
+            foreach (var e in events)
+                await responseStream.WriteAsync(new Contract.WatchEventsResponse { Event = ToContract(e) }, ct);
+            if (events.Count > 0)
+            {
+                cursor = events[^1].Cursor;
+                lastSent = time.GetUtcNow();
+                if (events.Count == EventFeed.MaxLimit)
+                    continue;
+            }
+            else if (time.GetUtcNow() - lastSent >= heartbeat)
+            {
+                await responseStream.WriteAsync(new Contract.WatchEventsResponse { HeartbeatCursor = cursor.ToString() }, ct);
+                lastSent = time.GetUtcNow();
+            }
+            // Woken by a commit, or by the poll that catches events a running older transaction held back.
+            await Task.WhenAny(wake, Task.Delay(WatchPoll, ct));
+        }
+    }
+
+    private static readonly TimeSpan WatchPoll = TimeSpan.FromMilliseconds(200);
+
+    private async Task<Contract.Assignment> ChangeAsync(string id, long version, ServerCallContext context, Action<Caller, Assignment> authorize,
+        AssignmentStore.Change change)
+    {
+        var caller = context.GetCaller();
+        var assignment = await store.ChangeAsync(id, version, caller, a => authorize(caller, a), change, context.CancellationToken);
+        return assignment.ToContract(Today());
+    }
+
+    private async Task<DateOnly?> ParentDueDateAsync(string id, CancellationToken ct)
+    {
+        var (assignment, _) = await queries.GetAsync(id, ct);
+        if (assignment.ParentAssignmentId is not { } parentId)
+            return null;
+        return (await queries.GetAsync(parentId.ToString(), ct)).Assignment.DueDate;
+    }
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    private static Contract.AssignmentEvent ToContract(FeedEvent e) => new()
+    {
+        Cursor = e.Cursor.ToString(),
+        Type = e.Type,
+        AssignmentId = e.AssignmentId.ToString(),
+        Version = e.Version,
+        Time = Timestamp.FromDateTimeOffset(e.Time),
+        Assignment = Contract.Assignment.Parser.ParseFrom(e.Snapshot),
+    };
+
+    private static Contract.ImportProblem ToContract(ImportIssue issue) => new()
+    {
+        Line = issue.Line,
+        Field = issue.Field,
+        Message = issue.Message,
+        Suggestions = { issue.Suggestions.Select(s => new Contract.UnitSuggestion { UnitId = s.UnitId.ToString(), Name = s.Name, Score = s.Score }) },
+    };
+
+    private static Contract.StatusCounts ToContract(StatusCount c) => new()
+    {
+        Assigned = c.Assigned,
+        Accepted = c.Accepted,
+        InProgress = c.InProgress,
+        CompletionRequested = c.CompletionRequested,
+        Completed = c.Completed,
+        Cancelled = c.Cancelled,
+        Overdue = c.Overdue,
+        Total = c.Total,
+    };
+}

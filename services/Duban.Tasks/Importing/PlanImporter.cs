@@ -1,0 +1,312 @@
+using Duban.Contracts.Units.V1;
+using Duban.ServiceDefaults.Data;
+using Duban.ServiceDefaults.Errors;
+using Duban.Tasks.Data;
+using Duban.Tasks.Domain;
+using Duban.Tasks.Domain.Deadlines;
+using Duban.Tasks.Domain.Import;
+using Microsoft.EntityFrameworkCore;
+using Plan = Duban.Tasks.Domain.Plan;
+using UnitsDirectory = Duban.Tasks.Units.UnitsDirectory;
+
+namespace Duban.Tasks.Importing;
+
+public enum ImportForm
+{
+    Table,
+    Outline,
+    Structure,
+}
+
+public sealed record ImportRequest(string Title, string IssuingUnitId, DateOnly? IssueDate, string TimeZone, ImportForm Form, string Text,
+    PlanDraft? Structure, bool DryRun, string Source, string RequestId);
+
+public sealed record UnitSuggestion(Guid UnitId, string Name, double Score);
+
+/// <summary>A problem (stops the import) or a warning (does not), at a row or line of the document.</summary>
+public sealed record ImportIssue(int Line, string Field, string Message, IReadOnlyList<UnitSuggestion> Suggestions);
+
+public sealed record ResolvedUnit(string Name, Guid UnitId, string UnitName);
+
+public sealed record ImportOutcome(Plan? Plan, IReadOnlyList<PlanItem> Items, IReadOnlyList<Assignment> Assignments,
+    IReadOnlyList<ResolvedUnit> Resolved, IReadOnlyList<ImportIssue> Problems, IReadOnlyList<ImportIssue> Warnings);
+
+/// <summary>
+/// Imports a plan in one call: parse the document, resolve every unit name through the units service,
+/// read every deadline, and only when nothing is wrong store the plan, its items, its assignments, their
+/// history and their feed events in one transaction (bulk COPY). Every problem is reported at once.
+/// </summary>
+public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalendar calendar, BulkWriter writer, TimeProvider time)
+{
+    public async Task<ImportOutcome> ImportAsync(ImportRequest request, CancellationToken ct)
+    {
+        var violations = new Violations()
+            .RequireId(request.IssuingUnitId, "issuing_unit_id")
+            .MaxLength(request.Title, "title", 300)
+            .MaxLength(request.Source, "source", 100)
+            .MaxLength(request.RequestId, "request_id", 100);
+        if (request.Form != ImportForm.Structure && string.IsNullOrWhiteSpace(request.Text))
+            violations.Add(FormField(request.Form), "must not be empty");
+        if (request.TimeZone.Length > 0 && !TimeZoneInfo.TryFindSystemTimeZoneById(request.TimeZone, out _))
+            violations.Add("time_zone", $"'{request.TimeZone}' is not a known IANA time zone");
+        violations.ThrowIfAny();
+
+        if (request.RequestId.Length > 0 && !request.DryRun
+            && await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.CreateRequestId == request.RequestId, ct) is { } earlier)
+            return new ImportOutcome(earlier, [], [], [], [], []);
+
+        var issuerId = Guid.Parse(request.IssuingUnitId);
+        var issuer = await units.FindUnitAsync(issuerId, ct)
+            ?? throw new ValidationFailedException("issuing_unit_id", $"no unit with id '{request.IssuingUnitId}'");
+        var timeZone = request.TimeZone.Length > 0 ? request.TimeZone : issuer.TimeZone;
+        var now = time.GetStoredUtcNow();
+        var issueDate = request.IssueDate ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(timeZone)).DateTime);
+
+        var parsed = request.Form switch
+        {
+            ImportForm.Table => TaskBreakdownTableParser.Parse(request.Text),
+            ImportForm.Outline => PlanOutlineParser.Parse(request.Text),
+            _ => new ImportResult { Draft = request.Structure, Problems = [] },
+        };
+        var problems = parsed.Problems.Select(p => new ImportIssue(p.LineOrRow, p.Field, p.Message, [])).ToList();
+        var warnings = new List<ImportIssue>();
+        var draft = parsed.Draft;
+        var title = request.Title.Trim().Length > 0 ? request.Title.Trim() : draft?.Title?.Trim() ?? "";
+        if (title.Length == 0)
+            problems.Add(new ImportIssue(0, "title", "计划标题未填写（请求中未给出，文件中也没有标题行）", []));
+        if (draft is null || problems.Count > 0 && draft.Items.Count == 0)
+            return Fail(request, problems, warnings);
+
+        var context = new ResolutionContext(issuerId, issuer, draft);
+        await ResolveUnitsAsync(context, problems, ct);
+        var owners = await ResolveOwnersAsync(context, ct);
+
+        var plan = new Plan
+        {
+            Id = Guid.CreateVersion7(),
+            Title = title,
+            IssuingUnitId = issuerId,
+            IssueDate = issueDate,
+            TimeZone = timeZone,
+            SourceText = request.Form == ImportForm.Structure ? "" : request.Text,
+            Source = request.Source.Trim(),
+            CreateRequestId = request.RequestId.Length > 0 ? request.RequestId : null,
+            CreateTime = now,
+        };
+        var (items, assignments) = Build(plan, draft, context, owners, new DeadlineContext(issueDate.Year, issueDate, timeZone), problems, warnings, now);
+
+        var resolved = context.Matched.Select(m => new ResolvedUnit(m.Key, Guid.Parse(m.Value.Id), m.Value.Name)).ToList();
+        if (problems.Count > 0)
+            return request.DryRun ? new ImportOutcome(null, items, assignments, resolved, Sorted(problems), warnings) : Fail(request, problems, warnings);
+        if (request.DryRun)
+            return new ImportOutcome(null, items, assignments, resolved, [], warnings);
+
+        await writer.WritePlanAsync(plan, items, assignments, now, ct);
+        return new ImportOutcome(plan, items, assignments, resolved, [], warnings);
+    }
+
+    /// <summary>Everything the document names, and what each name turned out to be.</summary>
+    private sealed class ResolutionContext(Guid issuerId, Unit issuer, PlanDraft draft)
+    {
+        public Guid IssuerId { get; } = issuerId;
+        public Unit Issuer { get; } = issuer;
+        public PlanDraft Draft { get; } = draft;
+        public Dictionary<string, Unit> Matched { get; } = [];
+        public Dictionary<string, IReadOnlyList<Guid>> Collectives { get; } = [];
+
+        public IReadOnlyList<Guid> UnitsOf(UnitRef reference) => reference.IsCollective
+            ? Collectives.GetValueOrDefault(reference.Text, [])
+            : Matched.TryGetValue(reference.Text, out var unit) ? [Guid.Parse(unit.Id)] : [];
+    }
+
+    private async Task ResolveUnitsAsync(ResolutionContext context, List<ImportIssue> problems, CancellationToken ct)
+    {
+        // Each distinct name once, reported at the first row that names it.
+        var firstSeen = new Dictionary<(string Text, bool Collective), (int Line, string Field, int Count)>();
+        foreach (var item in context.Draft.AllItems())
+        {
+            foreach (var (reference, field) in item.LeadUnits.Select(u => (u, "牵头单位")).Concat(item.CoUnits.Select(u => (u, "配合单位"))))
+            {
+                var key = (reference.Text, reference.IsCollective);
+                firstSeen[key] = firstSeen.TryGetValue(key, out var seen) ? seen with { Count = seen.Count + 1 } : (item.LineOrRow, field, 1);
+            }
+        }
+
+        var names = firstSeen.Keys.Where(k => !k.Collective).Select(k => k.Text).ToList();
+        var results = names.Count == 0 ? [] : await units.ResolveAsync(names, context.IssuerId, ct);
+        string Where(int count) => count > 1 ? $"（共 {count} 处）" : "";
+        for (var i = 0; i < names.Count; i++)
+        {
+            var result = results[i];
+            var (line, field, count) = firstSeen[(names[i], false)];
+            switch (result.Outcome)
+            {
+                case ResolvedName.Types.Outcome.Matched when InIssuerSubtree(result.Unit, context.IssuerId):
+                    context.Matched[names[i]] = result.Unit;
+                    break;
+                case ResolvedName.Types.Outcome.Matched:
+                    problems.Add(new ImportIssue(line, field, $"“{names[i]}”（{result.Unit.Name}）不是{context.Issuer.Name}的下级单位{Where(count)}", []));
+                    break;
+                case ResolvedName.Types.Outcome.Ambiguous:
+                    problems.Add(new ImportIssue(line, field, $"“{names[i]}”对应多个单位，请写明全称{Where(count)}",
+                        result.Candidates.Select(c => new UnitSuggestion(Guid.Parse(c.Id), c.Name, 1)).ToList()));
+                    break;
+                default:
+                    problems.Add(new ImportIssue(line, field, $"未知单位“{names[i]}”{Where(count)}",
+                        result.Suggestions.Select(s => new UnitSuggestion(Guid.Parse(s.Unit.Id), s.Unit.Name, s.Score)).ToList()));
+                    break;
+            }
+        }
+
+        var collectives = firstSeen.Keys.Where(k => k.Collective).Select(k => k.Text).ToList();
+        if (collectives.Count == 0)
+            return;
+        var subtree = (await units.ListSubtreeAsync(context.IssuerId, ct))
+            .Select(u => new SubtreeUnit(Guid.Parse(u.Id), u.Name, u.ShortName, u.Kind, u.LevelCode, u.ParentId.Length > 0 ? Guid.Parse(u.ParentId) : null))
+            .ToList();
+        foreach (var collective in collectives)
+        {
+            var expanded = CollectiveNames.Expand(collective, context.IssuerId, subtree);
+            if (expanded.Count > 0)
+                context.Collectives[collective] = expanded.Select(u => u.Id).ToList();
+            else
+            {
+                var (line, field, count) = firstSeen[(collective, true)];
+                problems.Add(new ImportIssue(line, field, $"“{collective}”无法对应到{context.Issuer.Name}的具体下级单位，请逐一列明{Where(count)}", []));
+            }
+        }
+    }
+
+    private static bool InIssuerSubtree(Unit unit, Guid issuerId) =>
+        unit.Id == issuerId.ToString() || unit.AncestorIds.Contains(issuerId.ToString());
+
+    /// <summary>People of each lead unit, to turn a 责任人 text into a person where the name matches one.</summary>
+    private async Task<Dictionary<Guid, IReadOnlyList<Person>>> ResolveOwnersAsync(ResolutionContext context, CancellationToken ct)
+    {
+        var leadUnits = context.Draft.AllItems().Where(i => i.Children.Count == 0 && !string.IsNullOrWhiteSpace(i.Owner))
+            .SelectMany(i => i.LeadUnits.Take(1).SelectMany(context.UnitsOf)).Distinct().ToList();
+        var people = new Dictionary<Guid, IReadOnlyList<Person>>();
+        foreach (var unit in leadUnits)
+            people[unit] = await units.ListPeopleAsync(unit, ct);
+        return people;
+    }
+
+    private (List<PlanItem> Items, List<Assignment> Assignments) Build(Plan plan, PlanDraft draft, ResolutionContext context,
+        Dictionary<Guid, IReadOnlyList<Person>> owners, DeadlineContext deadlines, List<ImportIssue> problems, List<ImportIssue> warnings,
+        DateTimeOffset now)
+    {
+        var items = new List<PlanItem>();
+        var assignments = new List<Assignment>();
+        var unmatchedOwners = new HashSet<string>();
+
+        void Visit(DraftItem draftItem, Guid? parentId, int depth, DateOnly? parentDue)
+        {
+            var item = new PlanItem
+            {
+                Id = Guid.CreateVersion7(),
+                PlanId = plan.Id,
+                ParentId = parentId,
+                Kind = draftItem.Kind,
+                Numbering = draftItem.Numbering,
+                PathLabel = draftItem.PathLabel,
+                Text = draftItem.Text,
+                Attributes = draftItem.Attributes.ToDictionary(),
+                SourceLine = draftItem.LineOrRow,
+                Position = items.Count,
+                Depth = depth,
+            };
+            items.Add(item);
+
+            AssignmentDeadline? deadline = null;
+            if (!string.IsNullOrWhiteSpace(draftItem.DeadlineText))
+            {
+                var parsedDeadline = DeadlineParser.Parse(draftItem.DeadlineText, deadlines);
+                if (parsedDeadline.Deadline is null)
+                    problems.Add(new ImportIssue(draftItem.LineOrRow, "完成时限", parsedDeadline.Problem ?? "无法识别", []));
+                else
+                {
+                    deadline = AssignmentDeadline.From(parsedDeadline.Deadline, deadlines.PlanIssuedOn, calendar);
+                    if (deadline.ProblemUnder(parentDue) is { } late)
+                        problems.Add(new ImportIssue(draftItem.LineOrRow, "完成时限", $"“{draftItem.DeadlineText}”：{late}", []));
+                }
+            }
+
+            if (draftItem.Children.Count == 0 && draftItem.LeadUnits.Count > 0)
+            {
+                if (deadline is null && string.IsNullOrWhiteSpace(draftItem.DeadlineText))
+                    problems.Add(new ImportIssue(draftItem.LineOrRow, "完成时限", "交办事项须写明完成时限", []));
+                var leads = draftItem.LeadUnits.SelectMany(context.UnitsOf).Distinct().ToList();
+                // The first unit named leads; the others named with it and the co-units work alongside.
+                var firstLead = draftItem.LeadUnits[0];
+                var leadIds = firstLead.IsCollective ? context.UnitsOf(firstLead) : leads.Take(1).ToList();
+                var coIds = leads.Except(leadIds).Concat(draftItem.CoUnits.SelectMany(context.UnitsOf)).Distinct().ToArray();
+                foreach (var leadId in leadIds)
+                {
+                    var (ownerId, ownerName) = MatchOwner(draftItem.Owner, owners.GetValueOrDefault(leadId), unmatchedOwners, draftItem.LineOrRow);
+                    assignments.Add(new Assignment
+                    {
+                        Id = Guid.CreateVersion7(),
+                        PlanId = plan.Id,
+                        ItemId = item.Id,
+                        AssigningUnitId = plan.IssuingUnitId,
+                        LeadUnitId = leadId,
+                        CoUnitIds = coIds.Where(id => id != leadId).ToArray(),
+                        OwnerPersonId = ownerId,
+                        OwnerName = ownerName,
+                        Title = draftItem.Text,
+                        DeadlineKind = deadline?.Kind ?? DeadlineKind.Ongoing,
+                        DeadlineText = deadline?.Text ?? draftItem.DeadlineText ?? "",
+                        DueDate = deadline?.DueDate,
+                        DuePrecision = deadline?.Precision,
+                        Milestones = deadline?.Milestones ?? [],
+                        OriginalDueDate = deadline?.DueDate,
+                        DeadlineContextDate = plan.IssueDate,
+                        Source = plan.Source,
+                        TimeZone = plan.TimeZone,
+                        CreateTime = now,
+                        UpdateTime = now,
+                    });
+                }
+            }
+            foreach (var child in draftItem.Children)
+                Visit(child, item.Id, depth + 1, deadline?.DueDate ?? parentDue);
+        }
+
+        foreach (var top in draft.Items)
+            Visit(top, null, 0, null);
+        return (items, assignments);
+
+        (Guid?, string) MatchOwner(string? text, IReadOnlyList<Person>? people, HashSet<string> reported, int line)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+                return (null, "");
+            var owner = text.Trim();
+            var person = people?.Where(p => owner.Contains(p.Name, StringComparison.Ordinal)).MaxBy(p => p.Name.Length);
+            if (person is not null)
+                return (Guid.Parse(person.Id), person.Name);
+            if (reported.Add(owner))
+                warnings.Add(new ImportIssue(line, "责任人", $"“{owner}”不是牵头单位登记的人员，已按文字保存", []));
+            return (null, owner.Length > 100 ? owner[..100] : owner);
+        }
+    }
+
+    private static string FormField(ImportForm form) => form switch
+    {
+        ImportForm.Table => "table_text",
+        ImportForm.Outline => "outline_text",
+        _ => "structure",
+    };
+
+    private static List<ImportIssue> Sorted(IEnumerable<ImportIssue> issues) => issues.OrderBy(i => i.Line).ThenBy(i => i.Field, StringComparer.Ordinal).ToList();
+
+    /// <summary>A real import with problems stores nothing and fails with every problem as a field violation.</summary>
+    private static ImportOutcome Fail(ImportRequest request, List<ImportIssue> problems, List<ImportIssue> warnings)
+    {
+        if (request.DryRun)
+            return new ImportOutcome(null, [], [], [], Sorted(problems), warnings);
+        var unit = request.Form == ImportForm.Outline ? "lines" : "rows";
+        throw new ValidationFailedException(Sorted(problems).Select(p => new FieldViolation(
+            p.Line > 0 ? $"{FormField(request.Form)}.{unit}[{p.Line}].{p.Field}" : p.Field,
+            p.Suggestions.Count == 0 ? p.Message : $"{p.Message}；是否为：{string.Join("、", p.Suggestions.Select(s => s.Name))}")).ToList());
+    }
+}

@@ -1,0 +1,131 @@
+using Duban.Contracts.Units.V1;
+using Duban.ServiceDefaults.Resilience;
+using Google.Rpc;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace Duban.Tasks.Units;
+
+public sealed class UnitsClientOptions
+{
+    public const string Section = "Units";
+
+    /// <summary>The units service's gRPC address.</summary>
+    public string Address { get; set; } = "";
+    /// <summary>Deadline of each call (the incoming call's deadline wins when it is sooner).</summary>
+    public double TimeoutSeconds { get; set; } = 5;
+}
+
+/// <summary>
+/// What the tasks service asks the units service: all reads, so all idempotent and retried through
+/// the shared pipeline. When the units service stays down, callers get Unavailable and store nothing.
+/// </summary>
+public sealed class UnitsDirectory(UnitsService.UnitsServiceClient client, UnitsDirectory.Pipeline pipeline, IOptions<UnitsClientOptions> options)
+{
+    private const int MaxBatch = 1000;
+
+    /// <summary>One circuit breaker per process, shared by every call.</summary>
+    public sealed class Pipeline() : ServiceCallPipeline("the units service");
+
+    public async Task<Unit?> FindUnitAsync(Guid id, CancellationToken ct)
+    {
+        try
+        {
+            return await CallAsync(t => client.GetUnitAsync(new GetUnitRequest { Id = id.ToString() }, deadline: Deadline(), cancellationToken: t).ResponseAsync, ct);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The units that exist among <paramref name="ids"/>, by id; missing ones are simply absent.</summary>
+    public async Task<IReadOnlyDictionary<Guid, Unit>> GetUnitsAsync(IEnumerable<Guid> ids, CancellationToken ct)
+    {
+        var pending = ids.Distinct().ToList();
+        var found = new Dictionary<Guid, Unit>();
+        foreach (var chunk in pending.Chunk(MaxBatch))
+        {
+            var wanted = chunk.ToList();
+            while (wanted.Count > 0)
+            {
+                try
+                {
+                    var response = await CallAsync(t => client.BatchGetUnitsAsync(
+                        new BatchGetUnitsRequest { Ids = { wanted.Select(id => id.ToString()) } }, deadline: Deadline(), cancellationToken: t).ResponseAsync, ct);
+                    foreach (var unit in response.Units)
+                        found[Guid.Parse(unit.Id)] = unit;
+                    break;
+                }
+                catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+                {
+                    // The batch names its missing ids; ask again without them.
+                    var missing = (ex.GetRpcStatus()?.GetDetail<ResourceInfo>()?.ResourceName ?? "")
+                        .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse).ToHashSet();
+                    if (missing.Count == 0)
+                        throw;
+                    wanted.RemoveAll(missing.Contains);
+                }
+            }
+        }
+        return found;
+    }
+
+    public async Task<IReadOnlyList<ResolvedName>> ResolveAsync(IReadOnlyList<string> names, Guid scopeUnitId, CancellationToken ct)
+    {
+        var results = new List<ResolvedName>(names.Count);
+        foreach (var chunk in names.Chunk(MaxBatch))
+        {
+            var request = new ResolveUnitNamesRequest { Names = { chunk }, ScopeUnitId = scopeUnitId.ToString(), MaxSuggestions = 3 };
+            var response = await CallAsync(t => client.ResolveUnitNamesAsync(request, deadline: Deadline(), cancellationToken: t).ResponseAsync, ct);
+            results.AddRange(response.Results);
+        }
+        return results;
+    }
+
+    /// <summary>The whole active subtree below a unit.</summary>
+    public async Task<IReadOnlyList<Unit>> ListSubtreeAsync(Guid unitId, CancellationToken ct)
+    {
+        var units = new List<Unit>();
+        var token = "";
+        do
+        {
+            var request = new ListDescendantsRequest { Id = unitId.ToString(), PageSize = MaxBatch, PageToken = token };
+            var page = await CallAsync(t => client.ListDescendantsAsync(request, deadline: Deadline(), cancellationToken: t).ResponseAsync, ct);
+            units.AddRange(page.Units);
+            token = page.NextPageToken;
+        } while (token.Length > 0);
+        return units;
+    }
+
+    /// <summary>Everyone holding a role in the unit.</summary>
+    public async Task<IReadOnlyList<Person>> ListPeopleAsync(Guid unitId, CancellationToken ct)
+    {
+        var people = new List<Person>();
+        var token = "";
+        do
+        {
+            var request = new ListPeopleRequest { UnitId = unitId.ToString(), PageSize = MaxBatch, PageToken = token };
+            var page = await CallAsync(t => client.ListPeopleAsync(request, deadline: Deadline(), cancellationToken: t).ResponseAsync, ct);
+            people.AddRange(page.People);
+            token = page.NextPageToken;
+        } while (token.Length > 0);
+        return people;
+    }
+
+    public async Task<Person?> FindPersonAsync(Guid id, CancellationToken ct)
+    {
+        try
+        {
+            return await CallAsync(t => client.GetPersonAsync(new GetPersonRequest { Id = id.ToString() }, deadline: Deadline(), cancellationToken: t).ResponseAsync, ct);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct) => pipeline.ExecuteIdempotentAsync(call, ct);
+
+    private DateTime Deadline() => DateTime.UtcNow.AddSeconds(options.Value.TimeoutSeconds);
+}

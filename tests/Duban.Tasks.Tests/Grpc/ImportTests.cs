@@ -1,0 +1,189 @@
+using Duban.Contracts.Tasks.V1;
+using Duban.Testing;
+using Grpc.Core;
+
+namespace Duban.Tasks.Tests.Grpc;
+
+public class ImportTests(TasksServiceFixture service) : IClassFixture<TasksServiceFixture>
+{
+    /// <summary>A 任务分解表 in the shape offices write for the "Implementation Plan".</summary>
+    public const string Table = """
+        序号,重点任务,具体措施,牵头单位,配合单位,责任人,完成时限
+        1,支持集装箱运输发展,梳理集装箱运输支持政策，形成专门请示报省财政厅,财政局,经发局,杨帆,2023年6月底前
+        2,承接产业转移,拿出绿色化工、生物医药和汽车及零部件产业承接方案,经发局,"财政局、组人部",局长陈志刚,"6月底前完成方案，12月底前全面完成"
+        ,,到省发改委、省工信厅对接跑办,经发局,,陈志刚,每月28日前
+        3,落实审批权限,到省市编办跑办市级审批、执法权限,组人部,,,会后30个工作日内
+        4,宣传发动,各街道组织学习《实施方案》,各街道,,,长期坚持
+        """;
+
+    private ImportPlanRequest Request(string table, bool dryRun = false) => new()
+    {
+        Title = "贯彻落实《实施方案》任务分解",
+        IssuingUnitId = service.Tree.Park.Id,
+        IssueDate = new Google.Type.Date { Year = 2023, Month = 3, Day = 1 },
+        TableText = table,
+        DryRun = dryRun,
+        Source = "年度重点工作",
+    };
+
+    [Fact]
+    public async Task A_task_breakdown_table_becomes_a_plan_with_typed_deadlines_owners_and_expanded_streets()
+    {
+        var response = await service.Office.ImportPlanAsync(Request(Table));
+        Assert.Empty(response.Problems);
+        Assert.Equal(6, response.Plan.AssignmentCount); // 4 rows + 各街道 → two streets
+        var tree = await service.Office.GetPlanTreeAsync(new GetPlanTreeRequest { PlanId = response.Plan.Id });
+        var assignments = tree.Nodes.SelectMany(n => n.Assignments).ToList();
+
+        var container = assignments.Single(a => a.LeadUnitId == service.Tree.Finance.Id);
+        Assert.Equal(DeadlineKind.Fixed, container.Deadline.Kind);
+        Assert.Equal(new Google.Type.Date { Year = 2023, Month = 6, Day = 30 }, container.Deadline.DueDate);
+        Assert.Equal(DatePrecision.MonthEnd, container.Deadline.Precision);
+        Assert.Equal("2023年6月底前", container.Deadline.OriginalText);
+        Assert.Equal(service.Tree.FinanceLead.Id, container.OwnerPersonId);
+        Assert.Equal([service.Tree.Economy.Id], container.CoUnitIds);
+        Assert.Equal("年度重点工作", container.Source);
+
+        var plan = assignments.Single(a => a.Deadline.Kind == DeadlineKind.Milestones);
+        Assert.Equal(2, plan.Deadline.Milestones.Count);
+        Assert.Equal(new Google.Type.Date { Year = 2023, Month = 12, Day = 31 }, plan.Deadline.DueDate);
+        Assert.Equal(service.Tree.EconomyLead.Id, plan.OwnerPersonId);
+        Assert.Equal(new[] { service.Tree.Finance.Id, service.Tree.Organisation.Id }.Order(), plan.CoUnitIds.Order());
+
+        var report = assignments.Single(a => a.Deadline.Kind == DeadlineKind.Recurring);
+        Assert.Equal(3, report.Deadline.NextReportDates.Count);
+        Assert.All(report.Deadline.NextReportDates, d => Assert.Equal(28, d.Day));
+
+        // 会后30个工作日内 from 2023-03-01 on the China calendar, 清明 (2023-04-05) not counted: 2023-04-13.
+        var relative = assignments.Single(a => a.Deadline.Kind == DeadlineKind.Relative);
+        Assert.Equal(new Google.Type.Date { Year = 2023, Month = 4, Day = 13 }, relative.Deadline.DueDate);
+
+        var streets = assignments.Where(a => a.Deadline.Kind == DeadlineKind.Ongoing).Select(a => a.LeadUnitId).Order().ToList();
+        Assert.Equal(new[] { service.Tree.EastStreet.Id, service.Tree.WestStreet.Id }.Order(), streets);
+
+        Assert.Equal(6, tree.Counts.Assigned);
+        Assert.Equal(6, await service.CountAsync($"SELECT count(*) FROM task_events e JOIN assignments a ON a.id = e.assignment_id WHERE a.plan_id = '{response.Plan.Id}'"));
+    }
+
+    [Fact]
+    public async Task An_outline_with_inline_notes_imports_the_same_way()
+    {
+        const string outline = """
+            关于加快高质量发展的实施方案
+            一、全面加强党的领导
+            （一）迅速掀起宣传发动新热潮（牵头单位：宣传办不在此园区时由组人部负责；完成时限：年内）
+            （二）迅速掀起对接跑办新热潮
+            1.梳理集装箱运输支持政策（牵头单位：财政局；配合单位：经发局；责任人：杨帆；完成时限：2023年6月底前）
+            2.拿出产业承接方案（牵头单位：经发局；完成时限：2023年9月底前）
+            """;
+        var request = new ImportPlanRequest
+        {
+            IssuingUnitId = service.Tree.Park.Id,
+            IssueDate = new Google.Type.Date { Year = 2023, Month = 3, Day = 1 },
+            OutlineText = outline.Replace("（牵头单位：宣传办不在此园区时由组人部负责；完成时限：年内）", "（牵头单位：组人部；完成时限：年内）"),
+        };
+        var response = await service.Office.ImportPlanAsync(request);
+        Assert.Equal("关于加快高质量发展的实施方案", response.Plan.Title);
+        Assert.Equal(3, response.Plan.AssignmentCount);
+        var tree = await service.Office.GetPlanTreeAsync(new GetPlanTreeRequest { PlanId = response.Plan.Id });
+        var measure = tree.Nodes.Single(n => n.Item.Text.StartsWith("梳理集装箱"));
+        Assert.Equal("一（二）1", measure.Item.PathLabel);
+        Assert.Equal(service.Tree.Finance.Id, measure.Assignments.Single().LeadUnitId);
+        Assert.Equal(3, tree.Nodes.First().Counts.Total); // the area's branch covers every assignment
+    }
+
+    [Fact]
+    public async Task A_dry_run_shows_the_tree_and_stores_nothing()
+    {
+        var plans = await service.CountAsync("SELECT count(*) FROM plans");
+        var response = await service.Office.ImportPlanAsync(Request(Table, dryRun: true));
+        Assert.Null(response.Plan);
+        Assert.Equal(6, response.Assignments.Count);
+        Assert.Equal(4, response.Items.Count(i => i.Kind == ItemKind.KeyTask));
+        Assert.Equal(5, response.Items.Count(i => i.Kind == ItemKind.Measure));
+        Assert.Contains(response.ResolvedUnits, r => r.Name == "经发局" && r.UnitId == service.Tree.Economy.Id);
+        Assert.Equal(plans, await service.CountAsync("SELECT count(*) FROM plans"));
+    }
+
+    [Fact]
+    public async Task Unknown_units_and_bad_deadlines_are_reported_together_with_suggestions_and_nothing_is_stored()
+    {
+        const string table = """
+            序号,重点任务,具体措施,牵头单位,配合单位,责任人,完成时限
+            1,任务一,措施一,市财政局,,,2023年6月底前
+            2,任务二,措施二,经发局,不存在的办公室,,下个月看情况
+            3,任务三,措施三,外区财政局,,,2023年13月底前
+            4,任务四,措施四,各有关单位,,,2023年12月底前
+            """;
+        var counts = (await service.CountAsync("SELECT count(*) FROM plans"), await service.CountAsync("SELECT count(*) FROM task_events"));
+
+        var dry = await service.Office.ImportPlanAsync(Request(table, dryRun: true));
+        Assert.Contains(dry.Problems, p => p.Line == 2 && p.Field == "牵头单位" && p.Suggestions.Any(s => s.UnitId == service.Tree.Finance.Id));
+        Assert.Contains(dry.Problems, p => p.Line == 3 && p.Field == "配合单位");
+        Assert.Contains(dry.Problems, p => p.Line == 3 && p.Field == "完成时限");
+        Assert.Contains(dry.Problems, p => p.Line == 4 && p.Field == "牵头单位" && p.Message.Contains("下级单位"));
+        Assert.Contains(dry.Problems, p => p.Line == 4 && p.Field == "完成时限");
+        Assert.Contains(dry.Problems, p => p.Line == 5 && p.Field == "牵头单位");
+
+        var ex = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, async () => await service.Office.ImportPlanAsync(Request(table)));
+        var fields = RpcAssert.FieldsOf(ex);
+        Assert.Contains("table_text.rows[2].牵头单位", fields);
+        Assert.Contains("table_text.rows[3].完成时限", fields);
+        Assert.Equal(dry.Problems.Count, fields.Count);
+        Assert.Equal(counts, (await service.CountAsync("SELECT count(*) FROM plans"), await service.CountAsync("SELECT count(*) FROM task_events")));
+    }
+
+    [Fact]
+    public async Task Only_the_office_imports_and_the_issuer_must_exist()
+    {
+        await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
+            await service.LeadOf(service.Tree.Economy).ImportPlanAsync(Request(Table)));
+        var request = Request(Table);
+        request.IssuingUnitId = Guid.NewGuid().ToString();
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "issuing_unit_id", async () => await service.Office.ImportPlanAsync(request));
+    }
+
+    [Fact]
+    public async Task Repeating_an_import_with_the_same_request_id_returns_the_first_plan()
+    {
+        var request = Request(Table);
+        request.RequestId = Guid.NewGuid().ToString();
+        var first = await service.Office.ImportPlanAsync(request);
+        var second = await service.Office.ImportPlanAsync(request);
+        Assert.Equal(first.Plan.Id, second.Plan.Id);
+        Assert.Equal(first.Plan.AssignmentCount, second.Plan.AssignmentCount);
+        Assert.Equal(1, await service.CountAsync($"SELECT count(*) FROM plans WHERE create_request_id = '{request.RequestId}'"));
+    }
+
+    [Fact]
+    public async Task The_structured_form_imports_without_a_document()
+    {
+        var request = new ImportPlanRequest
+        {
+            Title = "结构化导入",
+            IssuingUnitId = service.Tree.Park.Id,
+            IssueDate = new Google.Type.Date { Year = 2023, Month = 3, Day = 1 },
+            Structure = new PlanStructure
+            {
+                Items =
+                {
+                    new StructuredItem
+                    {
+                        Kind = ItemKind.KeyTask, Numbering = "一", Text = "对接跑办", LeadUnits = { "经发局" }, Deadline = "2023年12月底前",
+                        Children =
+                        {
+                            new StructuredItem { Kind = ItemKind.Measure, Text = "对接省发改委", Deadline = "2023年6月底前" },
+                            new StructuredItem { Kind = ItemKind.Measure, Text = "对接省工信厅", LeadUnits = { "财政局" } },
+                        },
+                    },
+                },
+            },
+        };
+        var response = await service.Office.ImportPlanAsync(request);
+        Assert.Equal(2, response.Plan.AssignmentCount);
+        var tree = await service.Office.GetPlanTreeAsync(new GetPlanTreeRequest { PlanId = response.Plan.Id });
+        var second = tree.Nodes.Single(n => n.Item.Text == "对接省工信厅").Assignments.Single();
+        Assert.Equal(service.Tree.Finance.Id, second.LeadUnitId);
+        Assert.Equal(12, second.Deadline.DueDate.Month);
+    }
+}
