@@ -13,14 +13,18 @@ namespace Duban.Tasks.Tests;
 /// The tasks service and the units service it asks, both on test servers with databases of their own,
 /// and a small unit tree: a park with bureaus, streets and a working group, and a park outside it.
 /// </summary>
-public sealed class TasksServiceFixture : IAsyncLifetime
+public class TasksServiceFixture : IAsyncLifetime
 {
+    public TasksServiceFixture() : this(unitsOnKestrel: false) { }
+
+    /// <param name="unitsOnKestrel">Serve the units service on loopback ports, so a test can stop it.</param>
+    protected TasksServiceFixture(bool unitsOnKestrel) => UnitsOnKestrel = unitsOnKestrel;
+
     public GrpcServiceFactory<UnitsDb> Units { get; } = new("units", "Units");
     public GrpcServiceFactory<TasksDb> Tasks { get; private set; } = null!;
     public SampleTree Tree { get; private set; } = null!;
 
-    /// <summary>Starts the units service on Kestrel instead, so a test can stop it.</summary>
-    public bool UnitsOnKestrel { get; init; }
+    public bool UnitsOnKestrel { get; }
 
     public async Task InitializeAsync()
     {
@@ -36,7 +40,7 @@ public sealed class TasksServiceFixture : IAsyncLifetime
         Tree = await SampleTree.CreateAsync(new UnitsService.UnitsServiceClient(Units.Channel(TestTokens.Office())));
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Tasks.DisposeAsync();
         await Units.DisposeAsync();
@@ -59,6 +63,9 @@ public sealed class TasksServiceFixture : IAsyncLifetime
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 }
+
+/// <summary>The same, with the units service on real loopback ports: it can be stopped mid-test.</summary>
+public sealed class StoppableUnitsFixture() : TasksServiceFixture(unitsOnKestrel: true);
 
 /// <summary>The units a test plan assigns work to.</summary>
 public sealed record SampleTree(Unit Park, Unit Economy, Unit Finance, Unit Organisation, Unit EastStreet, Unit WestStreet, Unit EconomyTeam,
