@@ -15,10 +15,17 @@ namespace Duban.Tasks.Tests;
 /// </summary>
 public class TasksServiceFixture : IAsyncLifetime
 {
+    private readonly bool _sampleUnits;
+
     public TasksServiceFixture() : this(unitsOnKestrel: false) { }
 
     /// <param name="unitsOnKestrel">Serve the units service on loopback ports, so a test can stop it.</param>
-    protected TasksServiceFixture(bool unitsOnKestrel) => UnitsOnKestrel = unitsOnKestrel;
+    /// <param name="sampleUnits">Load the sample units of the speech instead of the small test tree.</param>
+    protected TasksServiceFixture(bool unitsOnKestrel, bool sampleUnits = false)
+    {
+        UnitsOnKestrel = unitsOnKestrel;
+        _sampleUnits = sampleUnits;
+    }
 
     public GrpcServiceFactory<UnitsDb> Units { get; } = new("units", "Units");
     public GrpcServiceFactory<TasksDb> Tasks { get; private set; } = null!;
@@ -30,6 +37,8 @@ public class TasksServiceFixture : IAsyncLifetime
     {
         if (UnitsOnKestrel)
             Units.OnKestrel();
+        if (_sampleUnits)
+            Units.With("Seed:UnitsFile", Path.Combine(AppContext.BaseDirectory, "Seed", "sample-units.json"));
         await Units.StartAsync();
         Tasks = new GrpcServiceFactory<TasksDb>("tasks", "Tasks")
             .With("Units:Address", Units.GrpcAddress.ToString())
@@ -37,7 +46,8 @@ public class TasksServiceFixture : IAsyncLifetime
             .WithServices(services => services.AddGrpcClient<UnitsService.UnitsServiceClient>("Units")
                 .ConfigurePrimaryHttpMessageHandler(() => Units.CreateHandler()));
         await Tasks.StartAsync();
-        Tree = await SampleTree.CreateAsync(new UnitsService.UnitsServiceClient(Units.Channel(TestTokens.Office())));
+        if (!_sampleUnits)
+            Tree = await SampleTree.CreateAsync(new UnitsService.UnitsServiceClient(Units.Channel(TestTokens.Office())));
     }
 
     public virtual async Task DisposeAsync()
@@ -48,7 +58,7 @@ public class TasksServiceFixture : IAsyncLifetime
 
     public TasksService.TasksServiceClient Client(string token) => new(Tasks.Channel(token));
 
-    public TasksService.TasksServiceClient Office => Client(TestTokens.For(Tree.OfficePersonId, Tree.Park.Id, DubanRoles.Office));
+    public TasksService.TasksServiceClient Office => Client(TestTokens.Office());
 
     public TasksService.TasksServiceClient LeadOf(Unit unit, string? personId = null) =>
         Client(TestTokens.For(personId ?? Guid.NewGuid().ToString(), unit.Id, DubanRoles.Lead));
@@ -66,6 +76,12 @@ public class TasksServiceFixture : IAsyncLifetime
 
 /// <summary>The same, with the units service on real loopback ports: it can be stopped mid-test.</summary>
 public sealed class StoppableUnitsFixture() : TasksServiceFixture(unitsOnKestrel: true);
+
+/// <summary>The sample units of the "Implementation Plan" speech, as the local run loads them.</summary>
+public sealed class SampleUnitsFixture() : TasksServiceFixture(unitsOnKestrel: false, sampleUnits: true)
+{
+    public UnitsService.UnitsServiceClient UnitsOffice => new(Units.Channel(TestTokens.Office()));
+}
 
 /// <summary>The units a test plan assigns work to.</summary>
 public sealed record SampleTree(Unit Park, Unit Economy, Unit Finance, Unit Organisation, Unit EastStreet, Unit WestStreet, Unit EconomyTeam,

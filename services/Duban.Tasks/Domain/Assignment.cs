@@ -103,6 +103,8 @@ public sealed class Assignment
                 $"{OpenChildCount} decomposed assignment(s) are still open; they must be completed or cancelled first");
         Status = AssignmentStatus.CompletionRequested;
         CompletionRequestedTime = now;
+        // The unit says the work is done: an extension it asked for earlier is moot.
+        PendingExtension = null;
         var entry = Record(HistoryTypes.CompletionConfirmed, actor, now, evidence);
         entry.Links = links.ToArray();
         return entry;
@@ -146,8 +148,10 @@ public sealed class Assignment
     /// <summary>An approved extension moves the deadline and bumps its version; the original date stays for scoring.</summary>
     public HistoryEntry DecideExtension(Actor actor, bool approve, string remark, DateTimeOffset now)
     {
+        RequireStatus("decide an extension of", AssignmentStatus.Assigned, AssignmentStatus.Accepted, AssignmentStatus.InProgress);
         var pending = PendingExtension
             ?? throw new FailedPreconditionException("NO_EXTENSION_PENDING", Subject, "there is no extension request to decide");
+        var previousDue = DueDate;
         PendingExtension = null;
         if (!approve)
             return Record(HistoryTypes.ExtensionRefused, actor, now, remark);
@@ -155,7 +159,8 @@ public sealed class Assignment
         DeadlineKind = DeadlineKind.Fixed;
         DueDate = pending.RequestedDueDate;
         DuePrecision = DatePrecision.Day;
-        Milestones = Milestones.Where(m => m.Date < pending.RequestedDueDate).ToArray();
+        // Steps before the old deadline still stand; the old final step is replaced by the new date.
+        Milestones = Milestones.Where(m => m.Date < previousDue).ToArray();
         DeadlineVersion++;
         var entry = Record(HistoryTypes.ExtensionApproved, actor, now, remark);
         entry.DueDate = pending.RequestedDueDate;

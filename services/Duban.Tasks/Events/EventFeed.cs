@@ -10,9 +10,12 @@ public sealed record FeedEvent(FeedCursor Cursor, string Type, Guid AssignmentId
 
 /// <summary>
 /// The ordered feed of assignment changes. Writers add an event in the same transaction as the change;
-/// a statement trigger NOTIFYs watchers. Readers see only events of transactions older than the oldest
-/// one still running (pg_snapshot_xmin), in (transaction id, sequence) order: a transaction that took its
-/// sequence numbers early but commits late is still ahead of every cursor handed out, so no reader skips it.
+/// a statement trigger NOTIFYs watchers. Readers see events in (transaction id, sequence) order, and only
+/// those of transactions older than every transaction still running in this database: a transaction that
+/// took its sequence numbers early but commits late is still ahead of every cursor handed out, so no reader
+/// skips it. Transactions of other databases in the same cluster are left out of that bound (a backend
+/// never writes outside its database), so a long report elsewhere does not hold the feed back; where the
+/// database user may not see other sessions (no pg_read_all_stats), they count, which is safe, only slower.
 /// </summary>
 public sealed class EventFeed(NpgsqlDataSource dataSource, TimeProvider time)
 {
@@ -39,10 +42,18 @@ public sealed class EventFeed(NpgsqlDataSource dataSource, TimeProvider time)
     public async Task<IReadOnlyList<FeedEvent>> ReadAsync(FeedCursor after, int limit, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("""
+            WITH snapshot AS (SELECT pg_current_snapshot() AS s),
+            elsewhere AS (
+                SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity
+                WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()),
+            bound AS (
+                SELECT coalesce(min(running), (SELECT pg_snapshot_xmax(s) FROM snapshot)) AS below
+                FROM snapshot, pg_snapshot_xip(snapshot.s) AS running
+                WHERE (running::text::numeric % 4294967296)::bigint NOT IN (SELECT xid FROM elsewhere))
             SELECT transaction_id::text, sequence, type, assignment_id, version, time, snapshot
-            FROM task_events
+            FROM task_events, bound
             WHERE (transaction_id, sequence) > ($1::text::xid8, $2)
-              AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+              AND transaction_id < bound.below
             ORDER BY transaction_id, sequence
             LIMIT $3
             """);

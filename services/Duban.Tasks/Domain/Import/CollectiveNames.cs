@@ -6,7 +6,7 @@ public sealed record SubtreeUnit(Guid Id, string Name, string ShortName, string 
 /// <summary>
 /// Expands collective names ("各街道", "区直各部门", "各乡镇（街道）", "各园区") into the units of the issuer's
 /// subtree they stand for: units whose kind or name ends with the named kind ("街道"), and for "部门" the
-/// department-level units directly under the issuer. Names that name no kind ("各有关单位") cannot be expanded
+/// department-level units directly under the issuer that are not streets or towns. Names that name no kind ("各有关单位") cannot be expanded
 /// and must be listed; the caller reports them.
 /// </summary>
 public static class CollectiveNames
@@ -24,8 +24,11 @@ public static class CollectiveNames
         return subtree.Where(unit => stems.Any(stem => Matches(unit, stem, issuerId))).OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
     }
 
+    private static readonly string[] NotDepartments = ["街道", "乡镇", "镇", "乡", "片区"];
+
     private static bool Matches(SubtreeUnit unit, string stem, Guid issuerId) => stem == "部门"
-        ? unit.LevelCode == "department" && unit.ParentId == issuerId
+        // 区直部门: the issuer's own departments, not the streets and towns that sit at the same level.
+        ? unit.LevelCode == "department" && unit.ParentId == issuerId && !NotDepartments.Any(k => unit.Kind.EndsWith(k, StringComparison.Ordinal))
         : unit.Kind.EndsWith(stem, StringComparison.Ordinal) || unit.Name.EndsWith(stem, StringComparison.Ordinal)
           || unit.ShortName.EndsWith(stem, StringComparison.Ordinal);
 
