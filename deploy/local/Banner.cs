@@ -15,6 +15,7 @@ public static class Banner
             ─────────────────────────────────────────────────────────────────────────────
              Duban is running (Ctrl+C stops everything; data stays in .data/).
                units   gRPC (h2c) 127.0.0.1:5101   HTTP/JSON 127.0.0.1:5100
+               tasks   gRPC (h2c) 127.0.0.1:5201   HTTP/JSON 127.0.0.1:5200
                postgres 127.0.0.1:{{cluster.Port}} (user postgres, trust on loopback)
 
              A token for 周敏 of 督查室 (the supervision office), valid 12 hours:
@@ -24,6 +25,7 @@ public static class Banner
              curl:
                curl -s -H "Authorization: Bearer $TOKEN" http://127.0.0.1:5100/v1/units?pageSize=5
                curl -s -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -X POST http://127.0.0.1:5100/v1/units:resolve -d '{"names":["经发局","财政局","市财政局"]}'
+             Import the "Implementation Plan": README, "Importing a plan".
              grpcurl (reflection is on):
                grpcurl -plaintext -H "authorization: Bearer $TOKEN" 127.0.0.1:5101 duban.units.v1.UnitsService/ListLevels
             ─────────────────────────────────────────────────────────────────────────────

@@ -13,6 +13,10 @@ public static class LocalRun
         {
             ["Seed:UnitsFile"] = Path.Combine(layout.Repo.Root, "services", "Duban.Units", "Seed", "sample-units.json"),
         }),
+        new("tasks", "Duban.Tasks", "Tasks", "duban_tasks", 5200, 5201, new Dictionary<string, string>
+        {
+            ["Units:Address"] = "http://127.0.0.1:5101",
+        }),
     ];
 
     public static async Task<int> UpAsync(LocalLayout layout)

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -27,7 +29,10 @@ public sealed class DatabaseMigrator<TContext>(IServiceProvider services, IOptio
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        // EF Core takes a database lock while migrating, so several replicas may start at once.
+        // Creating the history table first keeps a fresh database's first start free of a logged
+        // "relation does not exist" error. EF Core takes a database lock while migrating, so several
+        // replicas may start at once.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         foreach (var seeder in scope.ServiceProvider.GetServices<IDatabaseSeeder<TContext>>())
             await seeder.SeedAsync(db, cancellationToken);
