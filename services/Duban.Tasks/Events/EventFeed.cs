@@ -50,11 +50,11 @@ public sealed class EventFeed(NpgsqlDataSource dataSource, TimeProvider time)
                 SELECT coalesce(min(running), (SELECT pg_snapshot_xmax(s) FROM snapshot)) AS below
                 FROM snapshot, pg_snapshot_xip(snapshot.s) AS running
                 WHERE (running::text::numeric % 4294967296)::bigint NOT IN (SELECT xid FROM elsewhere))
-            SELECT transaction_id::text, sequence, type, assignment_id, version, time, snapshot
-            FROM task_events, bound
-            WHERE (transaction_id, sequence) > ($1::text::xid8, $2)
-              AND transaction_id < bound.below
-            ORDER BY transaction_id, sequence
+            SELECT e.transaction_id::text AS tx, e.sequence, e.type, e.assignment_id, e.version, e.time, e.snapshot
+            FROM task_events e, bound
+            WHERE (e.transaction_id, e.sequence) > ($1::text::xid8, $2)
+              AND e.transaction_id < bound.below
+            ORDER BY e.transaction_id, e.sequence
             LIMIT $3
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = after.TransactionId.ToString() });

@@ -119,7 +119,7 @@ public class EventFeedTests(TasksServiceFixture service) : IClassFixture<TasksSe
         await Task.WhenAll(writers.Concat(lateCommitters));
 
         var expected = await service.CountAsync($"SELECT count(*) FROM task_events WHERE sequence > {startSequence}");
-        Assert.Equal(12 * 12 + 4 * 3, expected);
+        Assert.True(expected == 12 * 12 + 4 * 3, $"{expected} events stored since the start: " + await DescribeAsync(startSequence));
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (received.Count < expected && DateTime.UtcNow < deadline)
             await Task.Delay(50);
@@ -128,7 +128,9 @@ public class EventFeedTests(TasksServiceFixture service) : IClassFixture<TasksSe
         await reader;
 
         var sequences = received.Select(c => long.Parse(c[(c.IndexOf('.') + 1)..])).ToList();
-        Assert.Equal(sequences.Count, sequences.Distinct().Count());
+        var order = received.ToList();
+        var twice = order.GroupBy(c => c).Where(g => g.Count() > 1).Select(g => $"{g.Key}@{order.IndexOf(g.Key)}/{order.LastIndexOf(g.Key)}").Take(5);
+        Assert.True(sequences.Count == sequences.Distinct().Count(), $"received twice: {string.Join(", ", twice)}; all: {string.Join(" ", order.Take(60))}");
         await using var connection = new NpgsqlConnection(service.Tasks.ConnectionString);
         await connection.OpenAsync();
         await using var all = new NpgsqlCommand($"SELECT sequence FROM task_events WHERE sequence > {startSequence} ORDER BY sequence", connection);
@@ -137,6 +139,46 @@ public class EventFeedTests(TasksServiceFixture service) : IClassFixture<TasksSe
             while (await rows.ReadAsync())
                 stored.Add(rows.GetInt64(0));
         Assert.Equal(stored, sequences.Order());
+    }
+
+    [Fact]
+    public async Task Events_stay_in_order_when_transaction_ids_gain_a_digit()
+    {
+        var assignment = (await ImportAsync(1)).Single();
+        var start = await EndCursorAsync();
+        await using var connection = new NpgsqlConnection(service.Tasks.ConnectionString);
+        await connection.OpenAsync();
+        async Task<ulong> NextTransactionIdAsync()
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_current_xact_id()::text", connection);
+            return ulong.Parse((string)(await command.ExecuteScalarAsync())!);
+        }
+
+        // One event just below the next power of ten, one at or above it (9 → 10, 999 → 1000 …).
+        var boundary = (ulong)Math.Pow(10, (await NextTransactionIdAsync()).ToString().Length);
+        while (await NextTransactionIdAsync() < boundary - 2) { }
+        await CommitLateAsync(assignment.Id, TimeSpan.Zero);
+        while (await NextTransactionIdAsync() < boundary) { }
+        await CommitLateAsync(assignment.Id, TimeSpan.Zero);
+
+        var page = await service.Office.ListEventsAsync(new ListEventsRequest { AfterCursor = start });
+        var transactions = page.Events.Select(e => ulong.Parse(e.Cursor[..e.Cursor.IndexOf('.')])).ToList();
+        Assert.Equal(2, transactions.Count);
+        Assert.True(transactions[0] < boundary && transactions[1] >= boundary, string.Join(", ", transactions));
+        Assert.Empty((await service.Office.ListEventsAsync(new ListEventsRequest { AfterCursor = page.NextCursor })).Events);
+    }
+
+    private async Task<string> DescribeAsync(long afterSequence)
+    {
+        await using var connection = new NpgsqlConnection(service.Tasks.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"SELECT type || ':' || count(*) FROM task_events WHERE sequence > {afterSequence} GROUP BY type ORDER BY type", connection);
+        var parts = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            parts.Add(reader.GetString(0));
+        return string.Join(", ", parts);
     }
 
     /// <summary>Takes a sequence number, then keeps the transaction open before committing.</summary>
