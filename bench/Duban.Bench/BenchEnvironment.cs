@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Duban.Harness;
 using Duban.Harness.Postgres;
@@ -17,6 +18,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
     private BenchEnvironment(PostgresCluster cluster) => Cluster = cluster;
 
     public PostgresCluster Cluster { get; }
+    public IReadOnlyList<ServiceProcess> Services => _services;
     public RepoPaths Repo { get; } = RepoPaths.Find();
 
     public static async Task<BenchEnvironment> StartAsync()
@@ -46,20 +48,68 @@ public sealed class BenchEnvironment : IAsyncDisposable
         return Cluster.ConnectionString(database);
     }
 
-    public GrpcChannel Channel(int grpcPort, params string[] roles)
+    /// <summary>
+    /// Applies a service's migrations to a new database of the cluster without starting the service
+    /// (its <c>migrate</c> command): the same schema, for a side-by-side ceiling.
+    /// </summary>
+    public async Task<string> MigrateDatabaseAsync(string project, string connectionName, string database,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
-        var token = LocalTokens.Mint(_key, Guid.NewGuid().ToString(), "", roles, TimeSpan.FromHours(2));
+        await Cluster.CreateDatabaseAsync(database);
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(Repo.ServiceAssembly(project))!,
+        };
+        info.ArgumentList.Add(Repo.ServiceAssembly(project));
+        info.ArgumentList.Add("migrate");
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment[$"ConnectionStrings__{connectionName}"] = Cluster.ConnectionString(database);
+        info.Environment["Auth__SigningKey"] = Convert.ToBase64String(_key);
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            info.Environment[key.Replace(":", "__")] = value;
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {project} migrate");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{project} migrate failed ({process.ExitCode}): {await stdout}{await stderr}");
+        return Cluster.ConnectionString(database);
+    }
+
+    /// <summary>A channel whose calls carry a token for a random person acting for no unit in these roles.</summary>
+    public GrpcChannel Channel(int grpcPort, params string[] roles) => Channel(grpcPort, Guid.NewGuid().ToString(), "", roles);
+
+    /// <summary>A channel whose calls carry a token for this person acting for this unit in these roles.</summary>
+    public GrpcChannel Channel(int grpcPort, string personId, string unitId, params string[] roles)
+    {
+        var token = Token(personId, unitId, roles);
         var credentials = CallCredentials.FromInterceptor((_, metadata) =>
         {
             metadata.Add("Authorization", $"Bearer {token}");
             return Task.CompletedTask;
         });
-        return GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}", new GrpcChannelOptions
-        {
-            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, credentials),
-            UnsafeUseInsecureChannelCallCredentials = true,
-        });
+        return GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}", Options(ChannelCredentials.Create(ChannelCredentials.Insecure, credentials)));
     }
+
+    /// <summary>A channel without credentials of its own: each call passes its caller's token in its headers.</summary>
+    public GrpcChannel PlainChannel(int grpcPort) =>
+        GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}", Options(ChannelCredentials.Insecure));
+
+    public string Token(string personId, string unitId, params string[] roles) =>
+        LocalTokens.Mint(_key, personId, unitId, roles, TimeSpan.FromHours(2));
+
+    // Whole plans travel in one call; the services accept up to 64 MB.
+    private static GrpcChannelOptions Options(ChannelCredentials credentials) => new()
+    {
+        Credentials = credentials,
+        UnsafeUseInsecureChannelCallCredentials = true,
+        MaxSendMessageSize = 64 * 1024 * 1024,
+        MaxReceiveMessageSize = 64 * 1024 * 1024,
+    };
 
     public async ValueTask DisposeAsync()
     {

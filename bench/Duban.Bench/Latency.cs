@@ -21,6 +21,16 @@ public sealed class Latency
         return latency;
     }
 
+    /// <summary>Samples (ms) gathered elsewhere, e.g. by concurrent clients.</summary>
+    public static Latency FromSamples(IEnumerable<double> samples)
+    {
+        var latency = new Latency();
+        latency._samples.AddRange(samples);
+        return latency;
+    }
+
+    public int Count => _samples.Count;
+
     public double Percentile(double p)
     {
         var sorted = _samples.Order().ToList();
