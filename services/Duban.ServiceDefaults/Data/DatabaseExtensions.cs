@@ -21,7 +21,11 @@ public static class DatabaseExtensions
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set.");
 
-        var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = connectionName }.Build();
+        var sourceBuilder = new NpgsqlDataSourceBuilder(connectionString) { Name = connectionName };
+        // The services set no session state outside transactions, so a pooled connection needs no
+        // DISCARD ALL on every return to the pool.
+        sourceBuilder.ConnectionStringBuilder.NoResetOnClose = true;
+        var dataSource = sourceBuilder.Build();
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddDbContextPool<TContext>(options =>
         {

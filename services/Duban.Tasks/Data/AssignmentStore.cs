@@ -4,6 +4,8 @@ using Duban.ServiceDefaults.Errors;
 using Duban.Tasks.Domain;
 using Duban.Tasks.Events;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Duban.Tasks.Data;
 
@@ -15,32 +17,43 @@ public sealed class AssignmentStore(TasksDb db, EventFeed feed, TimeProvider tim
 {
     public delegate HistoryEntry Change(Assignment assignment, Actor actor, DateTimeOffset now);
 
+    private static readonly Func<TasksDb, Guid, CancellationToken, Task<Assignment?>> FindUntracked =
+        EF.CompileAsyncQuery((TasksDb db, Guid id, CancellationToken ct) => db.Assignments.AsNoTracking().FirstOrDefault(a => a.Id == id));
+
     public async Task<Assignment> ChangeAsync(string id, long version, Caller caller, Action<Assignment> authorize, Change change,
         CancellationToken ct)
     {
         new Violations().RequireVersion(version).ThrowIfAny();
-        var assignment = await db.Assignments.FirstOrDefaultAsync(a => a.Id == ParseId(id, "id"), ct)
-            ?? throw new NotFoundException("assignment", id);
-        authorize(assignment);
-        assignment.CheckVersion(version);
-
-        var before = (assignment.Status.IsOpen(), assignment.ProgressPercent);
-        var now = time.GetStoredUtcNow();
-        var entry = change(assignment, ActorOf(caller), now);
-        Record(assignment, entry);
-
-        // Only a change the parent can see (progress, or open/closed) needs the parent chain, under locks.
-        var affectsParent = assignment.ParentAssignmentId is not null && before != (assignment.Status.IsOpen(), assignment.ProgressPercent);
-        if (!affectsParent)
+        // One connection for the read and the write.
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            await db.SaveChangesAsync(ct);
+            var assignment = await FindUntracked(db, ParseId(id, "id"), ct) ?? throw new NotFoundException("assignment", id);
+            authorize(assignment);
+            assignment.CheckVersion(version);
+
+            var before = (assignment.Status.IsOpen(), assignment.ProgressPercent);
+            var now = time.GetStoredUtcNow();
+            var entry = change(assignment, ActorOf(caller), now);
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+
+            // Only a change the parent can see (progress, or open/closed) needs the parent chain, under locks.
+            var affectsParent = assignment.ParentAssignmentId is not null && before != (assignment.Status.IsOpen(), assignment.ProgressPercent);
+            if (!affectsParent)
+            {
+                await AssignmentWriter.WriteAsync(connection, null, assignment, version, entry, ct);
+                return assignment;
+            }
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await AssignmentWriter.WriteAsync(connection, (NpgsqlTransaction)transaction.GetDbTransaction(), assignment, version, entry, ct);
+            await RollUpAsync(assignment.ParentAssignmentId, now, ct);
+            await transaction.CommitAsync(ct);
             return assignment;
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
-        await RollUpAsync(assignment.ParentAssignmentId, now, ct);
-        await transaction.CommitAsync(ct);
-        return assignment;
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>Cancels an assignment and everything decomposed below it that is still open.</summary>

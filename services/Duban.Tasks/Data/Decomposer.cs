@@ -105,7 +105,7 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
                     (ownerId, ownerName) = (Guid.Parse(owner.Id), owner.Name);
             }
 
-            var parsed = DeadlineParser.Parse(spec.DeadlineText, context);
+            var parsed = ParsedDeadlines.Parse(spec.DeadlineText, context);
             if (parsed.Deadline is null)
             {
                 violations.Add(at + ".deadline_text", parsed.Problem ?? "not understood");

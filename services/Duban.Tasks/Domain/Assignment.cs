@@ -67,7 +67,7 @@ public sealed class Assignment
     {
         DeadlineKind.Fixed or DeadlineKind.Relative when DueDate is { } due => new FixedDeadline(DeadlineText, due, DuePrecision ?? DatePrecision.Day),
         DeadlineKind.Milestones => new MilestoneDeadline(DeadlineText, Milestones.Select(m => new Milestone(m.Date, m.Precision, m.Label)).ToList()),
-        _ => DeadlineParser.Parse(DeadlineText, new DeadlineContext(DeadlineContextDate.Year, DeadlineContextDate, TimeZone)).Deadline
+        _ => ParsedDeadlines.Parse(DeadlineText, new DeadlineContext(DeadlineContextDate.Year, DeadlineContextDate, TimeZone)).Deadline
              ?? new OngoingDeadline(DeadlineText, OngoingDeadline.DefaultReportingCadence),
     };
 

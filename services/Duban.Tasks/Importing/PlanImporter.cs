@@ -220,7 +220,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
             AssignmentDeadline? deadline = null;
             if (!string.IsNullOrWhiteSpace(draftItem.DeadlineText))
             {
-                var parsedDeadline = DeadlineParser.Parse(draftItem.DeadlineText, deadlines);
+                var parsedDeadline = ParsedDeadlines.Parse(draftItem.DeadlineText, deadlines);
                 if (parsedDeadline.Deadline is null)
                     problems.Add(new ImportIssue(draftItem.LineOrRow, "完成时限", parsedDeadline.Problem ?? "无法识别", []));
                 else
