@@ -1,13 +1,10 @@
-using Duban.ServiceDefaults.Auth;
 using Duban.ServiceDefaults.Data;
-using Duban.ServiceDefaults.Resilience;
 using Duban.Tasks.Data;
 using Duban.Tasks.Domain.Deadlines;
 using Duban.Tasks.Events;
 using Duban.Tasks.Importing;
-using Duban.Tasks.Units;
+using Duban.Units.Client;
 using Microsoft.EntityFrameworkCore;
-using Contract = Duban.Contracts.Units.V1;
 
 namespace Duban.Tasks;
 
@@ -36,11 +33,7 @@ public static class Extensions
         var calendar = builder.Configuration.GetSection(CalendarOptions.Section).Get<CalendarOptions>() ?? new CalendarOptions();
         builder.Services.AddSingleton(_ => WorkingCalendar.LoadFolder(Path.Combine(AppContext.BaseDirectory, calendar.Folder)));
 
-        builder.Services.Configure<UnitsClientOptions>(builder.Configuration.GetSection(UnitsClientOptions.Section));
-        builder.Services.AddSingleton<UnitsDirectory.Pipeline>();
-        builder.Services.AddScoped<UnitsDirectory>();
-        builder.Services.AddServiceClient<Contract.UnitsService.UnitsServiceClient>(builder.Configuration, UnitsClientOptions.Section);
-        builder.Services.PostConfigure<OutgoingCredentials>(credentials => credentials.ServiceName = "tasks");
+        builder.Services.AddUnitsDirectory(builder.Configuration, "tasks");
         return builder;
     }
 }

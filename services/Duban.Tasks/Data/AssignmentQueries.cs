@@ -2,7 +2,7 @@ using Duban.ServiceDefaults.Errors;
 using Duban.ServiceDefaults.Paging;
 using Duban.Tasks.Domain;
 using Duban.Tasks.Domain.Deadlines;
-using Duban.Tasks.Units;
+using Duban.Units.Client;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Tasks.Data;

@@ -3,7 +3,7 @@ using Duban.ServiceDefaults.Data;
 using Duban.ServiceDefaults.Errors;
 using Duban.Tasks.Domain;
 using Duban.Tasks.Domain.Deadlines;
-using Duban.Tasks.Units;
+using Duban.Units.Client;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Tasks.Data;

@@ -7,7 +7,7 @@ using Duban.Tasks.Domain.Deadlines;
 using Duban.Tasks.Domain.Import;
 using Microsoft.EntityFrameworkCore;
 using Plan = Duban.Tasks.Domain.Plan;
-using UnitsDirectory = Duban.Tasks.Units.UnitsDirectory;
+using UnitsDirectory = Duban.Units.Client.UnitsDirectory;
 
 namespace Duban.Tasks.Importing;
 

@@ -4,7 +4,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
-namespace Duban.Tasks.Units;
+namespace Duban.Units.Client;
 
 public sealed class UnitsClientOptions
 {

@@ -1,0 +1,256 @@
+using Duban.Supervision.Domain.Reviews;
+using Xunit;
+using static Duban.Supervision.Tests.Domain.ReviewFixtures;
+
+namespace Duban.Supervision.Tests.Domain;
+
+public class WeeklyReviewCalculatorTests
+{
+    private static readonly WeeklyReviewCalculator Calculator = new();
+
+    private static WeeklyReviewReport Week47(WeeklyReviewReport? previous = null) =>
+        Calculator.Calculate(Office, W47, EndOfW47, Units, Week47Assignments(), previous);
+
+    private static UnitReviewRow Row(WeeklyReviewReport report, Guid unit) => Assert.Single(report.Units, u => u.UnitId == unit);
+
+    [Fact]
+    public void Units_are_ordered_red_then_yellow_then_green_then_by_overdue_then_by_name()
+    {
+        var report = Week47();
+
+        Assert.Equal(["发改委", "住建局", "住建局城建科", "文旅局", "教育局"], report.Units.Select(u => u.UnitName));
+        Assert.Equal([Light.Red, Light.Yellow, Light.Yellow, Light.Yellow, Light.Green], report.Units.Select(u => u.Light));
+    }
+
+    [Fact]
+    public void Counts_per_unit_follow_on_time_late_open_and_overdue_rules()
+    {
+        var report = Week47();
+
+        Assert.Equal(new ReviewCounts(4, 1, 1, 2, 0, 2, 1, 50m), Row(report, Fagaiwei).Counts);
+        Assert.Equal(new ReviewCounts(3, 1, 0, 2, 1, 1, 0, 100m), Row(report, Zhujianju).Counts);
+        Assert.Equal(new ReviewCounts(1, 0, 0, 1, 1, 0, 0, 100m), Row(report, Chengjianke).Counts);
+        Assert.Equal(new ReviewCounts(3, 2, 1, 0, 0, 0, 0, 66.7m), Row(report, Wenlvju).Counts);
+        // Cancelled and not-yet-assigned items are left out.
+        Assert.Equal(new ReviewCounts(3, 1, 0, 2, 1, 0, 0, 100m), Row(report, Jiaoyuju).Counts);
+    }
+
+    [Fact]
+    public void Totals_sum_the_units_and_rate_the_whole_scope()
+    {
+        var totals = Week47().Totals;
+
+        Assert.Equal(new ReviewCounts(14, 5, 2, 7, 3, 3, 1, 71.4m), totals);
+        Assert.Equal(totals.Assigned, totals.Completed + totals.Open);
+    }
+
+    [Fact]
+    public void Units_outside_the_scope_subtree_and_units_without_assignments_are_not_listed()
+    {
+        var report = Week47();
+
+        Assert.DoesNotContain(report.Units, u => u.UnitId == Elsewhere || u.UnitId == Office);
+        Assert.Contains(report.Units, u => u.UnitId == Chengjianke);
+
+        var subtree = Calculator.Calculate(Zhujianju, W47, EndOfW47, Units, Week47Assignments());
+        Assert.Equal(["住建局", "住建局城建科"], subtree.Units.Select(u => u.UnitName));
+    }
+
+    [Fact]
+    public void Newly_overdue_holds_items_that_fell_due_within_the_week_including_its_Sunday()
+    {
+        var report = Week47();
+
+        Assert.Equal(["推进重点项目开工", "老旧小区改造"], report.NewlyOverdue.Select(i => i.Title));
+        Assert.Equal([5, 1], report.NewlyOverdue.Select(i => i.DaysOverdue));
+        Assert.Equal("赵敏", report.NewlyOverdue[0].OwnerName);
+        Assert.Equal("发改委", report.NewlyOverdue[0].UnitName);
+    }
+
+    [Fact]
+    public void Still_overdue_holds_items_overdue_before_the_week_began_with_days_overdue()
+    {
+        var item = Assert.Single(Week47().StillOverdue);
+
+        Assert.Equal("出台招商引资办法", item.Title);
+        Assert.Equal(22, item.DaysOverdue);
+        Assert.Equal(D(2026, 11, 1), item.DueDate);
+        Assert.False(item.HasExplanation);
+    }
+
+    [Fact]
+    public void An_item_due_the_Sunday_before_the_week_became_overdue_last_week()
+    {
+        var items = new[] { Open(1, Fagaiwei, D(2026, 11, 15)), Open(2, Fagaiwei, D(2026, 11, 16)) };
+
+        var report = Calculator.Calculate(Office, W47, EndOfW47, Units, items);
+
+        Assert.Equal(["任务1"], report.StillOverdue.Select(i => i.Title));
+        Assert.Equal(["任务2"], report.NewlyOverdue.Select(i => i.Title));
+    }
+
+    [Fact]
+    public void An_item_due_Sunday_is_not_overdue_in_a_review_taken_at_Sunday_23_59_local()
+    {
+        var items = new[] { Open(1, Zhujianju, D(2026, 11, 22), explained: false) };
+
+        var before = Calculator.Calculate(Office, W47, Local(2026, 11, 22, 23, 59), Units, items);
+        var after = Calculator.Calculate(Office, W47, Local(2026, 11, 23, 0, 0), Units, items);
+
+        Assert.Equal(0, before.Totals.Overdue);
+        Assert.Empty(before.NewlyOverdue);
+        Assert.Equal(Light.Green, Row(before, Zhujianju).Light);
+        Assert.Equal(1, after.Totals.Overdue);
+        Assert.Equal(1, Assert.Single(after.NewlyOverdue).DaysOverdue);
+        Assert.Equal(Light.Red, Row(after, Zhujianju).Light);
+    }
+
+    [Fact]
+    public void Completed_this_week_lists_completions_after_Monday_00_00_ordered_by_unit_then_title()
+    {
+        var report = Week47();
+
+        Assert.Equal(["城市更新试点", "编制产业规划", "学位建设", "景区提升"], report.CompletedThisWeek.Select(i => i.Title));
+        Assert.Equal([0, 0, 0, 5], report.CompletedThisWeek.Select(i => i.DaysOverdue));
+    }
+
+    [Fact]
+    public void Due_next_week_lists_open_items_due_Monday_to_Sunday_of_the_next_week_by_date()
+    {
+        var report = Week47();
+
+        Assert.Equal(["道路修缮", "保障房分配方案", "教师招聘"], report.DueNextWeek.Select(i => i.Title));
+        Assert.Equal([D(2026, 11, 24), D(2026, 11, 25), D(2026, 11, 26)], report.DueNextWeek.Select(i => i.DueDate));
+    }
+
+    [Fact]
+    public void Units_that_neither_completed_nor_explained_are_named()
+    {
+        var unit = Assert.Single(Week47().UnitsToExplain);
+
+        Assert.Equal("发改委", unit.UnitName);
+        Assert.Equal(1, unit.OverdueWithoutExplanation);
+    }
+
+    [Fact]
+    public void A_completion_requested_after_the_as_of_instant_still_counts_as_open_and_overdue()
+    {
+        var items = new[]
+        {
+            Done(1, Jiaoyuju, D(2026, 11, 21), Local(2026, 11, 23, 10, 0)) with { Status = AssignmentState.CompletionRequested, CompletedAt = null },
+        };
+
+        var report = Calculator.Calculate(Office, W47, EndOfW47, Units, items);
+
+        Assert.Equal(1, report.Totals.Overdue);
+        Assert.Equal(0, report.Totals.Completed);
+        Assert.Empty(report.CompletedThisWeek);
+    }
+
+    [Fact]
+    public void The_same_input_in_any_order_gives_the_identical_report()
+    {
+        var items = Week47Assignments();
+        var shuffled = items.OrderBy(i => i.Title.GetHashCode(StringComparison.Ordinal) ^ 0x5bd1e995).ToList();
+        var units = Units.Reverse().ToList();
+
+        var first = BulletinRenderer.RenderJson(Calculator.Calculate(Office, W47, EndOfW47, Units, items));
+        var second = BulletinRenderer.RenderJson(Calculator.Calculate(Office, W47, EndOfW47, units, shuffled));
+
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void The_scope_unit_must_be_among_the_units()
+    {
+        Assert.Throws<ArgumentException>(() => Calculator.Calculate(Id(0x999), W47, EndOfW47, Units, Week47Assignments()));
+    }
+
+    [Fact]
+    public void Change_since_previous_gives_overdue_and_on_time_rate_deltas_per_unit_and_overall()
+    {
+        var previous = Calculator.Calculate(Office, W47.Previous(), EndOfW46, Units, Week47Assignments());
+        var report = Week47(previous);
+        var change = Assert.IsType<ChangeSincePrevious>(report.Change);
+
+        // Last week: only 出台招商引资办法 overdue; completed 报送项目清单 (late), 文旅推介会 and 非遗保护 (on time).
+        Assert.Equal(1, previous.Totals.Overdue);
+        Assert.Equal(66.7m, previous.Totals.OnTimeRate);
+        Assert.Equal(IsoWeek.Parse("2026-W46"), change.PreviousWeek);
+        Assert.Equal(2, change.OverdueDelta);
+        Assert.Equal(4.7m, change.OnTimeRateDelta);
+
+        var fagaiwei = Assert.Single(change.Units, u => u.UnitId == Fagaiwei);
+        Assert.Equal(1, fagaiwei.OverdueDelta);
+        Assert.Equal(50m, fagaiwei.OnTimeRateDelta);
+        Assert.Equal(Light.Red, fagaiwei.PreviousLight);
+        Assert.Equal(Light.Red, fagaiwei.CurrentLight);
+
+        var zhujianju = Assert.Single(change.Units, u => u.UnitId == Zhujianju);
+        Assert.Equal(1, zhujianju.OverdueDelta);
+        Assert.Equal(0m, zhujianju.OnTimeRateDelta);
+
+        // 住建局城建科 got its first assignment this week: nothing to compare its rate with.
+        var newcomer = Assert.Single(change.Units, u => u.UnitId == Chengjianke);
+        Assert.Null(newcomer.OnTimeRateDelta);
+        Assert.Null(newcomer.PreviousLight);
+        Assert.Equal(0, newcomer.OverdueDelta);
+
+        Assert.Equal(change.Units.Select(u => u.UnitName).Order(StringComparer.Ordinal), change.Units.Select(u => u.UnitName));
+    }
+
+    [Fact]
+    public void Without_a_previous_report_there_is_no_change()
+    {
+        Assert.Null(Week47().Change);
+    }
+
+    [Fact]
+    public void A_previous_report_of_another_scope_is_refused()
+    {
+        var other = Calculator.Calculate(Zhujianju, W47.Previous(), EndOfW46, Units, Week47Assignments());
+
+        Assert.Throws<ArgumentException>(() => Week47(other));
+    }
+
+    [Fact]
+    public void Custom_light_rules_change_the_light()
+    {
+        var lenient = new WeeklyReviewCalculator(LightRules.Default with { RedWhenOverdueWithoutExplanation = false, RedOverdueDays = 0 });
+
+        var report = lenient.Calculate(Office, W47, EndOfW47, Units, Week47Assignments());
+
+        // 发改委 still has a 50% on-time rate: below 60, red regardless.
+        Assert.Equal(Light.Red, Row(report, Fagaiwei).Light);
+        var relaxed = new WeeklyReviewCalculator(lenient.Rules with { RedOnTimeRateBelow = 40m });
+        Assert.Equal(Light.Yellow, Row(relaxed.Calculate(Office, W47, EndOfW47, Units, Week47Assignments()), Fagaiwei).Light);
+    }
+}
+
+public class LightRulesTests
+{
+    [Theory]
+    [InlineData(0, 0, 0, null, 100, Light.Green)]
+    [InlineData(1, 1, 1, null, 100, Light.Red)]      // overdue without explanation
+    [InlineData(1, 0, 29, null, 100, Light.Yellow)]  // overdue, explained
+    [InlineData(1, 0, 30, null, 100, Light.Red)]     // far behind: 30 days
+    [InlineData(0, 0, 0, null, 59.9, Light.Red)]
+    [InlineData(0, 0, 0, null, 60, Light.Yellow)]
+    [InlineData(0, 0, 0, null, 84.9, Light.Yellow)]
+    [InlineData(0, 0, 0, null, 85, Light.Green)]
+    [InlineData(0, 0, 0, 49, 100, Light.Yellow)]     // due next week, lagging
+    [InlineData(0, 0, 0, 50, 100, Light.Green)]
+    public void Default_rules_give_red_yellow_or_green(int overdue, int unexplained, int maxDays, int? lowestProgress, double rate, Light expected)
+    {
+        Assert.Equal(expected, LightRules.Default.Evaluate(overdue, unexplained, maxDays, lowestProgress, (decimal)rate));
+    }
+
+    [Fact]
+    public void A_zero_threshold_switches_its_clause_off()
+    {
+        var rules = LightRules.Default with { YellowDueNextWeekProgressBelow = 0, RedOverdueDays = 0, YellowWhenAnyOverdue = false };
+
+        Assert.Equal(Light.Green, rules.Evaluate(0, 0, 0, 0, 100m));
+        Assert.Equal(Light.Green, rules.Evaluate(1, 0, 90, null, 100m));
+    }
+}
