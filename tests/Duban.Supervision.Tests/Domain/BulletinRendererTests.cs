@@ -10,7 +10,7 @@ public class BulletinRendererTests
     private static readonly WeeklyReviewCalculator Calculator = new();
 
     private static WeeklyReviewReport Week47(IEnumerable<ReviewedAssignment>? items = null, WeeklyReviewReport? previous = null) =>
-        Calculator.Calculate(Office, W47, EndOfW47, Units, items ?? Week47Assignments(), previous);
+        Calculator.Calculate(Office, W47, EndOfW47, AllUnits, items ?? Week47Assignments(), previous);
 
     [Fact]
     public void Markdown_opens_with_the_title_period_and_summary()
@@ -70,7 +70,7 @@ public class BulletinRendererTests
     [Fact]
     public void Markdown_pipe_in_a_unit_name_does_not_add_table_columns()
     {
-        var units = Units.Select(u => u.Id == Fagaiwei ? u with { Name = "发改|委" } : u).ToList();
+        var units = AllUnits.Select(u => u.Id == Fagaiwei ? u with { Name = "发改|委" } : u).ToList();
         var report = Calculator.Calculate(Office, W47, EndOfW47, units, Week47Assignments());
 
         var md = BulletinRenderer.RenderMarkdown(report, "市政府督查室");
@@ -93,7 +93,7 @@ public class BulletinRendererTests
     [Fact]
     public void Markdown_reports_the_change_since_last_week()
     {
-        var previous = Calculator.Calculate(Office, W47.Previous(), EndOfW46, Units, Week47Assignments());
+        var previous = Calculator.Calculate(Office, W47.Previous(), EndOfW46, AllUnits, Week47Assignments());
 
         var md = BulletinRenderer.RenderMarkdown(Week47(previous: previous), "市政府督查室");
 
@@ -145,8 +145,8 @@ public class BulletinRendererTests
         Assert.Contains("持续逾期,教育局,\"修订\"\"条例\"\",含逗号\n和换行\",王五,2026-11-02,21,0,未说明\r\n", csv);
         Assert.Contains("持续逾期,教育局,\"'=HYPERLINK(\"\"x\"\")\",赵六,2026-11-03,20,0,已说明\r\n", csv);
         Assert.Contains("本周新增逾期,发改委,推进重点项目开工,赵敏,2026-11-18,5,40,已说明\r\n", csv);
-        Assert.Contains("本周完成,文旅局,景区提升,陈晨,2026-11-30,5,100,未说明\r\n", csv);
-        Assert.Contains("下周到期,住建局城建科,道路修缮,吴刚,2026-11-24,0,20,未说明\r\n", csv);
+        Assert.Contains("本周完成,文旅局,景区提升,陈晨,2026-11-30,5,100,\r\n", csv);
+        Assert.Contains("下周到期,住建局城建科,道路修缮,吴刚,2026-11-24,0,20,\r\n", csv);
         Assert.True(csv.IndexOf("本周新增逾期", StringComparison.Ordinal) < csv.IndexOf("持续逾期", StringComparison.Ordinal));
     }
 
@@ -159,6 +159,7 @@ public class BulletinRendererTests
 
         Assert.Equal("2026-W47", root.GetProperty("week").GetString());
         Assert.Equal("2026-11-16", root.GetProperty("weekStart").GetString());
+        Assert.Equal("2026-11-22T16:00:00+00:00", root.GetProperty("asOf").GetString());
         Assert.Equal(14, root.GetProperty("totals").GetProperty("assigned").GetInt32());
         var first = root.GetProperty("units")[0];
         Assert.Equal("发改委", first.GetProperty("unitName").GetString());

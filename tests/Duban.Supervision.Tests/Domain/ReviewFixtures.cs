@@ -15,7 +15,7 @@ internal static class ReviewFixtures
     public static readonly Guid Chengjianke = Id(0x105);
     public static readonly Guid Elsewhere = Id(0x1FF);
 
-    public static readonly IReadOnlyList<ReviewUnit> Units =
+    public static readonly IReadOnlyList<ReviewUnit> AllUnits =
     [
         new(Office, "市政府督查室", null),
         new(Fagaiwei, "发改委", Office),

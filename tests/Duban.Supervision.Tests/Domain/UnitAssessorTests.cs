@@ -48,7 +48,7 @@ public class UnitAssessorTests
     ];
 
     private static AssessmentReport Assess(DateTimeOffset? asOf = null, AssessmentWeights? weights = null) =>
-        UnitAssessor.Assess(Units.Where(u => u.Id != Elsewhere), Quarter4(), Q4, asOf ?? AfterQ4, weights);
+        UnitAssessor.Assess(AllUnits.Where(u => u.Id != Elsewhere), Quarter4(), Q4, asOf ?? AfterQ4, weights);
 
     [Fact]
     public void Counts_follow_the_original_deadline_unless_extended_before_it_passed()
@@ -158,7 +158,7 @@ public class UnitAssessorTests
     [Fact]
     public void Assessment_is_deterministic_for_the_same_data_and_as_of()
     {
-        var reversed = UnitAssessor.Assess(Units.Where(u => u.Id != Elsewhere).Reverse(), Enumerable.Reverse(Quarter4()), Q4, AfterQ4);
+        var reversed = UnitAssessor.Assess(AllUnits.Where(u => u.Id != Elsewhere).Reverse(), Enumerable.Reverse(Quarter4()), Q4, AfterQ4);
 
         Assert.Equal(Assess().Units, reversed.Units);
     }

@@ -9,7 +9,7 @@ public class WeeklyReviewCalculatorTests
     private static readonly WeeklyReviewCalculator Calculator = new();
 
     private static WeeklyReviewReport Week47(WeeklyReviewReport? previous = null) =>
-        Calculator.Calculate(Office, W47, EndOfW47, Units, Week47Assignments(), previous);
+        Calculator.Calculate(Office, W47, EndOfW47, AllUnits, Week47Assignments(), previous);
 
     private static UnitReviewRow Row(WeeklyReviewReport report, Guid unit) => Assert.Single(report.Units, u => u.UnitId == unit);
 
@@ -52,7 +52,7 @@ public class WeeklyReviewCalculatorTests
         Assert.DoesNotContain(report.Units, u => u.UnitId == Elsewhere || u.UnitId == Office);
         Assert.Contains(report.Units, u => u.UnitId == Chengjianke);
 
-        var subtree = Calculator.Calculate(Zhujianju, W47, EndOfW47, Units, Week47Assignments());
+        var subtree = Calculator.Calculate(Zhujianju, W47, EndOfW47, AllUnits, Week47Assignments());
         Assert.Equal(["住建局", "住建局城建科"], subtree.Units.Select(u => u.UnitName));
     }
 
@@ -83,7 +83,7 @@ public class WeeklyReviewCalculatorTests
     {
         var items = new[] { Open(1, Fagaiwei, D(2026, 11, 15)), Open(2, Fagaiwei, D(2026, 11, 16)) };
 
-        var report = Calculator.Calculate(Office, W47, EndOfW47, Units, items);
+        var report = Calculator.Calculate(Office, W47, EndOfW47, AllUnits, items);
 
         Assert.Equal(["任务1"], report.StillOverdue.Select(i => i.Title));
         Assert.Equal(["任务2"], report.NewlyOverdue.Select(i => i.Title));
@@ -94,8 +94,8 @@ public class WeeklyReviewCalculatorTests
     {
         var items = new[] { Open(1, Zhujianju, D(2026, 11, 22), explained: false) };
 
-        var before = Calculator.Calculate(Office, W47, Local(2026, 11, 22, 23, 59), Units, items);
-        var after = Calculator.Calculate(Office, W47, Local(2026, 11, 23, 0, 0), Units, items);
+        var before = Calculator.Calculate(Office, W47, Local(2026, 11, 22, 23, 59), AllUnits, items);
+        var after = Calculator.Calculate(Office, W47, Local(2026, 11, 23, 0, 0), AllUnits, items);
 
         Assert.Equal(0, before.Totals.Overdue);
         Assert.Empty(before.NewlyOverdue);
@@ -140,7 +140,7 @@ public class WeeklyReviewCalculatorTests
             Done(1, Jiaoyuju, D(2026, 11, 21), Local(2026, 11, 23, 10, 0)) with { Status = AssignmentState.CompletionRequested, CompletedAt = null },
         };
 
-        var report = Calculator.Calculate(Office, W47, EndOfW47, Units, items);
+        var report = Calculator.Calculate(Office, W47, EndOfW47, AllUnits, items);
 
         Assert.Equal(1, report.Totals.Overdue);
         Assert.Equal(0, report.Totals.Completed);
@@ -152,24 +152,34 @@ public class WeeklyReviewCalculatorTests
     {
         var items = Week47Assignments();
         var shuffled = items.OrderBy(i => i.Title.GetHashCode(StringComparison.Ordinal) ^ 0x5bd1e995).ToList();
-        var units = Units.Reverse().ToList();
+        var units = AllUnits.Reverse().ToList();
 
-        var first = BulletinRenderer.RenderJson(Calculator.Calculate(Office, W47, EndOfW47, Units, items));
+        var first = BulletinRenderer.RenderJson(Calculator.Calculate(Office, W47, EndOfW47, AllUnits, items));
         var second = BulletinRenderer.RenderJson(Calculator.Calculate(Office, W47, EndOfW47, units, shuffled));
 
         Assert.Equal(first, second);
     }
 
     [Fact]
+    public void The_as_of_instant_is_kept_in_UTC_so_equal_instants_give_equal_reports()
+    {
+        var local = Calculator.Calculate(Office, W47, EndOfW47, AllUnits, Week47Assignments());
+        var utc = Calculator.Calculate(Office, W47, EndOfW47.ToUniversalTime(), AllUnits, Week47Assignments());
+
+        Assert.Equal(TimeSpan.Zero, local.AsOf.Offset);
+        Assert.Equal(BulletinRenderer.RenderJson(local), BulletinRenderer.RenderJson(utc));
+    }
+
+    [Fact]
     public void The_scope_unit_must_be_among_the_units()
     {
-        Assert.Throws<ArgumentException>(() => Calculator.Calculate(Id(0x999), W47, EndOfW47, Units, Week47Assignments()));
+        Assert.Throws<ArgumentException>(() => Calculator.Calculate(Id(0x999), W47, EndOfW47, AllUnits, Week47Assignments()));
     }
 
     [Fact]
     public void Change_since_previous_gives_overdue_and_on_time_rate_deltas_per_unit_and_overall()
     {
-        var previous = Calculator.Calculate(Office, W47.Previous(), EndOfW46, Units, Week47Assignments());
+        var previous = Calculator.Calculate(Office, W47.Previous(), EndOfW46, AllUnits, Week47Assignments());
         var report = Week47(previous);
         var change = Assert.IsType<ChangeSincePrevious>(report.Change);
 
@@ -208,7 +218,7 @@ public class WeeklyReviewCalculatorTests
     [Fact]
     public void A_previous_report_of_another_scope_is_refused()
     {
-        var other = Calculator.Calculate(Zhujianju, W47.Previous(), EndOfW46, Units, Week47Assignments());
+        var other = Calculator.Calculate(Zhujianju, W47.Previous(), EndOfW46, AllUnits, Week47Assignments());
 
         Assert.Throws<ArgumentException>(() => Week47(other));
     }
@@ -218,12 +228,12 @@ public class WeeklyReviewCalculatorTests
     {
         var lenient = new WeeklyReviewCalculator(LightRules.Default with { RedWhenOverdueWithoutExplanation = false, RedOverdueDays = 0 });
 
-        var report = lenient.Calculate(Office, W47, EndOfW47, Units, Week47Assignments());
+        var report = lenient.Calculate(Office, W47, EndOfW47, AllUnits, Week47Assignments());
 
         // 发改委 still has a 50% on-time rate: below 60, red regardless.
         Assert.Equal(Light.Red, Row(report, Fagaiwei).Light);
         var relaxed = new WeeklyReviewCalculator(lenient.Rules with { RedOnTimeRateBelow = 40m });
-        Assert.Equal(Light.Yellow, Row(relaxed.Calculate(Office, W47, EndOfW47, Units, Week47Assignments()), Fagaiwei).Light);
+        Assert.Equal(Light.Yellow, Row(relaxed.Calculate(Office, W47, EndOfW47, AllUnits, Week47Assignments()), Fagaiwei).Light);
     }
 }
 

@@ -1,0 +1,134 @@
+using Duban.ServiceDefaults.Auth;
+using Duban.ServiceDefaults.Errors;
+using Duban.Supervision.Data;
+using Duban.Supervision.Domain.Reviews;
+using Duban.Supervision.Notices;
+using Duban.Supervision.Projection;
+using Duban.Supervision.Reviews;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Contract = Duban.Contracts.Supervision.V1;
+
+namespace Duban.Supervision.Grpc;
+
+/// <summary>
+/// The supervision API. The office sees everything; a unit sees notices and reviews of itself and the units
+/// below it; schedulers may only trigger scans and reviews.
+/// </summary>
+public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scanner, NoticeStore notices, WeeklyReviews reviews,
+    FeedFollower follower, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
+{
+    [Authorize(Roles = DubanRoles.Office + "," + DubanRoles.Service)]
+    public override async Task<Contract.ProjectionStatus> GetProjectionStatus(Contract.GetProjectionStatusRequest request, ServerCallContext context)
+    {
+        var position = await db.FeedPositions.AsNoTracking().SingleAsync(context.CancellationToken);
+        return new Contract.ProjectionStatus
+        {
+            Cursor = position.TransactionId == 0 ? "" : $"{position.TransactionId}.{position.Sequence}",
+            Assignments = await db.Assignments.LongCountAsync(context.CancellationToken),
+            LastEventTime = position.LastEventTime is { } e ? Timestamp.FromDateTimeOffset(e) : null,
+            LastAppliedTime = position.AppliedAt is { } a ? Timestamp.FromDateTimeOffset(a) : null,
+            LagSeconds = follower.LagSeconds,
+        };
+    }
+
+    [Authorize(Roles = DubanRoles.Office + "," + DubanRoles.Scheduler)]
+    public override async Task<Contract.ScanResult> ScanNow(Contract.ScanNowRequest request, ServerCallContext context)
+    {
+        var asOf = request.AsOf?.ToDateTimeOffset() ?? time.GetUtcNow();
+        var outcome = await scanner.ScanAsync(asOf, context.CancellationToken);
+        return new Contract.ScanResult
+        {
+            AsOf = Timestamp.FromDateTimeOffset(outcome.AsOf),
+            DueSoon = outcome.DueSoon,
+            Overdue = outcome.Overdue,
+            Escalated = outcome.Escalated,
+            BehindSchedule = outcome.BehindSchedule,
+            Resolved = outcome.Resolved,
+        };
+    }
+
+    public override async Task<Contract.ListNoticesResponse> ListNotices(Contract.ListNoticesRequest request, ServerCallContext context)
+    {
+        var page = await notices.ListAsync(new NoticeFilter(request.LeadUnitId.Trim(), request.IncludeSubtree, request.OwnerPersonId.Trim(),
+            request.Kinds.Where(k => k != Contract.NoticeKind.Unspecified).Select(k => (NoticeKind)(int)k).ToList(),
+            request.Statuses.Where(s => s != Contract.NoticeStatus.Unspecified).Select(s => (NoticeStatus)(int)s).ToList(),
+            request.PlanId.Trim(), request.AssignmentId.Trim(), request.PageSize, request.PageToken), context.GetCaller(), context.CancellationToken);
+        var asOf = time.GetUtcNow();
+        return new() { Notices = { page.Items.Select(n => n.ToContract(asOf)) }, NextPageToken = page.NextPageToken };
+    }
+
+    public override async Task<Contract.Notice> AcknowledgeNotice(Contract.AcknowledgeNoticeRequest request, ServerCallContext context) =>
+        (await notices.AcknowledgeAsync(request.Id, context.GetCaller(), context.CancellationToken)).ToContract(time.GetUtcNow());
+
+    public override async Task<Contract.Notice> Urge(Contract.UrgeRequest request, ServerCallContext context) =>
+        (await notices.UrgeAsync(request.AssignmentId, request.Message, request.ReplyBy.ToDateOnly(), request.RequestId.Trim(),
+            context.GetCaller(), context.CancellationToken)).ToContract(time.GetUtcNow());
+
+    public override async Task<Contract.Explanation> SubmitExplanation(Contract.SubmitExplanationRequest request, ServerCallContext context) =>
+        (await notices.ExplainAsync(request.NoticeId, request.Reasons, request.RemedyDate.ToDateOnly(), context.GetCaller(),
+            context.CancellationToken)).ToContract();
+
+    public override async Task<Contract.Explanation> DecideExplanation(Contract.DecideExplanationRequest request, ServerCallContext context) =>
+        (await notices.DecideAsync(request.Id, request.Accept, request.Remark, context.GetCaller(), context.CancellationToken)).ToContract();
+
+    [Authorize(Roles = DubanRoles.Office + "," + DubanRoles.Scheduler)]
+    public override async Task<Contract.WeeklyReview> RunWeeklyReview(Contract.RunWeeklyReviewRequest request, ServerCallContext context) =>
+        (await reviews.RunAsync(request.ScopeUnitId.Trim(), request.Week, context.CancellationToken)).ToContract();
+
+    public override async Task<Contract.WeeklyReview> GetWeeklyReview(Contract.GetWeeklyReviewRequest request, ServerCallContext context) =>
+        (await VisibleReviewAsync(request.Id, context)).ToContract();
+
+    public override async Task<Contract.ListWeeklyReviewsResponse> ListWeeklyReviews(Contract.ListWeeklyReviewsRequest request, ServerCallContext context)
+    {
+        var visible = await notices.VisibleUnitsAsync(context.GetCaller(), context.CancellationToken);
+        var query = db.WeeklyReviews.AsNoTracking();
+        if (request.ScopeUnitId.Length > 0)
+        {
+            var scope = WeeklyReviews.ParseId(request.ScopeUnitId, "scope_unit_id");
+            query = query.Where(r => r.ScopeUnitId == scope);
+        }
+        if (visible is not null)
+            query = query.Where(r => visible.Contains(r.ScopeUnitId));
+        var size = Duban.ServiceDefaults.Paging.PageToken.Size(request.PageSize);
+        var fingerprint = $"reviews|{request.ScopeUnitId}";
+        var after = Duban.ServiceDefaults.Paging.PageToken.Decode(request.PageToken, fingerprint);
+        if (after is not null)
+        {
+            var afterId = Guid.Parse(after);
+            query = query.Where(r => r.Id.CompareTo(afterId) < 0);
+        }
+        var rows = await query.OrderByDescending(r => r.Id).Take(size + 1).ToListAsync(context.CancellationToken);
+        var response = new Contract.ListWeeklyReviewsResponse();
+        response.Reviews.AddRange(rows.Take(size).Select(r => r.ToContract()));
+        if (rows.Count > size)
+            response.NextPageToken = Duban.ServiceDefaults.Paging.PageToken.Encode(fingerprint, rows[size - 1].Id.ToString());
+        return response;
+    }
+
+    public override async Task<Contract.Bulletin> ExportBulletin(Contract.ExportBulletinRequest request, ServerCallContext context)
+    {
+        var review = await VisibleReviewAsync(request.ReviewId, context);
+        var report = BulletinRenderer.ReadJson(review.Report);
+        var name = $"通报-{review.ScopeName}-{review.Week}";
+        return request.Format switch
+        {
+            Contract.BulletinFormat.Csv => new() { Content = BulletinRenderer.RenderUnitsCsv(report) + "\r\n" + BulletinRenderer.RenderItemsCsv(report),
+                ContentType = "text/csv; charset=utf-8", FileName = name + ".csv" },
+            Contract.BulletinFormat.Json => new() { Content = review.Report, ContentType = "application/json", FileName = name + ".json" },
+            _ => new() { Content = BulletinRenderer.RenderMarkdown(report, review.ScopeName), ContentType = "text/markdown; charset=utf-8",
+                FileName = name + ".md" },
+        };
+    }
+
+    private async Task<WeeklyReviewRecord> VisibleReviewAsync(string id, ServerCallContext context)
+    {
+        var review = await reviews.GetAsync(id, context.CancellationToken);
+        var visible = await notices.VisibleUnitsAsync(context.GetCaller(), context.CancellationToken);
+        if (visible is not null && !visible.Contains(review.ScopeUnitId))
+            throw new PermissionDeniedException("a unit sees the reviews of its own unit and the units below it only");
+        return review;
+    }
+}

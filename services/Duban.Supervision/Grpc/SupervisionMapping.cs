@@ -1,0 +1,68 @@
+using Duban.Supervision.Data;
+using Duban.Supervision.Domain.Reviews;
+using Google.Protobuf.WellKnownTypes;
+using Contract = Duban.Contracts.Supervision.V1;
+
+namespace Duban.Supervision.Grpc;
+
+internal static class SupervisionMapping
+{
+    public static Google.Type.Date ToDate(this DateOnly date) => new() { Year = date.Year, Month = date.Month, Day = date.Day };
+
+    public static DateOnly? ToDateOnly(this Google.Type.Date? date) =>
+        date is null || date.Year == 0 ? null : new DateOnly(date.Year, date.Month, date.Day);
+
+    public static Contract.Notice ToContract(this Notice n, DateTimeOffset asOf) => new()
+    {
+        Id = n.Id.ToString(),
+        Kind = (Contract.NoticeKind)(int)n.Kind,
+        Level = n.Level,
+        Status = (Contract.NoticeStatus)(int)n.Status,
+        AssignmentId = n.AssignmentId.ToString(),
+        PlanId = n.PlanId.ToString(),
+        LeadUnitId = n.LeadUnitId.ToString(),
+        OwnerPersonId = n.OwnerPersonId?.ToString() ?? "",
+        Title = n.Title,
+        DueDate = n.DueDate?.ToDate(),
+        DeadlineVersion = n.DeadlineVersion,
+        DaysOverdue = n.DueDate is { } due && n.Kind is NoticeKind.Overdue or NoticeKind.Escalated
+            ? Math.Max(0, ReviewClock.DaysPast(due, asOf, ReviewClock.DefaultTimeZone)) : 0,
+        Message = n.Message,
+        RecipientUnitIds = { n.RecipientUnitIds.Select(id => id.ToString()) },
+        RaiseTime = Timestamp.FromDateTimeOffset(n.RaisedAt),
+        AcknowledgeTime = n.AcknowledgedAt is { } ack ? Timestamp.FromDateTimeOffset(ack) : null,
+        ResolveTime = n.ResolvedAt is { } resolved ? Timestamp.FromDateTimeOffset(resolved) : null,
+        ReplyBy = n.ReplyBy?.ToDate(),
+    };
+
+    public static Contract.Explanation ToContract(this Explanation e) => new()
+    {
+        Id = e.Id.ToString(),
+        NoticeId = e.NoticeId.ToString(),
+        AssignmentId = e.AssignmentId.ToString(),
+        LeadUnitId = e.LeadUnitId.ToString(),
+        Reasons = e.Reasons,
+        RemedyDate = e.RemedyDate?.ToDate(),
+        Status = (Contract.ExplanationStatus)(int)e.Status,
+        DecisionRemark = e.DecisionRemark,
+        SubmitTime = Timestamp.FromDateTimeOffset(e.SubmittedAt),
+        DecideTime = e.DecidedAt is { } decided ? Timestamp.FromDateTimeOffset(decided) : null,
+    };
+
+    public static Contract.WeeklyReview ToContract(this WeeklyReviewRecord r)
+    {
+        var report = BulletinRenderer.ReadJson(r.Report);
+        return new Contract.WeeklyReview
+        {
+            Id = r.Id.ToString(),
+            ScopeUnitId = r.ScopeUnitId.ToString(),
+            Week = r.Week,
+            AsOf = Timestamp.FromDateTimeOffset(r.AsOf),
+            CreateTime = Timestamp.FromDateTimeOffset(r.CreatedAt),
+            ReportJson = r.Report,
+            Assigned = report.Totals.Assigned,
+            Overdue = report.Totals.Overdue,
+            CompletedOnTime = report.Totals.CompletedOnTime,
+        };
+    }
+}

@@ -1,0 +1,176 @@
+using Duban.ServiceDefaults.Auth;
+using Duban.ServiceDefaults.Data;
+using Duban.ServiceDefaults.Errors;
+using Duban.ServiceDefaults.Paging;
+using Duban.Supervision.Data;
+using Duban.Supervision.Reviews;
+using Duban.Units.Client;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Supervision.Notices;
+
+public sealed record NoticeFilter(string LeadUnitId, bool IncludeSubtree, string OwnerPersonId, IReadOnlyList<NoticeKind> Kinds,
+    IReadOnlyList<NoticeStatus> Statuses, string PlanId, string AssignmentId, int PageSize, string PageToken);
+
+/// <summary>Notices and explanations: who may see, acknowledge, urge, explain and decide.</summary>
+public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProvider time)
+{
+    public async Task<Page<Notice>> ListAsync(NoticeFilter filter, Caller caller, CancellationToken ct)
+    {
+        var size = PageToken.Size(filter.PageSize);
+        var fingerprint = string.Join('|', "notices", filter.LeadUnitId, filter.IncludeSubtree, filter.OwnerPersonId, string.Join(',', filter.Kinds),
+            string.Join(',', filter.Statuses), filter.PlanId, filter.AssignmentId);
+        var after = PageToken.Decode(filter.PageToken, fingerprint);
+
+        var query = db.Notices.AsNoTracking();
+        var visible = await VisibleUnitsAsync(caller, ct);
+        if (filter.LeadUnitId.Length > 0)
+        {
+            var unit = WeeklyReviews.ParseId(filter.LeadUnitId, "lead_unit_id");
+            if (visible is not null && !visible.Contains(unit))
+                throw new PermissionDeniedException("a unit sees the notices of its own unit and the units below it only");
+            var wanted = filter.IncludeSubtree ? (await units.ListSubtreeAsync(unit, ct)).Select(u => Guid.Parse(u.Id)).Append(unit).ToList() : [unit];
+            query = query.Where(n => wanted.Contains(n.LeadUnitId));
+        }
+        else if (visible is not null)
+        {
+            query = query.Where(n => visible.Contains(n.LeadUnitId));
+        }
+        if (filter.OwnerPersonId.Length > 0)
+        {
+            var owner = WeeklyReviews.ParseId(filter.OwnerPersonId, "owner_person_id");
+            query = query.Where(n => n.OwnerPersonId == owner);
+        }
+        if (filter.PlanId.Length > 0)
+        {
+            var plan = WeeklyReviews.ParseId(filter.PlanId, "plan_id");
+            query = query.Where(n => n.PlanId == plan);
+        }
+        if (filter.AssignmentId.Length > 0)
+        {
+            var assignment = WeeklyReviews.ParseId(filter.AssignmentId, "assignment_id");
+            query = query.Where(n => n.AssignmentId == assignment);
+        }
+        if (filter.Kinds.Count > 0)
+            query = query.Where(n => filter.Kinds.Contains(n.Kind));
+        if (filter.Statuses.Count > 0)
+            query = query.Where(n => filter.Statuses.Contains(n.Status));
+        if (after is not null)
+        {
+            var afterId = Guid.Parse(after);
+            query = query.Where(n => n.Id.CompareTo(afterId) > 0);
+        }
+        var rows = await query.OrderBy(n => n.Id).Take(size + 1).ToListAsync(ct);
+        if (rows.Count <= size)
+            return new Page<Notice>(rows, "");
+        rows.RemoveAt(rows.Count - 1);
+        return new Page<Notice>(rows, PageToken.Encode(fingerprint, rows[^1].Id.ToString()));
+    }
+
+    public async Task<Notice> AcknowledgeAsync(string id, Caller caller, CancellationToken ct)
+    {
+        var notice = await FindAsync(id, "id", ct);
+        if (!caller.IsOffice && !IsMemberOf(caller, notice.LeadUnitId))
+            throw new PermissionDeniedException("only the office and the lead unit acknowledge a notice");
+        if (notice.Status == NoticeStatus.Open)
+        {
+            notice.Status = NoticeStatus.Acknowledged;
+            notice.AcknowledgedAt = time.GetStoredUtcNow();
+            notice.AcknowledgedBy = Guid.TryParse(caller.PersonId, out var person) ? person : null;
+            await db.SaveChangesAsync(ct);
+        }
+        return notice;
+    }
+
+    /// <summary>催办: raised by hand, so each urging is a notice of its own (its level counts the urgings).</summary>
+    public async Task<Notice> UrgeAsync(string assignmentId, string message, DateOnly? replyBy, string requestId, Caller caller, CancellationToken ct)
+    {
+        if (!caller.IsOffice)
+            throw new PermissionDeniedException("only the supervision office urges");
+        new Violations().RequireText(message, "message", 2000).MaxLength(requestId, "request_id", 100).ThrowIfAny();
+        if (requestId.Length > 0 && await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.RequestId == requestId, ct) is { } earlier)
+            return earlier;
+        var id = WeeklyReviews.ParseId(assignmentId, "assignment_id");
+        var assignment = await db.Assignments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException("assignment", assignmentId);
+        var level = await db.Notices.CountAsync(n => n.AssignmentId == id && n.Kind == NoticeKind.Urged, ct);
+        var notice = new Notice
+        {
+            Id = Guid.CreateVersion7(),
+            AssignmentId = id,
+            Kind = NoticeKind.Urged,
+            DeadlineVersion = assignment.DeadlineVersion,
+            Level = level,
+            PlanId = assignment.PlanId,
+            LeadUnitId = assignment.LeadUnitId,
+            OwnerPersonId = assignment.OwnerPersonId,
+            Title = assignment.Title,
+            DueDate = assignment.DueDate,
+            Message = message.Trim(),
+            RecipientUnitIds = [assignment.LeadUnitId],
+            RaisedAt = time.GetStoredUtcNow(),
+            ReplyBy = replyBy,
+            RequestId = requestId.Length > 0 ? requestId : null,
+        };
+        db.Notices.Add(notice);
+        await db.SaveChangesAsync(ct);
+        return notice;
+    }
+
+    public async Task<Explanation> ExplainAsync(string noticeId, string reasons, DateOnly? remedyDate, Caller caller, CancellationToken ct)
+    {
+        new Violations().RequireText(reasons, "reasons", 4000).ThrowIfAny();
+        var notice = await FindAsync(noticeId, "notice_id", ct);
+        if (!(caller.Has(DubanRoles.Lead) && caller.UnitId == notice.LeadUnitId.ToString()))
+            throw new PermissionDeniedException("only the lead unit's lead explains its overdue item");
+        if (notice.Kind is not (NoticeKind.Overdue or NoticeKind.Escalated or NoticeKind.Urged))
+            throw new FailedPreconditionException("NOT_EXPLAINABLE", $"notices/{notice.Id}", $"a {notice.Kind} notice needs no explanation");
+        if (await db.Explanations.AnyAsync(e => e.NoticeId == notice.Id && e.Status != ExplanationStatus.Returned, ct))
+            throw new AlreadyExistsException("notice_id", "this notice already has an explanation waiting or accepted");
+        var explanation = new Explanation
+        {
+            Id = Guid.CreateVersion7(),
+            NoticeId = notice.Id,
+            AssignmentId = notice.AssignmentId,
+            LeadUnitId = notice.LeadUnitId,
+            Reasons = reasons.Trim(),
+            RemedyDate = remedyDate,
+            SubmittedBy = Guid.TryParse(caller.PersonId, out var person) ? person : null,
+            SubmittedAt = time.GetStoredUtcNow(),
+        };
+        db.Explanations.Add(explanation);
+        await db.SaveChangesAsync(ct);
+        return explanation;
+    }
+
+    public async Task<Explanation> DecideAsync(string id, bool accept, string remark, Caller caller, CancellationToken ct)
+    {
+        if (!caller.IsOffice)
+            throw new PermissionDeniedException("only the supervision office accepts or returns an explanation");
+        new Violations().MaxLength(remark, "remark", 4000).ThrowIfAny();
+        var explanation = await db.Explanations.FirstOrDefaultAsync(e => e.Id == WeeklyReviews.ParseId(id, "id"), ct)
+            ?? throw new NotFoundException("explanation", id);
+        if (explanation.Status != ExplanationStatus.Submitted)
+            throw new FailedPreconditionException("STATE", $"explanations/{id}", $"the explanation was already {explanation.Status}");
+        explanation.Status = accept ? ExplanationStatus.Accepted : ExplanationStatus.Returned;
+        explanation.DecisionRemark = remark.Trim();
+        explanation.DecidedAt = time.GetStoredUtcNow();
+        await db.SaveChangesAsync(ct);
+        return explanation;
+    }
+
+    /// <summary>Null for the office (everything); otherwise the caller's unit and everything below it.</summary>
+    public async Task<HashSet<Guid>?> VisibleUnitsAsync(Caller caller, CancellationToken ct)
+    {
+        if (caller.IsOffice)
+            return null;
+        if (!(caller.Has(DubanRoles.Lead) || caller.Has(DubanRoles.Staff)) || !Guid.TryParse(caller.UnitId, out var unit))
+            throw new PermissionDeniedException("notices, reviews and assessments are for the office and the units themselves");
+        return (await units.ListSubtreeAsync(unit, ct)).Select(u => Guid.Parse(u.Id)).Append(unit).ToHashSet();
+    }
+
+    private async Task<Notice> FindAsync(string id, string field, CancellationToken ct) =>
+        await db.Notices.FirstOrDefaultAsync(n => n.Id == WeeklyReviews.ParseId(id, field), ct) ?? throw new NotFoundException("notice", id);
+
+    private static bool IsMemberOf(Caller caller, Guid unit) =>
+        (caller.Has(DubanRoles.Lead) || caller.Has(DubanRoles.Staff)) && caller.UnitId == unit.ToString();
+}

@@ -1,0 +1,20 @@
+using Duban.ServiceDefaults;
+using Duban.ServiceDefaults.Data;
+using Duban.Supervision;
+using Duban.Supervision.Data;
+using Duban.Supervision.Grpc;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("duban-supervision");
+builder.AddApplicationServices();
+
+var app = builder.Build();
+if (await app.RunMigrateCommandAsync<SupervisionDb>(args))
+    return;
+
+app.MapDefaultEndpoints();
+app.MapGrpcService<SupervisionGrpcService>();
+app.Run();
+
+/// <summary>Entry point, visible to the test host.</summary>
+public partial class Program;

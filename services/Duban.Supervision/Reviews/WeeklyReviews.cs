@@ -1,0 +1,96 @@
+using Duban.ServiceDefaults.Data;
+using Duban.ServiceDefaults.Errors;
+using Duban.Supervision.Data;
+using Duban.Supervision.Domain.Reviews;
+using Duban.Units.Client;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Duban.Supervision.Reviews;
+
+/// <summary>
+/// 周调度: one frozen review per (scope unit, ISO week). A past week is frozen as of its end (Sunday 24:00 in
+/// Asia/Shanghai); the current week as of the moment it is first run. Running it again — or twice at once —
+/// returns the first review: the review is computed, then inserted only if none exists, then read back.
+/// </summary>
+public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimeProvider time)
+{
+    public async Task<WeeklyReviewRecord> RunAsync(string scopeUnitId, string weekText, CancellationToken ct)
+    {
+        var violations = new Violations().RequireId(scopeUnitId, "scope_unit_id");
+        var now = time.GetStoredUtcNow();
+        var current = IsoWeek.Containing(ReviewClock.LocalDate(now, ReviewClock.DefaultTimeZone));
+        IsoWeek week = current;
+        if (!string.IsNullOrWhiteSpace(weekText) && weekText.Trim() != "current" && !IsoWeek.TryParse(weekText.Trim(), out week))
+            violations.Add("week", "must be an ISO week such as 2026-W47, or \"current\"");
+        else if (week.CompareTo(current) > 0)
+            violations.Add("week", $"{week} has not begun; the current week is {current}");
+        violations.ThrowIfAny();
+
+        var scopeId = Guid.Parse(scopeUnitId);
+        if (await FindAsync(scopeId, week, ct) is { } existing)
+            return existing;
+
+        var scope = await units.FindUnitAsync(scopeId, ct) ?? throw new ValidationFailedException("scope_unit_id", $"no unit with id '{scopeUnitId}'");
+        var subtree = await units.ListSubtreeAsync(scopeId, ct);
+        var reviewUnits = subtree.Select(u => new ReviewUnit(Guid.Parse(u.Id), u.Name, u.ParentId.Length > 0 ? Guid.Parse(u.ParentId) : null))
+            .Prepend(new ReviewUnit(scopeId, scope.Name, null)).ToList();
+        var asOf = week.CompareTo(current) < 0 ? ReviewClock.StartOfDay(week.Sunday.AddDays(1), ReviewClock.DefaultTimeZone) : now;
+
+        var assignments = await LoadAssignmentsAsync(reviewUnits.Select(u => u.Id).ToArray(), ct);
+        var previous = await FindAsync(scopeId, week.Previous(), ct);
+        var report = new WeeklyReviewCalculator().Calculate(scopeId, week, asOf, reviewUnits, assignments,
+            previous is null ? null : BulletinRenderer.ReadJson(previous.Report));
+
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO weekly_reviews (id, scope_unit_id, week, as_of, created_at, scope_name, report)
+            VALUES ({Guid.CreateVersion7()}, {scopeId}, {week.ToString()}, {asOf}, {now}, {scope.Name}, {BulletinRenderer.RenderJson(report)}::jsonb)
+            ON CONFLICT (scope_unit_id, week) DO NOTHING
+            """, ct);
+        return await FindAsync(scopeId, week, ct) ?? throw new InvalidOperationException("the review was stored but cannot be read back");
+    }
+
+    public async Task<WeeklyReviewRecord> GetAsync(string id, CancellationToken ct) =>
+        await db.WeeklyReviews.AsNoTracking().FirstOrDefaultAsync(r => r.Id == ParseId(id, "id"), ct) ?? throw new NotFoundException("weekly review", id);
+
+    private Task<WeeklyReviewRecord?> FindAsync(Guid scopeId, IsoWeek week, CancellationToken ct)
+    {
+        var text = week.ToString();
+        return db.WeeklyReviews.AsNoTracking().FirstOrDefaultAsync(r => r.ScopeUnitId == scopeId && r.Week == text, ct);
+    }
+
+    /// <summary>The projection of every assignment led inside the scope, with what the review needs to know about explanations and urgings.</summary>
+    private async Task<List<ReviewedAssignment>> LoadAssignmentsAsync(Guid[] unitIds, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT a.id, a.plan_id, a.lead_unit_id, a.title, a.owner_name, a.status, a.due_date, a.original_due_date, a.time_zone,
+                       a.assigned_at, a.completion_requested_at, a.completed_at, a.progress_percent,
+                       EXISTS (SELECT 1 FROM explanations e WHERE e.assignment_id = a.id AND e.status IN (1, 2)),
+                       a.extension_approved_before_original_due, a.rejected_completions,
+                       (SELECT count(*) FROM notices n WHERE n.assignment_id = a.id AND n.kind = 6)::int, a.approved_extensions
+                FROM assignments a WHERE a.lead_unit_id = ANY($1)
+                """, connection);
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = unitIds });
+            var rows = new List<ReviewedAssignment>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                rows.Add(new ReviewedAssignment(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4),
+                    (AssignmentState)reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
+                    reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7), reader.GetString(8), reader.GetFieldValue<DateTimeOffset>(9),
+                    reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
+                    reader.GetInt32(12), reader.GetBoolean(13), reader.GetBoolean(14), reader.GetInt32(15), reader.GetInt32(16), reader.GetInt32(17)));
+            return rows;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    public static Guid ParseId(string id, string field) =>
+        Guid.TryParse(id, out var g) ? g : throw new ValidationFailedException(field, string.IsNullOrEmpty(id) ? "must not be empty" : "is not a valid id");
+}

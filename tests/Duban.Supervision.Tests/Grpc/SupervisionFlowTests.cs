@@ -1,0 +1,168 @@
+using Duban.Contracts.Supervision.V1;
+using Duban.Contracts.Tasks.V1;
+using Duban.ServiceDefaults.Auth;
+using Duban.Testing;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace Duban.Supervision.Tests.Grpc;
+
+/// <summary>
+/// Plans go in through the tasks service; supervision follows the feed, raises notices once as deadlines pass
+/// (the scan's as-of time plays the clock), takes explanations, and freezes weekly reviews.
+/// </summary>
+public class SupervisionFlowTests(SupervisionFixture service) : IClassFixture<SupervisionFixture>
+{
+    private static Timestamp At(int year, int month, int day, int hour = 12) =>
+        Timestamp.FromDateTimeOffset(new DateTimeOffset(year, month, day, hour, 0, 0, TimeSpan.FromHours(8)));
+
+    private async Task<List<Notice>> NoticesAsync(string assignmentId) =>
+        (await service.Office.ListNoticesAsync(new ListNoticesRequest { AssignmentId = assignmentId, PageSize = 100 })).Notices.ToList();
+
+    [Fact]
+    public async Task Deadlines_passing_raise_each_notice_once_and_escalation_climbs_to_the_assigning_unit()
+    {
+        var assignments = await service.ImportAsync($"""
+            1,任务{Guid.NewGuid():N},对接省发改委,经发局,,,2026年5月20日前
+            2,任务{Guid.NewGuid():N},梳理政策,财政局,,,2026年5月31日前
+            """);
+        var late = assignments.Single(a => a.LeadUnitId == service.Economy.Id);
+        var soon = assignments.Single(a => a.LeadUnitId == service.Finance.Id);
+
+        // 2026-05-21 12:00 in Shanghai: the first is a day late; the second is due in ten days, not yet "due soon".
+        var first = await service.Office.ScanNowAsync(new ScanNowRequest { AsOf = At(2026, 5, 21) });
+        Assert.True(first.Overdue >= 1);
+        var again = await service.Office.ScanNowAsync(new ScanNowRequest { AsOf = At(2026, 5, 21) });
+        Assert.Equal((0, 0, 0), (again.Overdue, again.Escalated, again.DueSoon));
+        Assert.Equal([NoticeKind.Overdue], (await NoticesAsync(late.Id)).Select(n => n.Kind));
+
+        await service.Office.ScanNowAsync(new ScanNowRequest { AsOf = At(2026, 5, 29) });
+        var lateNotices = await NoticesAsync(late.Id);
+        Assert.Equal([(NoticeKind.Overdue, 0), (NoticeKind.Escalated, 1), (NoticeKind.Escalated, 2)],
+            lateNotices.Select(n => (n.Kind, n.Level)).Order());
+        var top = lateNotices.Single(n => n.Kind == NoticeKind.Escalated && n.Level == 2);
+        Assert.Equal([service.Economy.Id, service.Park.Id], top.RecipientUnitIds);
+        Assert.Contains("逾期", top.Message);
+        Assert.Equal([(NoticeKind.DueSoon, 0)], (await NoticesAsync(soon.Id)).Select(n => (n.Kind, n.Level)));
+    }
+
+    [Fact]
+    public async Task Two_instances_scanning_the_same_data_at_once_raise_each_notice_once()
+    {
+        var assignments = await service.ImportAsync(string.Join('\n', Enumerable.Range(1, 30).Select(i => $"{i},并发{Guid.NewGuid():N},措施{i},经发局,,,2026年4月30日前")));
+        await using var second = service.NewSupervision(service.Supervision.ConnectionString, followFeed: false);
+        await second.StartAsync();
+        var asOf = At(2026, 5, 15);
+
+        var before = await service.CountAsync("SELECT count(*) FROM notices");
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            service.SupervisionAs(DubanRoles.Scheduler, instance: i % 2 == 0 ? service.Supervision : second)
+                .ScanNowAsync(new ScanNowRequest { AsOf = asOf }).ResponseAsync));
+
+        var ids = string.Join(",", assignments.Select(a => $"'{a.Id}'"));
+        // Per assignment: overdue, escalated at 3 and at 7 days.
+        Assert.Equal(30 * 3, await service.CountAsync($"SELECT count(*) FROM notices WHERE assignment_id IN ({ids})"));
+        // Together the scans report each notice they raised exactly once.
+        Assert.Equal(await service.CountAsync("SELECT count(*) FROM notices") - before,
+            results.Sum(r => r.Overdue + r.Escalated + r.DueSoon + r.BehindSchedule));
+    }
+
+    [Fact]
+    public async Task A_confirmed_completion_reaches_the_projection_and_resolves_the_open_notices()
+    {
+        var assignment = (await service.ImportAsync($"1,完成{Guid.NewGuid():N},措施,财政局,,,2026年4月30日前")).Single();
+        await service.Office.ScanNowAsync(new ScanNowRequest { AsOf = At(2026, 5, 2) });
+        Assert.All(await NoticesAsync(assignment.Id), n => Assert.Equal(NoticeStatus.Open, n.Status));
+
+        var lead = service.TasksAs(DubanRoles.Lead, service.Finance);
+        var accepted = await lead.AcceptAssignmentAsync(new AcceptAssignmentRequest { Id = assignment.Id, Version = assignment.Version });
+        var confirmed = await lead.ConfirmCompletionAsync(new ConfirmCompletionRequest { Id = assignment.Id, Version = accepted.Version, Evidence = "已完成" });
+        await service.WaitForProjectionAsync([(assignment.Id, confirmed.Version)]);
+
+        var notices = await NoticesAsync(assignment.Id);
+        Assert.NotEmpty(notices);
+        Assert.All(notices, n => Assert.Equal(NoticeStatus.Resolved, n.Status));
+    }
+
+    [Fact]
+    public async Task The_lead_unit_explains_and_the_office_decides()
+    {
+        var assignment = (await service.ImportAsync($"1,说明{Guid.NewGuid():N},措施,经发局,,,2026年4月30日前")).Single();
+        await service.Office.ScanNowAsync(new ScanNowRequest { AsOf = At(2026, 5, 2) });
+        var overdue = (await NoticesAsync(assignment.Id)).Single(n => n.Kind == NoticeKind.Overdue);
+
+        await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
+            await service.SupervisionAs(DubanRoles.Lead, service.Finance).SubmitExplanationAsync(new SubmitExplanationRequest { NoticeId = overdue.Id, Reasons = "x" }));
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "reasons", async () =>
+            await service.SupervisionAs(DubanRoles.Lead, service.Economy).SubmitExplanationAsync(new SubmitExplanationRequest { NoticeId = overdue.Id }));
+
+        var explanation = await service.SupervisionAs(DubanRoles.Lead, service.Economy).SubmitExplanationAsync(new SubmitExplanationRequest
+        {
+            NoticeId = overdue.Id, Reasons = "省级审批尚未下达", RemedyDate = new Google.Type.Date { Year = 2026, Month = 6, Day = 15 },
+        });
+        Assert.Equal(ExplanationStatus.Submitted, explanation.Status);
+        await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
+            await service.SupervisionAs(DubanRoles.Lead, service.Economy).DecideExplanationAsync(new DecideExplanationRequest { Id = explanation.Id, Accept = true }));
+        var accepted = await service.Office.DecideExplanationAsync(new DecideExplanationRequest { Id = explanation.Id, Accept = true, Remark = "同意" });
+        Assert.Equal(ExplanationStatus.Accepted, accepted.Status);
+        await RpcAssert.ThrowsAsync(StatusCode.FailedPrecondition, async () =>
+            await service.Office.DecideExplanationAsync(new DecideExplanationRequest { Id = explanation.Id, Accept = false }));
+    }
+
+    [Fact]
+    public async Task A_weekly_review_triggered_twice_at_once_is_one_review_whose_bulletin_names_the_late_units_and_items()
+    {
+        var title = "逾期事项" + Guid.NewGuid().ToString("N")[..6];
+        await service.ImportAsync($"1,推进事项,{title},经发局,,,2026年5月20日前\n2,按期事项,按期措施,财政局,,,2027年6月30日前");
+
+        var runs = await Task.WhenAll(
+            service.SupervisionAs(DubanRoles.Scheduler).RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = "current" }).ResponseAsync,
+            service.Office.RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = "current" }).ResponseAsync);
+        Assert.Equal(runs[0].Id, runs[1].Id);
+        var later = await service.Office.RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = runs[0].Week });
+        Assert.Equal(runs[0].Id, later.Id);
+        Assert.Equal(1, await service.CountAsync($"SELECT count(*) FROM weekly_reviews WHERE scope_unit_id = '{service.Park.Id}'"));
+
+        var markdown = (await service.Office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = runs[0].Id, Format = BulletinFormat.Markdown })).Content;
+        Assert.Contains("通报", markdown);
+        Assert.Contains("工业园区经济发展局", markdown);
+        Assert.Contains(title, markdown);
+        Assert.Contains("请单位主要负责人于下次调度会上作出说明", markdown);
+        var csv = await service.Office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = runs[0].Id, Format = BulletinFormat.Csv });
+        Assert.Contains(title, csv.Content);
+        Assert.Equal("text/csv; charset=utf-8", csv.ContentType);
+
+        // Schedulers trigger; units read their own subtree only.
+        await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
+            await service.SupervisionAs(DubanRoles.Lead, service.Economy).RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = "current" }));
+        await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
+            await service.SupervisionAs(DubanRoles.Lead, service.OtherPark).GetWeeklyReviewAsync(new GetWeeklyReviewRequest { Id = runs[0].Id }));
+        await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
+            await service.SupervisionAs(DubanRoles.Scheduler).ListNoticesAsync(new ListNoticesRequest()));
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "week", async () =>
+            await service.Office.RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = "2099-W01" }));
+    }
+
+    [Fact]
+    public async Task A_restarted_instance_resumes_from_the_stored_cursor_without_losing_or_doubling()
+    {
+        // An instance of its own, so the shared one keeps following for the other tests.
+        var first = service.NewSupervision(database: null);
+        await first.StartAsync();
+        var database = first.ConnectionString;
+        var before = (await service.ImportAsync($"1,重启{Guid.NewGuid():N},措施,经发局,,,2026年12月31日前")).Single();
+        await service.WaitForProjectionAsync([(before.Id, before.Version)], database);
+        var count = await service.CountAsync("SELECT count(*) FROM assignments", database);
+        var cursor = await service.CountAsync("SELECT sequence FROM feed_position", database);
+        await first.DisposeAsync();
+
+        var lead = service.TasksAs(DubanRoles.Lead, service.Economy);
+        var accepted = await lead.AcceptAssignmentAsync(new AcceptAssignmentRequest { Id = before.Id, Version = before.Version });
+
+        await using var restarted = service.NewSupervision(database);
+        await restarted.StartAsync();
+        await service.WaitForProjectionAsync([(before.Id, accepted.Version)], database);
+        Assert.Equal(count, await service.CountAsync("SELECT count(*) FROM assignments", database));
+        Assert.True(await service.CountAsync("SELECT sequence FROM feed_position", database) > cursor);
+    }
+}
