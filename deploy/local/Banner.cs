@@ -16,6 +16,7 @@ public static class Banner
              Duban is running (Ctrl+C stops everything; data stays in .data/).
                units   gRPC (h2c) 127.0.0.1:5101   HTTP/JSON 127.0.0.1:5100
                tasks   gRPC (h2c) 127.0.0.1:5201   HTTP/JSON 127.0.0.1:5200
+               supervision gRPC 127.0.0.1:5301   HTTP/JSON 127.0.0.1:5300
                postgres 127.0.0.1:{{cluster.Port}} (user postgres, trust on loopback)
 
              A token for 周敏 of 督查室 (the supervision office), valid 12 hours:

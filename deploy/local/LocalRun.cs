@@ -17,6 +17,11 @@ public static class LocalRun
         {
             ["Units:Address"] = "http://127.0.0.1:5101",
         }),
+        new("supervision", "Duban.Supervision", "Supervision", "duban_supervision", 5300, 5301, new Dictionary<string, string>
+        {
+            ["Units:Address"] = "http://127.0.0.1:5101",
+            ["Tasks:Address"] = "http://127.0.0.1:5201",
+        }),
     ];
 
     public static async Task<int> UpAsync(LocalLayout layout)
