@@ -67,7 +67,8 @@ public static class LocalRun
         finally
         {
             ServiceProcess.Write("local", "stopping…");
-            foreach (var process in running)
+            // Dependents first: supervision holds a stream open on tasks, tasks calls units.
+            foreach (var process in Enumerable.Reverse(running))
                 await process.DisposeAsync();
             await cluster.StopAsync();
             ServiceProcess.Write("local", "stopped; data kept in .data/ for the next run");

@@ -14,7 +14,7 @@ namespace Duban.Tasks.Grpc;
 
 /// <summary>The tasks API: thin — validate the shape, call the store, map the result.</summary>
 public sealed class TasksGrpcService(PlanImporter importer, Decomposer decomposer, AssignmentStore store, AssignmentQueries queries,
-    EventFeed feed, FeedNotifier notifier, TimeProvider time) : Contract.TasksService.TasksServiceBase
+    EventFeed feed, FeedNotifier notifier, IHostApplicationLifetime lifetime, TimeProvider time) : Contract.TasksService.TasksServiceBase
 {
     public override async Task<Contract.ImportPlanResponse> ImportPlan(Contract.ImportPlanRequest request, ServerCallContext context)
     {
@@ -197,7 +197,21 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         if (request.HeartbeatSeconds is < 0 or > 300)
             throw new ValidationFailedException("heartbeat_seconds", "must be between 1 and 300");
         var heartbeat = TimeSpan.FromSeconds(request.HeartbeatSeconds == 0 ? 5 : request.HeartbeatSeconds);
-        var ct = context.CancellationToken;
+        // A watch ends with the call or with the service: shutting down must not wait for every follower to hang up.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        try
+        {
+            await StreamEventsAsync(cursor, heartbeat, responseStream, stopping.Token);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // The service is stopping: the stream ends cleanly and the follower resumes from its cursor.
+        }
+    }
+
+    private async Task StreamEventsAsync(FeedCursor cursor, TimeSpan heartbeat, IServerStreamWriter<Contract.WatchEventsResponse> responseStream,
+        CancellationToken ct)
+    {
         var lastSent = time.GetUtcNow();
         while (!ct.IsCancellationRequested)
         {
