@@ -28,6 +28,8 @@ public static class Extensions
         builder.Services.AddScoped<NoticeStore>();
         builder.Services.AddHostedService<ScanTimer>();
         builder.Services.AddScoped<WeeklyReviews>();
+        builder.Services.Configure<Domain.Assessments.AssessmentWeights>(builder.Configuration.GetSection("Assessment"));
+        builder.Services.AddScoped<Assessments>();
         return builder;
     }
 }

@@ -18,6 +18,8 @@ public sealed class ProjectedAssignment
     /// <summary>The end of the due date in the assignment's time zone: when it falls overdue.</summary>
     public DateTimeOffset? DueAt { get; set; }
     public DateOnly? OriginalDueDate { get; set; }
+    /// <summary>The dated steps (时间节点) before the final deadline, as JSON [{"date":"2026-06-30","label":"完成方案"}].</summary>
+    public string Milestones { get; set; } = "[]";
     public int DeadlineVersion { get; set; }
     public int ProgressPercent { get; set; }
     public string TimeZone { get; set; } = "Asia/Shanghai";
@@ -57,6 +59,8 @@ public enum NoticeStatus
 public sealed class Notice
 {
     public Guid Id { get; init; }
+    /// <summary>Order of raising, for watchers.</summary>
+    public long Sequence { get; init; }
     public Guid AssignmentId { get; init; }
     public NoticeKind Kind { get; init; }
     public int DeadlineVersion { get; init; }

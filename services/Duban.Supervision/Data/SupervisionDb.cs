@@ -21,6 +21,7 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
             a.Property(x => x.Title).HasMaxLength(2000);
             a.Property(x => x.OwnerName).HasMaxLength(100);
             a.Property(x => x.TimeZone).HasMaxLength(64);
+            a.Property(x => x.Milestones).HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb");
             a.HasIndex(x => new { x.Status, x.DueAt });
             a.HasIndex(x => x.LeadUnitId);
         });
@@ -32,6 +33,8 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
             n.Property(x => x.Title).HasMaxLength(2000);
             n.Property(x => x.Message).HasMaxLength(2000);
             n.Property(x => x.RequestId).HasMaxLength(100);
+            n.Property(x => x.Sequence).UseIdentityAlwaysColumn();
+            n.HasIndex(x => x.Sequence).IsUnique();
             // Exactly once per (assignment, kind, deadline version, level), whoever scans.
             n.HasIndex(x => new { x.AssignmentId, x.Kind, x.DeadlineVersion, x.Level }).IsUnique();
             n.HasIndex(x => new { x.LeadUnitId, x.Status });

@@ -18,7 +18,7 @@ namespace Duban.Supervision.Grpc;
 /// below it; schedulers may only trigger scans and reviews.
 /// </summary>
 public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scanner, NoticeStore notices, WeeklyReviews reviews,
-    FeedFollower follower, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
+    Assessments assessments, FeedFollower follower, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
 {
     [Authorize(Roles = DubanRoles.Office + "," + DubanRoles.Service)]
     public override async Task<Contract.ProjectionStatus> GetProjectionStatus(Contract.GetProjectionStatusRequest request, ServerCallContext context)
@@ -46,6 +46,7 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
             Overdue = outcome.Overdue,
             Escalated = outcome.Escalated,
             BehindSchedule = outcome.BehindSchedule,
+            MilestoneOverdue = outcome.MilestoneOverdue,
             Resolved = outcome.Resolved,
         };
     }
@@ -58,6 +59,51 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
             request.PlanId.Trim(), request.AssignmentId.Trim(), request.PageSize, request.PageToken), context.GetCaller(), context.CancellationToken);
         var asOf = time.GetUtcNow();
         return new() { Notices = { page.Items.Select(n => n.ToContract(asOf)) }, NextPageToken = page.NextPageToken };
+    }
+
+    /// <summary>Polls for newly raised notices the caller may see and streams them, oldest first.</summary>
+    public override async Task WatchNotices(Contract.WatchNoticesRequest request, IServerStreamWriter<Contract.Notice> responseStream,
+        ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var filter = new NoticeFilter(request.LeadUnitId.Trim(), request.IncludeSubtree, "",
+            request.Kinds.Where(k => k != Contract.NoticeKind.Unspecified).Select(k => (NoticeKind)(int)k).ToList(), [], "", "", 0, "");
+        if (request.BacklogHours is < 0 or > 24 * 366)
+            throw new ValidationFailedException("backlog_hours", "must be between 0 and 8784");
+        var ct = context.CancellationToken;
+        var since = time.GetUtcNow().AddHours(-request.BacklogHours);
+        var after = await notices.LastSequenceBeforeAsync(since, ct);
+        while (!ct.IsCancellationRequested)
+        {
+            var fresh = await notices.RaisedAfterAsync(filter, caller, after, 500, ct);
+            foreach (var notice in fresh)
+                await responseStream.WriteAsync(notice.ToContract(time.GetUtcNow()), ct);
+            if (fresh.Count > 0)
+                after = fresh[^1].Sequence;
+            else
+                await Task.Delay(NoticePoll, ct);
+        }
+    }
+
+    private static readonly TimeSpan NoticePoll = TimeSpan.FromMilliseconds(500);
+
+    public override async Task<Contract.Assessment> AssessUnits(Contract.AssessUnitsRequest request, ServerCallContext context)
+    {
+        var assessment = await assessments.AssessAsync(request.ScopeUnitId.Trim(), request.Period, request.AsOf?.ToDateTimeOffset(),
+            context.GetCaller(), context.CancellationToken);
+        return new Contract.Assessment
+        {
+            ScopeUnitId = request.ScopeUnitId.Trim(),
+            Period = assessment.Period.ToString(),
+            AsOf = Timestamp.FromDateTimeOffset(assessment.AsOf),
+            Units = { assessment.Units.Select(u => new Contract.UnitAssessment
+            {
+                UnitId = u.UnitId.ToString(), UnitName = u.UnitName, Due = u.Due, CompletedOnTime = u.CompletedOnTime, CompletedLate = u.CompletedLate,
+                OpenOverdue = u.OpenOverdue, DaysOverdue = u.DaysOverdue, OverdueWithoutExplanation = u.OverdueWithoutExplanation,
+                RejectedCompletions = u.RejectedCompletions, Urgings = u.Urgings, ApprovedExtensions = u.ApprovedExtensions,
+                OnTimeRate = (double)u.OnTimeRate, Score = (double)u.Score, Grade = u.GradeName, GradeLetter = u.GradeLetter.ToString(),
+            }) },
+        };
     }
 
     public override async Task<Contract.Notice> AcknowledgeNotice(Contract.AcknowledgeNoticeRequest request, ServerCallContext context) =>

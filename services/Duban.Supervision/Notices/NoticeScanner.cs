@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace Duban.Supervision.Notices;
 
-public sealed record ScanOutcome(DateTimeOffset AsOf, int DueSoon, int Overdue, int Escalated, int BehindSchedule, int Resolved);
+public sealed record ScanOutcome(DateTimeOffset AsOf, int DueSoon, int Overdue, int Escalated, int BehindSchedule, int MilestoneOverdue, int Resolved);
 
 /// <summary>
 /// The overdue scan, as set-based statements over the projection: every notice that applies as of the given
@@ -27,6 +27,19 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
             foreach (var kind in await RaiseAsync(asOf, planRules, plans, exclude, ct))
                 raised[kind] = raised.GetValueOrDefault(kind) + 1;
         }
+        // A passed step (时间节点) before the final deadline: one notice per step, its level the step's number.
+        raised[NoticeKind.MilestoneOverdue] = await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO notices (id, assignment_id, kind, deadline_version, level, status, plan_id, lead_unit_id, owner_person_id,
+                                 title, due_date, message, recipient_unit_ids, raised_at)
+            SELECT gen_random_uuid(), a.id, {(int)NoticeKind.MilestoneOverdue}, a.deadline_version, m.idx::int, 1, a.plan_id, a.lead_unit_id,
+                   a.owner_person_id, a.title, (m.step->>'date')::date,
+                   format('“%s”的时间节点“%s”（%s）已过', a.title, m.step->>'label', m.step->>'date'), ARRAY[a.lead_unit_id], {asOf}
+            FROM assignments a
+            CROSS JOIN LATERAL jsonb_array_elements(a.milestones) WITH ORDINALITY AS m(step, idx)
+            WHERE a.status IN (1, 2, 3) AND a.milestones <> '[]'::jsonb
+              AND (((m.step->>'date')::date + 1)::timestamp AT TIME ZONE a.time_zone) <= {asOf}
+            ON CONFLICT (assignment_id, kind, deadline_version, level) DO NOTHING
+            """, ct);
         var resolved = await db.Database.ExecuteSqlInterpolatedAsync($"""
             UPDATE notices n SET status = {(int)NoticeStatus.Resolved}, resolved_at = {asOf}
             FROM assignments a
@@ -35,7 +48,8 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
             """, ct);
         await transaction.CommitAsync(ct);
         return new ScanOutcome(asOf, raised.GetValueOrDefault(NoticeKind.DueSoon), raised.GetValueOrDefault(NoticeKind.Overdue),
-            raised.GetValueOrDefault(NoticeKind.Escalated), raised.GetValueOrDefault(NoticeKind.BehindSchedule), resolved);
+            raised.GetValueOrDefault(NoticeKind.Escalated), raised.GetValueOrDefault(NoticeKind.BehindSchedule),
+            raised.GetValueOrDefault(NoticeKind.MilestoneOverdue), resolved);
     }
 
     /// <summary>One statement per rule set; <paramref name="exclude"/> applies the set to every plan not listed.</summary>

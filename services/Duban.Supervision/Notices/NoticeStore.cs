@@ -22,6 +22,21 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
             string.Join(',', filter.Statuses), filter.PlanId, filter.AssignmentId);
         var after = PageToken.Decode(filter.PageToken, fingerprint);
 
+        var query = await ListQueryAsync(filter, caller, ct);
+        if (after is not null)
+        {
+            var afterId = Guid.Parse(after);
+            query = query.Where(n => n.Id.CompareTo(afterId) > 0);
+        }
+        var rows = await query.OrderBy(n => n.Id).Take(size + 1).ToListAsync(ct);
+        if (rows.Count <= size)
+            return new Page<Notice>(rows, "");
+        rows.RemoveAt(rows.Count - 1);
+        return new Page<Notice>(rows, PageToken.Encode(fingerprint, rows[^1].Id.ToString()));
+    }
+
+    private async Task<IQueryable<Notice>> ListQueryAsync(NoticeFilter filter, Caller caller, CancellationToken ct)
+    {
         var query = db.Notices.AsNoTracking();
         var visible = await VisibleUnitsAsync(caller, ct);
         if (filter.LeadUnitId.Length > 0)
@@ -55,17 +70,18 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
             query = query.Where(n => filter.Kinds.Contains(n.Kind));
         if (filter.Statuses.Count > 0)
             query = query.Where(n => filter.Statuses.Contains(n.Status));
-        if (after is not null)
-        {
-            var afterId = Guid.Parse(after);
-            query = query.Where(n => n.Id.CompareTo(afterId) > 0);
-        }
-        var rows = await query.OrderBy(n => n.Id).Take(size + 1).ToListAsync(ct);
-        if (rows.Count <= size)
-            return new Page<Notice>(rows, "");
-        rows.RemoveAt(rows.Count - 1);
-        return new Page<Notice>(rows, PageToken.Encode(fingerprint, rows[^1].Id.ToString()));
+        return query;
     }
+
+    /// <summary>Notices raised after <paramref name="afterSequence"/> that the caller may see, in raising order.</summary>
+    public async Task<List<Notice>> RaisedAfterAsync(NoticeFilter filter, Caller caller, long afterSequence, int limit, CancellationToken ct)
+    {
+        var page = await ListQueryAsync(filter, caller, ct);
+        return await page.Where(n => n.Sequence > afterSequence).OrderBy(n => n.Sequence).Take(limit).ToListAsync(ct);
+    }
+
+    public async Task<long> LastSequenceBeforeAsync(DateTimeOffset instant, CancellationToken ct) =>
+        await db.Notices.Where(n => n.RaisedAt < instant).MaxAsync(n => (long?)n.Sequence, ct) ?? 0;
 
     public async Task<Notice> AcknowledgeAsync(string id, Caller caller, CancellationToken ct)
     {

@@ -93,6 +93,10 @@ public sealed class ProjectionApplier(SupervisionDb db, TimeProvider time)
         row.DueDate = ToDate(s.Deadline?.DueDate);
         row.DueAt = row.DueDate is { } due ? ReviewClock.DueInstant(due, row.TimeZone) : null;
         row.OriginalDueDate = ToDate(s.OriginalDueDate);
+        // The final step is the deadline itself; the ones before it get MILESTONE_OVERDUE notices of their own.
+        row.Milestones = System.Text.Json.JsonSerializer.Serialize(s.Deadline?.Milestones
+            .Where(m => ToDate(m.Date) is { } d && d < row.DueDate)
+            .Select(m => new { date = ToDate(m.Date)!.Value.ToString("yyyy-MM-dd"), label = m.Label }) ?? []);
         row.DeadlineVersion = s.DeadlineVersion;
         row.ProgressPercent = s.ProgressPercent;
         row.CompletionRequestedAt = s.CompletionRequestedTime?.ToDateTimeOffset();

@@ -60,7 +60,7 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
     }
 
     /// <summary>The projection of every assignment led inside the scope, with what the review needs to know about explanations and urgings.</summary>
-    private async Task<List<ReviewedAssignment>> LoadAssignmentsAsync(Guid[] unitIds, CancellationToken ct)
+    public async Task<List<ReviewedAssignment>> LoadAssignmentsAsync(Guid[] unitIds, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);

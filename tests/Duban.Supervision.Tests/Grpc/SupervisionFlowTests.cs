@@ -165,4 +165,62 @@ public class SupervisionFlowTests(SupervisionFixture service) : IClassFixture<Su
         Assert.Equal(count, await service.CountAsync("SELECT count(*) FROM assignments", database));
         Assert.True(await service.CountAsync("SELECT sequence FROM feed_position", database) > cursor);
     }
+
+    [Fact]
+    public async Task A_passed_step_of_a_milestone_deadline_raises_its_own_notice_once()
+    {
+        var assignment = (await service.ImportAsync($"1,节点{Guid.NewGuid():N},措施,财政局,,,\"2026年4月底前完成方案，2026年12月底前全面完成\"")).Single();
+        var first = await service.Office.ScanNowAsync(new ScanNowRequest { AsOf = At(2026, 5, 2) });
+        var again = await service.Office.ScanNowAsync(new ScanNowRequest { AsOf = At(2026, 5, 3) });
+        Assert.True(first.MilestoneOverdue >= 1);
+        Assert.Equal(0, again.MilestoneOverdue);
+        var notices = await NoticesAsync(assignment.Id);
+        var step = Assert.Single(notices);
+        Assert.Equal((NoticeKind.MilestoneOverdue, 1), (step.Kind, step.Level));
+        Assert.Contains("完成方案", step.Message);
+    }
+
+    [Fact]
+    public async Task A_watcher_is_told_of_notices_as_they_are_raised()
+    {
+        var assignment = (await service.ImportAsync($"1,提醒{Guid.NewGuid():N},措施,经发局,,,2026年3月31日前")).Single();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var watch = service.SupervisionAs(DubanRoles.Lead, service.Economy).WatchNotices(new WatchNoticesRequest(), cancellationToken: cancel.Token);
+        var scan = Task.Delay(300).ContinueWith(_ => service.Office.ScanNowAsync(new ScanNowRequest { AsOf = At(2026, 4, 1) }).ResponseAsync).Unwrap();
+
+        var seen = new List<Notice>();
+        while (!seen.Any(n => n.AssignmentId == assignment.Id) && await watch.ResponseStream.MoveNext(cancel.Token))
+            seen.Add(watch.ResponseStream.Current);
+        await scan;
+        Assert.Contains(seen, n => n.AssignmentId == assignment.Id && n.Kind == NoticeKind.Overdue);
+        Assert.All(seen, n => Assert.Equal(service.Economy.Id, n.LeadUnitId));
+    }
+
+    [Fact]
+    public async Task Units_are_assessed_and_graded_over_a_period()
+    {
+        var assignments = await service.ImportAsync($"""
+            1,考核{Guid.NewGuid():N},按时,财政局,,,2026年4月30日前
+            2,考核{Guid.NewGuid():N},逾期,经发局,,,2026年4月30日前
+            """);
+        var onTime = assignments.Single(a => a.LeadUnitId == service.Finance.Id);
+        var lead = service.TasksAs(DubanRoles.Lead, service.Finance);
+        var accepted = await lead.AcceptAssignmentAsync(new AcceptAssignmentRequest { Id = onTime.Id, Version = onTime.Version });
+        var confirmed = await lead.ConfirmCompletionAsync(new ConfirmCompletionRequest { Id = onTime.Id, Version = accepted.Version, Evidence = "完成" });
+        await service.WaitForProjectionAsync([(onTime.Id, confirmed.Version)]);
+
+        // Completed "now" (November), after its April deadline: late. The other is still open and overdue.
+        var assessment = await service.Office.AssessUnitsAsync(new AssessUnitsRequest { ScopeUnitId = service.Park.Id, Period = "2026", AsOf = At(2026, 12, 31) });
+        var economy = assessment.Units.Single(u => u.UnitId == service.Economy.Id);
+        Assert.True(economy.OpenOverdue >= 1);
+        Assert.True(economy.Score < 100);
+        Assert.Contains(economy.Grade, new[] { "优秀", "良好", "合格", "不合格" });
+        var again = await service.Office.AssessUnitsAsync(new AssessUnitsRequest { ScopeUnitId = service.Park.Id, Period = "2026", AsOf = At(2026, 12, 31) });
+        Assert.Equal(assessment, again);
+
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "period", async () =>
+            await service.Office.AssessUnitsAsync(new AssessUnitsRequest { ScopeUnitId = service.Park.Id, Period = "2026-Q5" }));
+        await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
+            await service.SupervisionAs(DubanRoles.Lead, service.OtherPark).AssessUnitsAsync(new AssessUnitsRequest { ScopeUnitId = service.Park.Id, Period = "2026" }));
+    }
 }

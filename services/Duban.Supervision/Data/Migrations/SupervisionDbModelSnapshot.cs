@@ -196,6 +196,13 @@ namespace Duban.Supervision.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("resolved_at");
 
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+
                     b.Property<int>("Status")
                         .HasColumnType("integer")
                         .HasColumnName("status");
@@ -212,6 +219,10 @@ namespace Duban.Supervision.Data.Migrations
                     b.HasIndex("RequestId")
                         .IsUnique()
                         .HasDatabaseName("ix_notices_request_id");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notices_sequence");
 
                     b.HasIndex("LeadUnitId", "Status")
                         .HasDatabaseName("ix_notices_lead_unit_id_status");
@@ -268,6 +279,13 @@ namespace Duban.Supervision.Data.Migrations
                     b.Property<Guid>("LeadUnitId")
                         .HasColumnType("uuid")
                         .HasColumnName("lead_unit_id");
+
+                    b.Property<string>("Milestones")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("milestones")
+                        .HasDefaultValueSql("'[]'::jsonb");
 
                     b.Property<DateOnly?>("OriginalDueDate")
                         .HasColumnType("date")

@@ -46,6 +46,23 @@ public sealed record AssessmentPeriod
         return new(AssessmentPeriodKind.Half, year, half, start, start.AddMonths(6).AddDays(-1));
     }
 
+    /// <summary>Reads "2026-Q4", "2026-H2" or "2026" (what <see cref="ToString"/> writes); false for anything else.</summary>
+    public static bool TryParse(string? text, out AssessmentPeriod period)
+    {
+        period = null!;
+        var t = text?.Trim() ?? "";
+        if (t.Length == 4 && int.TryParse(t, out var year) && year is > 1900 and < 2200)
+            period = OfYear(year);
+        else if (t.Length == 7 && t[4] == '-' && int.TryParse(t[..4], out year) && year is > 1900 and < 2200 && t[6] is >= '1' and <= '4')
+            period = t[5] switch
+            {
+                'Q' or 'q' => Quarter(year, t[6] - '0'),
+                'H' or 'h' when t[6] <= '2' => Half(year, t[6] - '0'),
+                _ => null!,
+            };
+        return period is not null;
+    }
+
     public static AssessmentPeriod OfYear(int year)
     {
         CheckYear(year);
