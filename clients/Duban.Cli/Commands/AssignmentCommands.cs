@@ -1,0 +1,170 @@
+using System.CommandLine;
+using Duban.Cli.Output;
+using Tasks = Duban.Contracts.Tasks.V1;
+
+namespace Duban.Cli.Commands;
+
+/// <summary>
+/// What leads and the office do to assignments. Commands that change one read it first and send the
+/// version they read, so a change made meanwhile by someone else is refused rather than overwritten.
+/// </summary>
+public static class AssignmentCommands
+{
+    public static IEnumerable<Command> Build()
+    {
+        var unit = new Option<string?>("--unit") { Description = "lead unit (name or id)" };
+        var subtree = new Option<bool>("--subtree") { Description = "with --unit: the units below it too" };
+        var status = new Option<string[]>("--status") { Description = "assigned, accepted, in_progress, completion_requested, completed, cancelled", AllowMultipleArgumentsPerToken = true };
+        var overdue = new Option<string?>("--overdue") { Description = "open and overdue as of this date (yyyy-mm-dd, or 'today')", Arity = ArgumentArity.ZeroOrOne };
+        var dueBefore = new Option<string?>("--due-before") { Description = "due on or before (yyyy-mm-dd)" };
+        var plan = new Option<string?>("--plan") { Description = "plan id" };
+        var list = new Command("list", "list assignments, by due date") { unit, subtree, status, overdue, dueBefore, plan }.With(async (context, parse, ct) =>
+        {
+            var request = new Tasks.ListAssignmentsRequest { IncludeSubtree = parse.GetValue(subtree), PlanId = parse.GetValue(plan) ?? "", PageSize = 1000 };
+            if (parse.GetValue(unit) is { } u)
+                request.LeadUnitId = await Lookup.UnitIdAsync(context, u, ct);
+            await ListAsync(context, request, parse.GetValue(status), parse, overdue, parse.GetValue(dueBefore), ct);
+            return 0;
+        });
+        var mine = new Command("mine", "the assignments of the unit your token acts for") { status, overdue }.With(async (context, parse, ct) =>
+        {
+            await ListAsync(context, new Tasks.ListAssignmentsRequest { LeadUnitId = Lookup.TokenUnit(context), PageSize = 1000 },
+                parse.GetValue(status), parse, overdue, null, ct);
+            return 0;
+        });
+
+        var id = new Argument<string>("assignment") { Description = "assignment id" };
+        var show = new Command("show", "one assignment with its record (一事一档)") { id }.With(async (context, parse, ct) =>
+        {
+            var a = await context.Tasks.GetAssignmentAsync(new Tasks.GetAssignmentRequest { Id = parse.GetValue(id)! }, context.Call(ct));
+            if (context.Json)
+            {
+                context.WriteJson(a);
+                return 0;
+            }
+            context.Output.WriteLine($"{a.Title}");
+            context.Output.WriteLine($"状态 {Status(a.Status)}  进度 {a.ProgressPercent}%  时限 {a.Deadline.OriginalText}（{CliContext.Date(a.Deadline.DueDate)}）  责任人 {a.OwnerName}  版本 {a.Version}");
+            var table = new Table("时间", "事项", "状态", "进度", "说明");
+            foreach (var h in a.History)
+                table.Add(h.Time.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm"), h.Type, Status(h.StatusAfter), $"{h.ProgressPercent}%", PlanCommands.Short(h.Text, 40));
+            table.WriteTo(context.Output);
+            return 0;
+        });
+
+        var note = new Option<string?>("--note") { Description = "what was done (进展情况)" };
+        var percent = new Argument<int>("percent") { Description = "0–100" };
+        var evidence = new Option<string>("--evidence") { Description = "what shows it is done", Required = true };
+        var link = new Option<string[]>("--link") { Description = "a link to the evidence (repeatable)" };
+        var remark = new Option<string?>("--remark");
+        var reason = new Option<string>("--reason") { Required = true };
+        var date = new Option<string>("--date") { Description = "the new due date (yyyy-mm-dd)", Required = true };
+        var approve = new Option<bool>("--approve");
+        var refuse = new Option<bool>("--refuse");
+
+        Command Change(string name, string description, Func<CliContext, ParseResult, Tasks.Assignment, CancellationToken, Task<Tasks.Assignment>> change,
+            params Symbol[] symbols)
+        {
+            var command = new Command(name, description) { id };
+            foreach (var symbol in symbols)
+            {
+                if (symbol is Option option)
+                    command.Options.Add(option);
+                else if (symbol is Argument argument)
+                    command.Arguments.Add(argument);
+            }
+            return command.With(async (context, parse, ct) =>
+            {
+                var current = await context.Tasks.GetAssignmentAsync(new Tasks.GetAssignmentRequest { Id = parse.GetValue(id)! }, context.Call(ct));
+                var changed = await change(context, parse, current, ct);
+                if (context.Json)
+                    context.WriteJson(changed);
+                else
+                    context.Output.WriteLine($"{PlanCommands.Short(changed.Title, 50)}: {Status(changed.Status)}, {changed.ProgressPercent}%, version {changed.Version}");
+                return 0;
+            });
+        }
+
+        var accept = Change("accept", "签收 an assignment", (c, p, a, ct) =>
+            c.Tasks.AcceptAssignmentAsync(new Tasks.AcceptAssignmentRequest { Id = a.Id, Version = a.Version }, c.Call(ct)).ResponseAsync);
+        var progress = Change("progress", "report progress", (c, p, a, ct) =>
+            c.Tasks.ReportProgressAsync(new Tasks.ReportProgressRequest { Id = a.Id, Version = a.Version, Percent = p.GetValue(percent), Narrative = p.GetValue(note) ?? "" }, c.Call(ct)).ResponseAsync,
+            percent, note);
+        var confirm = Change("confirm", "confirm completion (the lead unit's lead)", (c, p, a, ct) =>
+            c.Tasks.ConfirmCompletionAsync(new Tasks.ConfirmCompletionRequest { Id = a.Id, Version = a.Version, Evidence = p.GetValue(evidence)!, Links = { p.GetValue(link) ?? [] } }, c.Call(ct)).ResponseAsync,
+            evidence, link);
+        var verify = Change("verify", "verify a confirmed completion (the office)", (c, p, a, ct) =>
+            c.Tasks.VerifyCompletionAsync(new Tasks.VerifyCompletionRequest { Id = a.Id, Version = a.Version, Remark = p.GetValue(remark) ?? "" }, c.Call(ct)).ResponseAsync,
+            remark);
+        var reject = Change("reject", "return a confirmed completion to the unit (退办, the office)", (c, p, a, ct) =>
+            c.Tasks.RejectCompletionAsync(new Tasks.RejectCompletionRequest { Id = a.Id, Version = a.Version, Reason = p.GetValue(reason)! }, c.Call(ct)).ResponseAsync,
+            reason);
+        var cancel = Change("cancel", "cancel an assignment and what was decomposed below it (the issuer)", (c, p, a, ct) =>
+            c.Tasks.CancelAssignmentAsync(new Tasks.CancelAssignmentRequest { Id = a.Id, Version = a.Version, Reason = p.GetValue(reason)! }, c.Call(ct)).ResponseAsync,
+            reason);
+        var request = Change("request", "ask for a later deadline (the lead unit's lead)", (c, p, a, ct) =>
+            c.Tasks.RequestExtensionAsync(new Tasks.RequestExtensionRequest { Id = a.Id, Version = a.Version, NewDueDate = CliContext.ParseDate(p.GetValue(date), "--date"), Reason = p.GetValue(reason)! }, c.Call(ct)).ResponseAsync,
+            date, reason);
+        var decide = Change("decide", "approve or refuse an extension (the office)", (c, p, a, ct) =>
+        {
+            if (p.GetValue(approve) == p.GetValue(refuse))
+                throw new CliException("say --approve or --refuse");
+            return c.Tasks.DecideExtensionAsync(new Tasks.DecideExtensionRequest { Id = a.Id, Version = a.Version, Approve = p.GetValue(approve), Remark = p.GetValue(remark) ?? "" }, c.Call(ct)).ResponseAsync;
+        }, approve, refuse, remark);
+
+        var childUnit = new Option<string>("--unit") { Description = "the lead unit of the new assignment (name or id)", Required = true };
+        var deadline = new Option<string>("--deadline") { Description = "as offices write it: 2026年6月底前, 会后7日内, 每月28日前 …", Required = true };
+        var title = new Option<string>("--title") { Required = true };
+        var decompose = new Command("decompose", "break an assignment into one for a unit below yours") { id, childUnit, deadline, title }.With(async (context, parse, ct) =>
+        {
+            var parent = await context.Tasks.GetAssignmentAsync(new Tasks.GetAssignmentRequest { Id = parse.GetValue(id)! }, context.Call(ct));
+            var response = await context.Tasks.DecomposeAsync(new Tasks.DecomposeRequest
+            {
+                AssignmentId = parent.Id, ParentVersion = parent.Version,
+                Assignments = { new Tasks.NewAssignment { Title = parse.GetValue(title)!, LeadUnitId = await Lookup.UnitIdAsync(context, parse.GetValue(childUnit)!, ct), DeadlineText = parse.GetValue(deadline)! } },
+            }, context.Call(ct));
+            foreach (var child in response.Assignments)
+                context.Output.WriteLine($"assigned {child.Id}: {child.Title}, due {CliContext.Date(child.Deadline.DueDate)}");
+            return 0;
+        });
+
+        return [new Command("assignments", "list assignments") { list }, mine, show, accept, progress, confirm, verify, reject, cancel, decompose,
+            new Command("extension", "extension requests") { request, decide }];
+    }
+
+    private static async Task ListAsync(CliContext context, Tasks.ListAssignmentsRequest request, string[]? statuses, ParseResult parse,
+        Option<string?> overdue, string? dueBefore, CancellationToken ct)
+    {
+        foreach (var s in statuses ?? [])
+            request.Statuses.Add(Enum.TryParse<Tasks.AssignmentStatus>(s.Replace("_", ""), ignoreCase: true, out var parsed)
+                ? parsed : throw new CliException($"--status: unknown status '{s}'"));
+        if (parse.GetResult(overdue) is not null)
+        {
+            var asOf = parse.GetValue(overdue);
+            request.OverdueAsOf = string.IsNullOrWhiteSpace(asOf) || asOf == "today"
+                ? CliContext.ParseDate(DateTime.UtcNow.AddHours(8).ToString("yyyy-MM-dd"), "--overdue")
+                : CliContext.ParseDate(asOf, "--overdue");
+        }
+        request.DueBefore = CliContext.ParseDate(dueBefore, "--due-before");
+        var assignments = (await context.Tasks.ListAssignmentsAsync(request, context.Call(ct))).Assignments;
+        if (context.Json)
+        {
+            context.WriteJson(assignments);
+            return;
+        }
+        var table = new Table("完成时限", "到期日", "状态", "进度", "责任人", "事项", "ID");
+        foreach (var a in assignments)
+            table.Add(a.Deadline.OriginalText, CliContext.Date(a.Deadline.DueDate), Status(a.Status), $"{a.ProgressPercent}%", a.OwnerName, PlanCommands.Short(a.Title, 36), a.Id);
+        table.WriteTo(context.Output);
+    }
+
+    public static string Status(Tasks.AssignmentStatus status) => status switch
+    {
+        Tasks.AssignmentStatus.Assigned => "已交办",
+        Tasks.AssignmentStatus.Accepted => "已签收",
+        Tasks.AssignmentStatus.InProgress => "推进中",
+        Tasks.AssignmentStatus.CompletionRequested => "待核验",
+        Tasks.AssignmentStatus.Completed => "已办结",
+        Tasks.AssignmentStatus.Cancelled => "已撤销",
+        _ => status.ToString(),
+    };
+}

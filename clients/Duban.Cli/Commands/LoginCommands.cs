@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Duban.ServiceDefaults.Auth;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Units = Duban.Contracts.Units.V1;
+
+namespace Duban.Cli.Commands;
+
+/// <summary>`duban login`: save a token (from the organisation's sign-in, or minted with the local run's key) and the endpoints.</summary>
+public static class LoginCommands
+{
+    public static IEnumerable<Command> Build()
+    {
+        var name = new Option<string?>("--as") { Description = "a person's name (local runs: the token is minted with the local signing key)" };
+        var roles = new Option<string?>("--roles") { Description = "comma-separated: office, lead, staff, scheduler (default: lead or staff, from the person's roles)" };
+        var token = new Option<string?>("--with-token") { Description = "save this token instead (from your organisation's sign-in)" };
+        var key = new Option<string?>("--key") { Description = "the local signing key (default: .data/auth/signing-key above the current folder)" };
+        var hours = new Option<double>("--hours") { Description = "how long a minted token lasts", DefaultValueFactory = _ => 12 };
+        var login = new Command("login", "sign in: save a token and the service addresses for the next commands") { name, roles, token, key, hours };
+        login.With(async (context, parse, ct) =>
+        {
+            var saved = parse.GetValue(token);
+            if (string.IsNullOrWhiteSpace(saved))
+            {
+                var person = parse.GetValue(name) ?? throw new CliException("say who you are: --as NAME, or --with-token TOKEN");
+                var signingKey = Convert.FromBase64String(File.ReadAllText(KeyFile(parse.GetValue(key))).Trim());
+                // A short service token finds the person; then the person gets a token of their own.
+                var probe = new CliContext(context.Settings with { Token = LocalTokens.Mint(signingKey, "service:cli", "", [DubanRoles.Service], TimeSpan.FromMinutes(5)) }, false, context.Output);
+                var people = await probe.Units.ListPeopleAsync(new Units.ListPeopleRequest { NameContains = person, PageSize = 50 }, probe.Call(ct));
+                var match = people.People.FirstOrDefault(p => p.Name == person) ?? throw new CliException($"no person named “{person}”");
+                var mainRole = match.Roles.OrderBy(r => r.Role).FirstOrDefault();
+                var roleList = parse.GetValue(roles)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    ?? [mainRole?.Role is Units.UnitRole.Lead or Units.UnitRole.Deputy ? "lead" : "staff"];
+                saved = LocalTokens.Mint(signingKey, match.Id, mainRole?.UnitId ?? "", roleList, TimeSpan.FromHours(parse.GetValue(hours)), match.Name);
+            }
+            (context.Settings with { Token = saved }).Save();
+            var jwt = new JsonWebToken(saved);
+            context.Output.WriteLine($"signed in as {Claim(jwt, "name", "sub")} ({string.Join(",", jwt.Claims.Where(c => c.Type == "roles").Select(c => c.Value))}); saved to {Settings.ConfigPath}");
+            return 0;
+        });
+
+        var whoami = new Command("whoami", "show who the saved token is for").With((context, _, _) =>
+        {
+            if (string.IsNullOrEmpty(context.Settings.Token))
+                throw new CliException("no token: run `duban login`");
+            var jwt = new JsonWebToken(context.Settings.Token);
+            context.Output.WriteLine($"{Claim(jwt, "name", "sub")}  unit {Claim(jwt, "unit")}  roles {string.Join(",", jwt.Claims.Where(c => c.Type == "roles").Select(c => c.Value))}  expires {jwt.ValidTo:yyyy-MM-dd HH:mm}Z");
+            return Task.FromResult(0);
+        });
+        return [login, whoami];
+    }
+
+    private static string Claim(JsonWebToken jwt, params string[] types) =>
+        types.Select(t => jwt.TryGetClaim(t, out var c) ? c.Value : null).FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? "";
+
+    private static string KeyFile(string? given)
+    {
+        if (!string.IsNullOrWhiteSpace(given))
+            return given;
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, ".data", "auth", "signing-key");
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        throw new CliException("no local signing key found (.data/auth/signing-key): start the local run first, or pass --key");
+    }
+}

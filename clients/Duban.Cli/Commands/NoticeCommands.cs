@@ -1,0 +1,121 @@
+using System.CommandLine;
+using Duban.Cli.Output;
+using Supervision = Duban.Contracts.Supervision.V1;
+
+namespace Duban.Cli.Commands;
+
+/// <summary>`duban notices`, `ack`, `explain`, `urge`, `scan`.</summary>
+public static class NoticeCommands
+{
+    public static IEnumerable<Command> Build()
+    {
+        var unit = new Option<string?>("--unit") { Description = "lead unit (name or id; default: all you may see)" };
+        var subtree = new Option<bool>("--subtree") { Description = "with --unit: the units below it too" };
+        var open = new Option<bool>("--open") { Description = "only notices not yet resolved" };
+        var watch = new Option<bool>("--watch") { Description = "keep watching and print notices as they are raised (Ctrl+C stops)" };
+        var notices = new Command("notices", "overdue, due-soon, escalated and urged notices") { unit, subtree, open, watch }.With(async (context, parse, ct) =>
+        {
+            var unitId = parse.GetValue(unit) is { } u ? await Lookup.UnitIdAsync(context, u, ct) : "";
+            if (parse.GetValue(watch))
+            {
+                using var stream = context.Supervision.WatchNotices(new Supervision.WatchNoticesRequest { LeadUnitId = unitId, IncludeSubtree = parse.GetValue(subtree) },
+                    new Grpc.Core.CallOptions(context.Call(ct).Headers, cancellationToken: ct));
+                try
+                {
+                    while (await stream.ResponseStream.MoveNext(ct))
+                        Print(context, [stream.ResponseStream.Current]);
+                }
+                catch (Grpc.Core.RpcException ex) when (ex.StatusCode == Grpc.Core.StatusCode.Cancelled && ct.IsCancellationRequested)
+                {
+                }
+                return 0;
+            }
+            var request = new Supervision.ListNoticesRequest { LeadUnitId = unitId, IncludeSubtree = parse.GetValue(subtree), PageSize = 1000 };
+            if (parse.GetValue(open))
+                request.Statuses.AddRange([Supervision.NoticeStatus.Open, Supervision.NoticeStatus.Acknowledged]);
+            Print(context, (await context.Supervision.ListNoticesAsync(request, context.Call(ct))).Notices);
+            return 0;
+        });
+
+        var noticeId = new Argument<string>("notice") { Description = "notice id" };
+        var ack = new Command("ack", "acknowledge a notice") { noticeId }.With(async (context, parse, ct) =>
+        {
+            Print(context, [await context.Supervision.AcknowledgeNoticeAsync(new Supervision.AcknowledgeNoticeRequest { Id = parse.GetValue(noticeId)! }, context.Call(ct))]);
+            return 0;
+        });
+
+        var reasons = new Option<string>("--reasons") { Description = "why it is late (情况说明)", Required = true };
+        var remedy = new Option<string?>("--remedy-date") { Description = "when it will be done (yyyy-mm-dd)" };
+        var explain = new Command("explain", "explain an overdue notice (the lead unit's lead)") { noticeId, reasons, remedy }.With(async (context, parse, ct) =>
+        {
+            var explanation = await context.Supervision.SubmitExplanationAsync(new Supervision.SubmitExplanationRequest
+            {
+                NoticeId = parse.GetValue(noticeId)!, Reasons = parse.GetValue(reasons)!, RemedyDate = CliContext.ParseDate(parse.GetValue(remedy), "--remedy-date"),
+            }, context.Call(ct));
+            if (context.Json)
+                context.WriteJson(explanation);
+            else
+                context.Output.WriteLine($"explanation {explanation.Id} submitted");
+            return 0;
+        });
+
+        var assignment = new Argument<string>("assignment") { Description = "assignment id" };
+        var message = new Option<string>("--message") { Required = true };
+        var replyBy = new Option<string?>("--reply-by") { Description = "yyyy-mm-dd" };
+        var urge = new Command("urge", "催办: urge an assignment (the office)") { assignment, message, replyBy }.With(async (context, parse, ct) =>
+        {
+            Print(context, [await context.Supervision.UrgeAsync(new Supervision.UrgeRequest
+            {
+                AssignmentId = parse.GetValue(assignment)!, Message = parse.GetValue(message)!, ReplyBy = CliContext.ParseDate(parse.GetValue(replyBy), "--reply-by"),
+            }, context.Call(ct))]);
+            return 0;
+        });
+
+        var asOf = new Option<string?>("--as-of") { Description = "scan as of this instant (ISO 8601; default now)" };
+        var scan = new Command("scan", "run the overdue scan now (the office, schedulers)") { asOf }.With(async (context, parse, ct) =>
+        {
+            var request = new Supervision.ScanNowRequest();
+            if (parse.GetValue(asOf) is { } text)
+                request.AsOf = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var t)
+                    ? t : throw new CliException($"--as-of: '{text}' is not a date and time"));
+            var result = await context.Supervision.ScanNowAsync(request, context.Call(ct, 300));
+            if (context.Json)
+                context.WriteJson(result);
+            else
+                context.Output.WriteLine($"raised: overdue {result.Overdue}, escalated {result.Escalated}, due soon {result.DueSoon}, behind schedule {result.BehindSchedule}, milestones {result.MilestoneOverdue}; resolved {result.Resolved}");
+            return 0;
+        });
+        return [notices, ack, explain, urge, scan];
+    }
+
+    private static void Print(CliContext context, IEnumerable<Supervision.Notice> notices)
+    {
+        if (context.Json)
+        {
+            context.WriteJson(notices);
+            return;
+        }
+        var table = new Table("类别", "级别", "状态", "到期日", "内容", "ID");
+        foreach (var n in notices)
+            table.Add(Kind(n.Kind), n.Level, n.Status switch
+            {
+                Supervision.NoticeStatus.Open => "未处理",
+                Supervision.NoticeStatus.Acknowledged => "已知悉",
+                Supervision.NoticeStatus.Resolved => "已解除",
+                _ => "",
+            }, CliContext.Date(n.DueDate), PlanCommands.Short(n.Message, 50), n.Id);
+        table.WriteTo(context.Output);
+    }
+
+    private static string Kind(Supervision.NoticeKind kind) => kind switch
+    {
+        Supervision.NoticeKind.DueSoon => "即将到期",
+        Supervision.NoticeKind.Overdue => "逾期",
+        Supervision.NoticeKind.Escalated => "升级督办",
+        Supervision.NoticeKind.MilestoneOverdue => "节点逾期",
+        Supervision.NoticeKind.ReportMissing => "未报进展",
+        Supervision.NoticeKind.Urged => "催办",
+        Supervision.NoticeKind.BehindSchedule => "进度滞后",
+        _ => kind.ToString(),
+    };
+}

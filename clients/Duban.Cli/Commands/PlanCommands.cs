@@ -1,0 +1,101 @@
+using System.CommandLine;
+using Duban.Cli.Output;
+using Tasks = Duban.Contracts.Tasks.V1;
+
+namespace Duban.Cli.Commands;
+
+/// <summary>`duban plan import|show|list`.</summary>
+public static class PlanCommands
+{
+    public static IEnumerable<Command> Build()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "a 任务分解表 (.csv, .tsv) or an outline (.txt, .md)" };
+        var issuer = new Option<string>("--issuer") { Description = "the issuing unit (name or id)", Required = true };
+        var title = new Option<string?>("--title") { Description = "the plan's title (default: the document's)" };
+        var issued = new Option<string?>("--issue-date") { Description = "yyyy-mm-dd (default: today)" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "show what would be stored, and every problem; store nothing" };
+        var import = new Command("import", "import a plan in one call") { file, issuer, title, issued, dryRun }.With(async (context, parse, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+                throw new CliException($"no file {path.FullName}");
+            var text = await File.ReadAllTextAsync(path.FullName, ct);
+            var request = new Tasks.ImportPlanRequest
+            {
+                IssuingUnitId = await Lookup.UnitIdAsync(context, parse.GetValue(issuer)!, ct),
+                Title = parse.GetValue(title) ?? "",
+                IssueDate = CliContext.ParseDate(parse.GetValue(issued), "--issue-date"),
+                DryRun = parse.GetValue(dryRun),
+                RequestId = $"cli:{path.Name}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16]}",
+            };
+            if (path.Extension.ToLowerInvariant() is ".csv" or ".tsv")
+                request.TableText = text;
+            else
+                request.OutlineText = text;
+            var response = await context.Tasks.ImportPlanAsync(request, context.Call(ct, 600));
+            if (context.Json)
+            {
+                context.WriteJson(response);
+                return response.Problems.Count == 0 ? 0 : 1;
+            }
+            foreach (var problem in response.Problems)
+                context.Output.WriteLine($"problem  line {problem.Line} {problem.Field}: {problem.Message}"
+                    + (problem.Suggestions.Count > 0 ? $"（是否为：{string.Join("、", problem.Suggestions.Select(s => s.Name))}）" : ""));
+            foreach (var warning in response.Warnings)
+                context.Output.WriteLine($"warning  line {warning.Line} {warning.Field}: {warning.Message}");
+            if (response.Plan is { } plan)
+                context.Output.WriteLine($"imported {plan.Title}: {plan.ItemCount} items, {plan.AssignmentCount} assignments  (plan {plan.Id})");
+            else if (response.Problems.Count == 0)
+                context.Output.WriteLine($"dry run: {response.Items.Count} items, {response.Assignments.Count} assignments, no problems; nothing stored");
+            return response.Problems.Count == 0 ? 0 : 1;
+        });
+
+        var planId = new Argument<string>("plan") { Description = "plan id" };
+        var show = new Command("show", "the plan's tree with rolled-up progress") { planId }.With(async (context, parse, ct) =>
+        {
+            var tree = await context.Tasks.GetPlanTreeAsync(new Tasks.GetPlanTreeRequest { PlanId = parse.GetValue(planId)! }, context.Call(ct));
+            if (context.Json)
+            {
+                context.WriteJson(tree);
+                return 0;
+            }
+            var c = tree.Counts;
+            context.Output.WriteLine($"{tree.Plan.Title}  进度 {tree.ProgressPercent}%  交办 {c.Total}  已办结 {c.Completed}  待核验 {c.CompletionRequested}  逾期 {c.Overdue}");
+            var table = new Table("编号", "事项", "进度", "交办", "逾期");
+            foreach (var node in tree.Nodes)
+                table.Add(node.Item.PathLabel, new string(' ', 2 * node.Depth) + Short(node.Item.Text, 40), $"{node.ProgressPercent}%", node.Counts.Total, node.Counts.Overdue);
+            table.WriteTo(context.Output);
+            return 0;
+        });
+
+        var list = new Command("list", "plans").With(async (context, _, ct) =>
+        {
+            var plans = (await context.Tasks.ListPlansAsync(new Tasks.ListPlansRequest { PageSize = 200 }, context.Call(ct))).Plans;
+            if (context.Json)
+                context.WriteJson(plans);
+            else
+            {
+                var table = new Table("计划", "印发日期", "事项", "交办", "ID");
+                foreach (var p in plans)
+                    table.Add(p.Title, CliContext.Date(p.IssueDate), p.ItemCount, p.AssignmentCount, p.Id);
+                table.WriteTo(context.Output);
+            }
+            return 0;
+        });
+        return [new Command("plan", "plans: import, show, list") { import, show, list }];
+    }
+
+    public static string Short(string text, int cells)
+    {
+        if (Table.Width(text) <= cells)
+            return text;
+        var cut = "";
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Table.Width(cut + rune) > cells - 1)
+                break;
+            cut += rune;
+        }
+        return cut + "…";
+    }
+}

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Duban.Cli.Output;
+using Supervision = Duban.Contracts.Supervision.V1;
+
+namespace Duban.Cli.Commands;
+
+/// <summary>
+/// `duban review run|show|export` and `duban assess`. `review run` is what a cron job calls: it exits 0 when
+/// the review was made and also when it already existed, and non-zero with a one-line reason otherwise.
+/// </summary>
+public static class ReviewCommands
+{
+    public static IEnumerable<Command> Build()
+    {
+        var week = new Option<string>("--week") { Description = "ISO week such as 2026-W47, or current", DefaultValueFactory = _ => "current" };
+        var scope = new Option<string?>("--scope") { Description = "the unit whose subtree is reviewed (name or id; default: your token's unit)" };
+        var run = new Command("run", "freeze the week's review (once per scope and week)") { week, scope }.With(async (context, parse, ct) =>
+        {
+            var scopeId = parse.GetValue(scope) is { } s ? await Lookup.UnitIdAsync(context, s, ct) : Lookup.TokenUnit(context);
+            var review = await context.Supervision.RunWeeklyReviewAsync(new Supervision.RunWeeklyReviewRequest { ScopeUnitId = scopeId, Week = parse.GetValue(week)! },
+                context.Call(ct, 300));
+            if (context.Json)
+                context.WriteJson(review);
+            else
+                context.Output.WriteLine($"review {review.Week}: {review.Assigned} assignments, {review.Overdue} overdue, {review.CompletedOnTime} completed on time  (review {review.Id})");
+            return 0;
+        });
+
+        var id = new Argument<string>("review") { Description = "review id" };
+        var format = new Option<string>("--format") { Description = "markdown, csv or json", DefaultValueFactory = _ => "markdown" };
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "write to this file instead of the terminal" };
+        var export = new Command("export", "the review as a bulletin (通报)") { id, format, output }.With(async (context, parse, ct) =>
+        {
+            var bulletinFormat = parse.GetValue(format)!.ToLowerInvariant() switch
+            {
+                "markdown" or "md" => Supervision.BulletinFormat.Markdown,
+                "csv" => Supervision.BulletinFormat.Csv,
+                "json" => Supervision.BulletinFormat.Json,
+                var other => throw new CliException($"--format: '{other}' is not markdown, csv or json"),
+            };
+            var bulletin = await context.Supervision.ExportBulletinAsync(new Supervision.ExportBulletinRequest { ReviewId = parse.GetValue(id)!, Format = bulletinFormat }, context.Call(ct));
+            if (parse.GetValue(output) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, bulletin.Content, ct);
+                context.Output.WriteLine($"wrote {file.FullName}");
+            }
+            else
+                context.Output.Write(bulletin.Content);
+            return 0;
+        });
+
+        var show = new Command("show", "a review's bulletin in the terminal") { id }.With(async (context, parse, ct) =>
+        {
+            var bulletin = await context.Supervision.ExportBulletinAsync(new Supervision.ExportBulletinRequest { ReviewId = parse.GetValue(id)!, Format = Supervision.BulletinFormat.Markdown }, context.Call(ct));
+            context.Output.Write(bulletin.Content);
+            return 0;
+        });
+
+        var period = new Option<string>("--period") { Description = "2026-Q4, 2026-H2 or 2026", Required = true };
+        var assessScope = new Option<string?>("--scope") { Description = "name or id (default: your token's unit)" };
+        var assess = new Command("assess", "考核: score and grade the units of a scope over a period") { assessScope, period }.With(async (context, parse, ct) =>
+        {
+            var scopeId = parse.GetValue(assessScope) is { } s ? await Lookup.UnitIdAsync(context, s, ct) : Lookup.TokenUnit(context);
+            var assessment = await context.Supervision.AssessUnitsAsync(new Supervision.AssessUnitsRequest { ScopeUnitId = scopeId, Period = parse.GetValue(period)! }, context.Call(ct, 300));
+            if (context.Json)
+            {
+                context.WriteJson(assessment);
+                return 0;
+            }
+            var table = new Table("单位", "应完成", "按时", "逾期完成", "逾期未完成", "逾期天数", "未说明", "退办", "催办", "得分", "等次");
+            foreach (var u in assessment.Units)
+                table.Add(u.UnitName, u.Due, u.CompletedOnTime, u.CompletedLate, u.OpenOverdue, u.DaysOverdue, u.OverdueWithoutExplanation,
+                    u.RejectedCompletions, u.Urgings, u.Score.ToString("0.0"), $"{u.Grade}（{u.GradeLetter}）");
+            table.WriteTo(context.Output);
+            return 0;
+        });
+        return [new Command("review", "weekly reviews (周调度) and bulletins (通报)") { run, show, export }, assess];
+    }
+}

@@ -1,0 +1,55 @@
+using Duban.Harness;
+using Duban.ServiceDefaults.Auth;
+using Duban.Supervision.Data;
+using Duban.Tasks.Data;
+using Duban.Testing;
+using Duban.Units.Data;
+
+namespace Duban.Cli.Tests;
+
+/// <summary>
+/// The three services on real loopback ports with the sample units of the speech, and the `duban` command run
+/// against them as a user would (its own config file, tokens from flags or `duban login`).
+/// </summary>
+public sealed class CliFixture : IAsyncLifetime
+{
+    public GrpcServiceFactory<UnitsDb> Units { get; } = new GrpcServiceFactory<UnitsDb>("units", "Units").OnKestrel();
+    public GrpcServiceFactory<TasksDb> Tasks { get; private set; } = null!;
+    public GrpcServiceFactory<SupervisionDb> Supervision { get; private set; } = null!;
+    public string ConfigFile { get; } = Path.Combine(Path.GetTempPath(), $"duban-cli-{Guid.NewGuid():N}.json");
+    public string Samples { get; } = Path.Combine(RepoPaths.Find().Root, "samples");
+
+    public async Task InitializeAsync()
+    {
+        Units.With("Seed:UnitsFile", Path.Combine(AppContext.BaseDirectory, "Seed", "sample-units.json"));
+        await Units.StartAsync();
+        Tasks = new GrpcServiceFactory<TasksDb>("tasks", "Tasks").OnKestrel().With("Units:Address", Units.GrpcAddress.ToString());
+        await Tasks.StartAsync();
+        Supervision = new GrpcServiceFactory<SupervisionDb>("supervision", "Supervision").OnKestrel()
+            .With("Units:Address", Units.GrpcAddress.ToString()).With("Tasks:Address", Tasks.GrpcAddress.ToString()).With("Scan:IntervalSeconds", "0");
+        await Supervision.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Supervision.DisposeAsync();
+        await Tasks.DisposeAsync();
+        await Units.DisposeAsync();
+        File.Delete(ConfigFile);
+    }
+
+    public static string Token(string role, string unitId = "") =>
+        LocalTokens.Mint(TestTokens.Key, Guid.NewGuid().ToString(), unitId, [role], TimeSpan.FromHours(2));
+
+    /// <summary>Runs `duban ARGS` with the endpoints of the test services; returns exit code, output and errors.</summary>
+    public async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Environment.SetEnvironmentVariable("DUBAN_CONFIG", ConfigFile);
+        string[] endpoints = ["--units-url", Units.GrpcAddress.ToString(), "--tasks-url", Tasks.GrpcAddress.ToString(),
+            "--supervision-url", Supervision.GrpcAddress.ToString()];
+        var exit = await CliApp.RunAsync([.. args, .. endpoints], output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text.RegularExpressions;
+using Duban.Cli.Output;
+using Duban.ServiceDefaults.Auth;
+
+namespace Duban.Cli.Tests;
+
+public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
+{
+    private static readonly string Office = CliFixture.Token(DubanRoles.Office);
+
+    [Fact]
+    public void Tables_line_up_Chinese_text_as_double_width()
+    {
+        var output = new StringWriter();
+        new Table("单位", "逾期").Add("工业园区经济发展局", 3).Add("财政局", 12).Add("X市", 0).WriteTo(output);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // The second column starts at the same terminal cell on every line.
+        var starts = lines.Where(l => !l.StartsWith('-')).Select(l => Table.Width(Regex.Match(l, @"^\S+\s+").Value)).Distinct().ToList();
+        Assert.Single(starts);
+        Assert.Equal(20, starts[0]);
+        Assert.Equal(4, Table.Width("经发"));
+        Assert.Equal(3, Table.Width("X市"));
+    }
+
+    [Fact]
+    public async Task The_office_lists_units_and_imports_the_sample_plan()
+    {
+        var (exit, output, error) = await cli.RunAsync("units", "list", "--level", "department", "--token", Office);
+        Assert.True(exit == 0, error);
+        Assert.Contains("工业园区经济发展局", output);
+        Assert.Contains("经发局", output);
+
+        var csv = Path.Combine(cli.Samples, "implementation-plan.csv");
+        (exit, output, error) = await cli.RunAsync("plan", "import", csv, "--issuer", "党工委", "--issue-date", "2026-03-01", "--title", "任务分解表", "--dry-run", "--token", Office);
+        Assert.True(exit == 0, error + output);
+        Assert.Contains("27 assignments, no problems; nothing stored", output);
+
+        (exit, output, error) = await cli.RunAsync("plan", "import", csv, "--issuer", "党工委", "--issue-date", "2026-03-01", "--title", "任务分解表", "--token", Office);
+        Assert.True(exit == 0, error);
+        Assert.Matches(@"imported .+: 25 items, 27 assignments", output);
+        var planId = Regex.Match(output, @"plan ([0-9a-f-]{36})").Groups[1].Value;
+
+        (exit, output, _) = await cli.RunAsync("plan", "show", planId, "--token", Office);
+        Assert.Equal(0, exit);
+        Assert.Contains("进度", output);
+        Assert.Contains("推动港口转型升级", output);
+    }
+
+    [Fact]
+    public async Task Errors_are_one_line_with_the_fields_and_never_a_stack_trace()
+    {
+        var (exit, _, error) = await cli.RunAsync("plan", "import", Path.Combine(cli.Samples, "implementation-plan.csv"), "--issuer", "市财政局", "--token", Office);
+        Assert.Equal(2, exit);
+        Assert.Contains("no unit “市财政局”; did you mean", error);
+
+        var bad = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(bad, "序号,重点任务,具体措施,牵头单位,配合单位,责任人,完成时限\n1,任务,措施,不存在局,,,下个月看看\n");
+        (exit, var output, error) = await cli.RunAsync("plan", "import", bad, "--issuer", "党工委", "--token", Office);
+        Assert.Equal(1, exit);
+        Assert.Contains("InvalidArgument", error);
+        Assert.Contains("table_text.rows[2].牵头单位", error);
+        Assert.Contains("table_text.rows[2].完成时限", error);
+        Assert.DoesNotContain("   at ", error + output);
+
+        (exit, _, error) = await cli.RunAsync("units", "list", "--token", "not-a-token");
+        Assert.Equal(1, exit);
+        Assert.Contains("Unauthenticated", error);
+    }
+
+    [Fact]
+    public async Task A_lead_signs_in_accepts_reports_and_confirms_and_the_office_verifies()
+    {
+        var csv = Path.Combine(Path.GetTempPath(), $"plan-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(csv, $"序号,重点任务,具体措施,牵头单位,配合单位,责任人,完成时限\n1,对接跑办,形成专门请示{Guid.NewGuid():N},财政局,,杨帆,2026年12月31日前\n");
+        var (exit, output, error) = await cli.RunAsync("plan", "import", csv, "--issuer", "党工委", "--issue-date", "2026-03-01", "--title", "对接跑办", "--token", Office);
+        Assert.True(exit == 0, error + output);
+
+        // A lead's token, saved by `duban login` for the commands that follow.
+        (exit, output, error) = await cli.RunAsync("units", "show", "财政局", "--token", Office);
+        Assert.Contains("杨帆", output);
+        var financeId = (await cli.RunAsync("units", "list", "--name", "财政局", "--json", "--token", Office)).Output;
+        var unitId = Regex.Match(financeId, "\"id\": \"([0-9a-f-]{36})\"[^}]*\"shortName\": \"财政局\"", RegexOptions.Singleline).Groups[1].Value;
+        (exit, _, error) = await cli.RunAsync("login", "--with-token", CliFixture.Token(DubanRoles.Lead, unitId));
+        Assert.True(exit == 0, error);
+
+        (exit, output, error) = await cli.RunAsync("mine");
+        Assert.True(exit == 0, error);
+        var id = Regex.Match(output, @"([0-9a-f]{8}-[0-9a-f-]{27})\s*$", RegexOptions.Multiline).Groups[1].Value;
+        Assert.NotEmpty(id);
+
+        Assert.Equal(0, (await cli.RunAsync("accept", id)).Exit);
+        (exit, output, _) = await cli.RunAsync("progress", id, "60", "--note", "请示已起草");
+        Assert.Contains("推进中, 60%", output);
+        (exit, output, error) = await cli.RunAsync("confirm", id, "--evidence", "请示已报省财政厅", "--link", "https://park.example.cn/files/42");
+        Assert.True(exit == 0, error);
+        Assert.Contains("待核验", output);
+        (exit, _, error) = await cli.RunAsync("verify", id);
+        Assert.Equal(1, exit);
+        Assert.Contains("PermissionDenied", error);
+
+        (exit, output, error) = await cli.RunAsync("verify", id, "--token", Office);
+        Assert.True(exit == 0, error);
+        Assert.Contains("已办结, 100%", output);
+        (_, output, _) = await cli.RunAsync("show", id);
+        Assert.Contains("COMPLETION_VERIFIED", output);
+    }
+
+    [Fact]
+    public async Task A_scheduler_triggers_the_weekly_review_twice_and_both_succeed_with_one_review()
+    {
+        var scheduler = CliFixture.Token(DubanRoles.Scheduler);
+        var first = await cli.RunAsync("review", "run", "--week", "current", "--scope", "党工委", "--token", scheduler);
+        var second = await cli.RunAsync("review", "run", "--week", "current", "--scope", "党工委", "--token", scheduler);
+        Assert.True(first.Exit == 0, first.Error);
+        Assert.True(second.Exit == 0, second.Error);
+        var id = Regex.Match(first.Output, @"review ([0-9a-f-]{36})").Groups[1].Value;
+        Assert.Contains(id, second.Output);
+
+        var (exit, output, _) = await cli.RunAsync("review", "export", id, "--format", "markdown", "--token", Office);
+        Assert.Equal(0, exit);
+        Assert.Contains("通报", output);
+        var bad = await cli.RunAsync("review", "run", "--week", "2026-W99", "--scope", "党工委", "--token", scheduler);
+        Assert.NotEqual(0, bad.Exit);
+        Assert.Contains("week", bad.Error);
+    }
+}
