@@ -55,6 +55,7 @@ public static class LocalRun
             foreach (var process in running)
                 await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), stop.Token);
 
+            await SampleJob.RunAsync(layout, cluster, key, stop.Token);
             await Banner.PrintAsync(cluster, key);
             while (!stop.IsCancellationRequested && running.All(p => !p.HasExited))
                 await Task.Delay(500, CancellationToken.None);

@@ -73,4 +73,12 @@ public static class SamplePeople
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync() ? new Found(reader.GetGuid(0).ToString(), reader.GetString(1), reader.GetBoolean(2)) : null;
     }
+
+    public static async Task<string> UnitIdAsync(string connectionString, string code)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT id FROM units WHERE code = $1", connection) { Parameters = { new() { Value = code } } };
+        return (await command.ExecuteScalarAsync()) is Guid id ? id.ToString() : throw new InvalidOperationException($"no sample unit {code}");
+    }
 }
