@@ -4,6 +4,7 @@ using Duban.Supervision.Data;
 using Duban.Supervision.Notices;
 using Duban.Supervision.Projection;
 using Duban.Supervision.Reviews;
+using Duban.Supervision.Webhooks;
 using Duban.Units.Client;
 using Microsoft.EntityFrameworkCore;
 using Contract = Duban.Contracts.Tasks.V1;
@@ -30,6 +31,16 @@ public static class Extensions
         builder.Services.AddScoped<WeeklyReviews>();
         builder.Services.Configure<Domain.Assessments.AssessmentWeights>(builder.Configuration.GetSection("Assessment"));
         builder.Services.AddScoped<Assessments>();
+
+        builder.Services.Configure<WebhookOptions>(builder.Configuration.GetSection(WebhookOptions.Section));
+        builder.Services.AddScoped<WebhookSubscriptions>();
+        builder.Services.AddScoped<WebhookQueue>();
+        // No resilience handler on the client: WebhookSender's pipeline is the one retry layer, and it owns the timeouts.
+        // Redirects are not followed: a POST redirected would arrive as a GET, or at a host nobody subscribed.
+        builder.Services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddHostedService<WebhookDispatcher>();
         return builder;
     }
 }

@@ -15,7 +15,7 @@ namespace Duban.Supervision.Tests;
 /// The three services on test servers, each with its own database, calling each other over gRPC: supervision
 /// follows the tasks feed and asks the units service; tasks asks the units service.
 /// </summary>
-public sealed class SupervisionFixture : IAsyncLifetime
+public class SupervisionFixture : IAsyncLifetime
 {
     public GrpcServiceFactory<UnitsDb> Units { get; } = new("units", "Units");
     public GrpcServiceFactory<TasksDb> Tasks { get; private set; } = null!;
@@ -26,7 +26,10 @@ public sealed class SupervisionFixture : IAsyncLifetime
     public Unit Finance { get; private set; } = null!;
     public Unit OtherPark { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    /// <summary>Settings every supervision instance of this fixture starts with, on top of the defaults below.</summary>
+    protected virtual IReadOnlyDictionary<string, string> SupervisionSettings { get; } = new Dictionary<string, string>();
+
+    public virtual async Task InitializeAsync()
     {
         await Units.StartAsync();
         Tasks = new GrpcServiceFactory<TasksDb>("tasks", "Tasks")
@@ -58,10 +61,12 @@ public sealed class SupervisionFixture : IAsyncLifetime
                 services.AddGrpcClient<UnitsService.UnitsServiceClient>("Units").ConfigurePrimaryHttpMessageHandler(() => Units.CreateHandler());
                 services.AddGrpcClient<TasksService.TasksServiceClient>("Tasks").ConfigurePrimaryHttpMessageHandler(() => Tasks.CreateHandler());
             });
+        foreach (var (key, value) in SupervisionSettings)
+            factory.With(key, value);
         return database is null ? factory : factory.UseDatabase(database);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Supervision.DisposeAsync();
         await Tasks.DisposeAsync();

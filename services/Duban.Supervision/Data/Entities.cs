@@ -61,6 +61,12 @@ public sealed class Notice
     public Guid Id { get; init; }
     /// <summary>Order of raising, for watchers.</summary>
     public long Sequence { get; init; }
+    /// <summary>
+    /// The raising transaction (xid8, set by the database). Sequences are taken at insert but transactions commit in
+    /// any order, so webhooks read notices by (transaction, sequence) below the oldest running transaction, as the
+    /// tasks feed does: a scan that commits late still sorts after every cursor already stored.
+    /// </summary>
+    public ulong TransactionId { get; init; }
     public Guid AssignmentId { get; init; }
     public NoticeKind Kind { get; init; }
     public int DeadlineVersion { get; init; }
@@ -126,4 +132,56 @@ public sealed class FeedPosition
     public long Sequence { get; set; }
     public DateTimeOffset? LastEventTime { get; set; }
     public DateTimeOffset? AppliedAt { get; set; }
+}
+
+/// <summary>
+/// An outgoing webhook: every notice that matches its filters is POSTed, as JSON signed with its secret, to its URL.
+/// </summary>
+public sealed class WebhookSubscription
+{
+    public Guid Id { get; init; }
+    public string Name { get; init; } = "";
+    public string Url { get; init; } = "";
+    /// <summary>The HMAC-SHA256 key. Kept in clear because every send signs with it; returned only by the call that created it.</summary>
+    public string Secret { get; init; } = "";
+    /// <summary>The kinds sent; empty sends every kind.</summary>
+    public NoticeKind[] Kinds { get; init; } = [];
+    /// <summary>Only notices of this lead unit, when set.</summary>
+    public Guid? LeadUnitId { get; init; }
+    public bool Active { get; set; } = true;
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? DeactivatedAt { get; set; }
+    /// <summary>The last notice (transaction id, sequence) already turned into deliveries for this subscription.</summary>
+    public long EnqueuedThroughTransaction { get; set; }
+    public long EnqueuedThroughSequence { get; set; }
+}
+
+public enum WebhookDeliveryStatus
+{
+    Pending = 1,
+    Delivered = 2,
+    /// <summary>Given up after Webhooks:GiveUpAfterHours; a replay sends it again.</summary>
+    Failed = 3,
+}
+
+/// <summary>
+/// One notice to send to one subscription. Its id is the delivery id receivers see (X-Duban-Delivery); the notice id
+/// is the event id (X-Duban-Event). A replay adds a row with a new delivery id and the same event id.
+/// </summary>
+public sealed class WebhookDelivery
+{
+    public Guid Id { get; init; }
+    public Guid SubscriptionId { get; init; }
+    public Guid NoticeId { get; init; }
+    /// <summary>The replay that created it; null for the delivery made when the notice was raised.</summary>
+    public Guid? ReplayId { get; init; }
+    public WebhookDeliveryStatus Status { get; set; } = WebhookDeliveryStatus.Pending;
+    /// <summary>Rounds of sending so far (each round may retry quickly a couple of times).</summary>
+    public int AttemptCount { get; set; }
+    /// <summary>When it is due to be sent (again); while a sender holds it, the end of that sender's lease.</summary>
+    public DateTimeOffset NextAttemptAt { get; set; }
+    public string LastError { get; set; } = "";
+    public int? LastStatusCode { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? DeliveredAt { get; set; }
 }

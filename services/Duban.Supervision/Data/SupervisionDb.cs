@@ -10,6 +10,8 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
     public DbSet<Explanation> Explanations => Set<Explanation>();
     public DbSet<WeeklyReviewRecord> WeeklyReviews => Set<WeeklyReviewRecord>();
     public DbSet<FeedPosition> FeedPositions => Set<FeedPosition>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -35,6 +37,8 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
             n.Property(x => x.RequestId).HasMaxLength(100);
             n.Property(x => x.Sequence).UseIdentityAlwaysColumn();
             n.HasIndex(x => x.Sequence).IsUnique();
+            n.Property(x => x.TransactionId).HasColumnType("xid8").HasDefaultValueSql("pg_current_xact_id()").ValueGeneratedOnAdd();
+            n.HasIndex(x => new { x.TransactionId, x.Sequence }).IsUnique();
             // Exactly once per (assignment, kind, deadline version, level), whoever scans.
             n.HasIndex(x => new { x.AssignmentId, x.Kind, x.DeadlineVersion, x.Level }).IsUnique();
             n.HasIndex(x => new { x.LeadUnitId, x.Status });
@@ -68,6 +72,33 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
             p.HasKey(x => x.Id);
             p.Property(x => x.Id).ValueGeneratedNever();
             p.HasData(new FeedPosition { Id = 1 });
+        });
+
+        model.Entity<WebhookSubscription>(w =>
+        {
+            w.ToTable("webhook_subscriptions");
+            w.HasKey(x => x.Id);
+            w.Property(x => x.Id).ValueGeneratedNever();
+            w.Property(x => x.Name).HasMaxLength(200);
+            w.Property(x => x.Url).HasMaxLength(2000);
+            w.Property(x => x.Secret).HasMaxLength(200);
+            w.Property(x => x.Kinds).HasColumnType("integer[]");
+        });
+
+        model.Entity<WebhookDelivery>(d =>
+        {
+            d.ToTable("webhook_deliveries");
+            d.HasKey(x => x.Id);
+            d.Property(x => x.Id).ValueGeneratedNever();
+            d.Property(x => x.LastError).HasMaxLength(2000);
+            d.HasOne<WebhookSubscription>().WithMany().HasForeignKey(x => x.SubscriptionId);
+            d.HasOne<Notice>().WithMany().HasForeignKey(x => x.NoticeId);
+            // A notice is enqueued once per subscription, and once per replay: a dispatcher that enqueues twice, or a
+            // replay repeated with its request id, adds nothing.
+            d.HasIndex(x => new { x.SubscriptionId, x.NoticeId, x.ReplayId }).IsUnique().AreNullsDistinct(false);
+            // The senders' queue: only pending rows, by when they are due.
+            d.HasIndex(x => x.NextAttemptAt).HasFilter("status = 1");
+            d.HasIndex(x => new { x.SubscriptionId, x.CreatedAt, x.Id });
         });
     }
 }

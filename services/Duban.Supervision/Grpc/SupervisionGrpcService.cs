@@ -5,6 +5,7 @@ using Duban.Supervision.Domain.Reviews;
 using Duban.Supervision.Notices;
 using Duban.Supervision.Projection;
 using Duban.Supervision.Reviews;
+using Duban.Supervision.Webhooks;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -18,7 +19,7 @@ namespace Duban.Supervision.Grpc;
 /// below it; schedulers may only trigger scans and reviews.
 /// </summary>
 public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scanner, NoticeStore notices, WeeklyReviews reviews,
-    Assessments assessments, FeedFollower follower, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
+    Assessments assessments, WebhookSubscriptions webhooks, FeedFollower follower, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
 {
     [Authorize(Roles = DubanRoles.Office + "," + DubanRoles.Service)]
     public override async Task<Contract.ProjectionStatus> GetProjectionStatus(Contract.GetProjectionStatusRequest request, ServerCallContext context)
@@ -167,6 +168,50 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
             _ => new() { Content = BulletinRenderer.RenderMarkdown(report, review.ScopeName), ContentType = "text/markdown; charset=utf-8",
                 FileName = name + ".md" },
         };
+    }
+
+    [Authorize(Roles = DubanRoles.Office)]
+    public override async Task<Contract.WebhookSubscription> CreateWebhookSubscription(Contract.CreateWebhookSubscriptionRequest request,
+        ServerCallContext context)
+    {
+        var created = await webhooks.CreateAsync(new NewWebhookSubscription(request.Name, request.Url, request.Secret,
+            request.Kinds.Where(k => k != Contract.NoticeKind.Unspecified).Select(k => (NoticeKind)(int)k).ToList(), request.LeadUnitId.Trim()),
+            context.CancellationToken);
+        var reply = created.ToContract();
+        reply.Secret = created.Secret; // the one time it leaves the service
+        return reply;
+    }
+
+    [Authorize(Roles = DubanRoles.Office)]
+    public override async Task<Contract.ListWebhookSubscriptionsResponse> ListWebhookSubscriptions(Contract.ListWebhookSubscriptionsRequest request,
+        ServerCallContext context)
+    {
+        var page = await webhooks.ListAsync(request.IncludeInactive, request.PageSize, request.PageToken, context.CancellationToken);
+        return new() { Subscriptions = { page.Items.Select(s => s.ToContract()) }, NextPageToken = page.NextPageToken };
+    }
+
+    [Authorize(Roles = DubanRoles.Office)]
+    public override async Task<Contract.WebhookSubscription> DeactivateWebhookSubscription(Contract.DeactivateWebhookSubscriptionRequest request,
+        ServerCallContext context) =>
+        (await webhooks.DeactivateAsync(request.Id, context.CancellationToken)).ToContract();
+
+    [Authorize(Roles = DubanRoles.Office)]
+    public override async Task<Contract.ListWebhookDeliveriesResponse> ListWebhookDeliveries(Contract.ListWebhookDeliveriesRequest request,
+        ServerCallContext context)
+    {
+        var page = await webhooks.ListDeliveriesAsync(request.SubscriptionId.Trim(),
+            request.Statuses.Where(s => s != Contract.WebhookDeliveryStatus.Unspecified).Select(s => (WebhookDeliveryStatus)(int)s).ToList(),
+            request.NoticeId.Trim(), request.PageSize, request.PageToken, context.CancellationToken);
+        return new() { Deliveries = { page.Items.Select(d => d.ToContract()) }, NextPageToken = page.NextPageToken };
+    }
+
+    [Authorize(Roles = DubanRoles.Office)]
+    public override async Task<Contract.ReplayWebhookDeliveriesResponse> ReplayWebhookDeliveries(Contract.ReplayWebhookDeliveriesRequest request,
+        ServerCallContext context)
+    {
+        var replay = await webhooks.ReplayAsync(request.SubscriptionId.Trim(), request.Since?.ToDateTimeOffset(), request.RequestId,
+            context.CancellationToken);
+        return new() { ReplayId = replay.ReplayId.ToString(), Enqueued = replay.Enqueued };
     }
 
     private async Task<WeeklyReviewRecord> VisibleReviewAsync(string id, ServerCallContext context)

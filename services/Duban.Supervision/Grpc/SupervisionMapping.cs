@@ -65,4 +65,32 @@ internal static class SupervisionMapping
             CompletedOnTime = report.Totals.CompletedOnTime,
         };
     }
+
+    /// <summary>Without the secret: only the create call returns it.</summary>
+    public static Contract.WebhookSubscription ToContract(this WebhookSubscription s) => new()
+    {
+        Id = s.Id.ToString(),
+        Name = s.Name,
+        Url = s.Url,
+        Kinds = { s.Kinds.Select(k => (Contract.NoticeKind)(int)k) },
+        LeadUnitId = s.LeadUnitId?.ToString() ?? "",
+        Active = s.Active,
+        CreateTime = Timestamp.FromDateTimeOffset(s.CreatedAt),
+        DeactivateTime = s.DeactivatedAt is { } deactivated ? Timestamp.FromDateTimeOffset(deactivated) : null,
+    };
+
+    public static Contract.WebhookDelivery ToContract(this WebhookDelivery d) => new()
+    {
+        Id = d.Id.ToString(),
+        SubscriptionId = d.SubscriptionId.ToString(),
+        NoticeId = d.NoticeId.ToString(),
+        Status = (Contract.WebhookDeliveryStatus)(int)d.Status,
+        AttemptCount = d.AttemptCount,
+        NextAttemptTime = d.Status == WebhookDeliveryStatus.Pending ? Timestamp.FromDateTimeOffset(d.NextAttemptAt) : null,
+        LastError = d.LastError,
+        LastStatusCode = d.LastStatusCode ?? 0,
+        CreateTime = Timestamp.FromDateTimeOffset(d.CreatedAt),
+        DeliverTime = d.DeliveredAt is { } delivered ? Timestamp.FromDateTimeOffset(delivered) : null,
+        ReplayId = d.ReplayId?.ToString() ?? "",
+    };
 }

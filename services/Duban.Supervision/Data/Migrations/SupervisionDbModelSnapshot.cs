@@ -213,6 +213,12 @@ namespace Duban.Supervision.Data.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("title");
 
+                    b.Property<ulong>("TransactionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("xid8")
+                        .HasColumnName("transaction_id")
+                        .HasDefaultValueSql("pg_current_xact_id()");
+
                     b.HasKey("Id")
                         .HasName("pk_notices");
 
@@ -226,6 +232,10 @@ namespace Duban.Supervision.Data.Migrations
 
                     b.HasIndex("LeadUnitId", "Status")
                         .HasDatabaseName("ix_notices_lead_unit_id_status");
+
+                    b.HasIndex("TransactionId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notices_transaction_id_sequence");
 
                     b.HasIndex("AssignmentId", "Kind", "DeadlineVersion", "Level")
                         .IsUnique()
@@ -353,6 +363,135 @@ namespace Duban.Supervision.Data.Migrations
                     b.ToTable("assignments", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Supervision.Data.WebhookDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AttemptCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt_count");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<string>("LastError")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_status_code");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<Guid>("NoticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("notice_id");
+
+                    b.Property<Guid?>("ReplayId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("replay_id");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subscription_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_deliveries");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_webhook_deliveries_next_attempt_at")
+                        .HasFilter("status = 1");
+
+                    b.HasIndex("NoticeId")
+                        .HasDatabaseName("ix_webhook_deliveries_notice_id");
+
+                    b.HasIndex("SubscriptionId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_webhook_deliveries_subscription_id_created_at_id");
+
+                    b.HasIndex("SubscriptionId", "NoticeId", "ReplayId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_webhook_deliveries_subscription_id_notice_id_replay_id");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("SubscriptionId", "NoticeId", "ReplayId"), false);
+
+                    b.ToTable("webhook_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Supervision.Data.WebhookSubscription", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeactivatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deactivated_at");
+
+                    b.Property<long>("EnqueuedThroughSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("enqueued_through_sequence");
+
+                    b.Property<long>("EnqueuedThroughTransaction")
+                        .HasColumnType("bigint")
+                        .HasColumnName("enqueued_through_transaction");
+
+                    b.PrimitiveCollection<int[]>("Kinds")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("kinds");
+
+                    b.Property<Guid?>("LeadUnitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lead_unit_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("secret");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_subscriptions");
+
+                    b.ToTable("webhook_subscriptions", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Supervision.Data.WeeklyReviewRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -397,6 +536,23 @@ namespace Duban.Supervision.Data.Migrations
                         .HasDatabaseName("ix_weekly_reviews_scope_unit_id_week");
 
                     b.ToTable("weekly_reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Supervision.Data.WebhookDelivery", b =>
+                {
+                    b.HasOne("Duban.Supervision.Data.Notice", null)
+                        .WithMany()
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_deliveries_notices_notice_id");
+
+                    b.HasOne("Duban.Supervision.Data.WebhookSubscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_deliveries_webhook_subscriptions_subscription_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Duban.Supervision.Data;
+using Google.Protobuf.Reflection;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+using Contract = Duban.Contracts.Supervision.V1;
+
+namespace Duban.Supervision.Webhooks;
+
+/// <summary>A delivery claimed for sending, with what the body and the signature need.</summary>
+public sealed record ClaimedDelivery(Guid Id, Guid SubscriptionId, int AttemptCount, DateTimeOffset CreatedAt, string Url, string Secret, Notice Notice);
+
+/// <summary>How one round of sending ended: delivered (2xx), or the last status or error seen.</summary>
+public sealed record SendOutcome(bool Delivered, int? StatusCode, string Error);
+
+/// <summary>
+/// POSTs one delivery: the JSON body, signed with the subscription's secret over the exact bytes sent. The Polly
+/// pipeline here is the only retry layer (the HTTP client has none): a couple of quick retries with exponential backoff
+/// and jitter on transport errors, timeouts, 408, 429 and 5xx, each attempt under its own timeout. Anything longer is
+/// the dispatcher's rescheduling, which survives restarts because it lives in the database.
+/// </summary>
+public sealed class WebhookSender(IHttpClientFactory clients, IOptions<WebhookOptions> options)
+{
+    public const string ClientName = "webhooks";
+    public const string SignatureHeader = "X-Duban-Signature";
+    public const string DeliveryHeader = "X-Duban-Delivery";
+    public const string EventHeader = "X-Duban-Event";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        // Titles and messages are Chinese: send them as text, not \u escapes (the body is JSON, never HTML).
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static readonly EnumDescriptor KindNames = Contract.SupervisionReflection.Descriptor.EnumTypes.Single(e => e.Name == "NoticeKind");
+    private static readonly EnumDescriptor StatusNames = Contract.SupervisionReflection.Descriptor.EnumTypes.Single(e => e.Name == "NoticeStatus");
+
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = BuildPipeline(options.Value);
+
+    public async Task<SendOutcome> SendAsync(ClaimedDelivery delivery, CancellationToken ct)
+    {
+        var body = Body(delivery);
+        var signature = "sha256=" + Sign(delivery.Secret, body);
+        var client = clients.CreateClient(ClientName);
+        try
+        {
+            using var response = await _pipeline.ExecuteAsync(async token =>
+            {
+                // A request message cannot be sent twice: every attempt builds its own, from the same bytes.
+                using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = new("application/json");
+                request.Headers.Add(SignatureHeader, signature);
+                request.Headers.Add(DeliveryHeader, delivery.Id.ToString());
+                request.Headers.Add(EventHeader, delivery.Notice.Id.ToString());
+                return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+            }, ct);
+            var code = (int)response.StatusCode;
+            return response.IsSuccessStatusCode ? new SendOutcome(true, code, "") : new SendOutcome(false, code, $"HTTP {code} {response.ReasonPhrase}");
+        }
+        catch (HttpRequestException ex)
+        {
+            return new SendOutcome(false, null, ex.Message);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return new SendOutcome(false, null, $"no answer within {options.Value.TimeoutSeconds} s");
+        }
+    }
+
+    /// <summary>Lowercase hex of HMAC-SHA256(secret as UTF-8, body).</summary>
+    public static string Sign(string secret, byte[] body) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret), body));
+
+    public static byte[] Body(ClaimedDelivery delivery)
+    {
+        var n = delivery.Notice;
+        return JsonSerializer.SerializeToUtf8Bytes(new WebhookBody(delivery.Id, n.Id, delivery.SubscriptionId, new WebhookNotice(
+            n.Id, KindNames.FindValueByNumber((int)n.Kind)?.Name ?? n.Kind.ToString(), n.Level,
+            StatusNames.FindValueByNumber((int)n.Status)?.Name ?? n.Status.ToString(), n.AssignmentId, n.PlanId, n.LeadUnitId,
+            n.Title, n.DueDate, n.Message, n.RaisedAt)), Json);
+    }
+
+    /// <summary>The longest one round can take: every attempt timing out, plus the waits between them.</summary>
+    public TimeSpan RoundCeiling()
+    {
+        var o = options.Value;
+        var waits = Enumerable.Range(0, Math.Max(o.QuickRetries, 0)).Sum(i => o.QuickRetryDelayMilliseconds * Math.Pow(2, i) * 1.5);
+        return TimeSpan.FromSeconds(o.TimeoutSeconds * (Math.Max(o.QuickRetries, 0) + 1)) + TimeSpan.FromMilliseconds(waits);
+    }
+
+    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(WebhookOptions o)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        if (o.QuickRetries > 0)
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                    .Handle<HttpRequestException>()
+                    .Handle<TimeoutRejectedException>()
+                    .HandleResult(r => r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500),
+                MaxRetryAttempts = o.QuickRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(o.QuickRetryDelayMilliseconds),
+            });
+        return builder.AddTimeout(TimeSpan.FromSeconds(o.TimeoutSeconds)).Build();
+    }
+}
+
+/// <summary>The body receivers get (camelCase JSON). The delivery id changes per replay; the event id is the notice's.</summary>
+public sealed record WebhookBody(Guid DeliveryId, Guid EventId, Guid SubscriptionId, WebhookNotice Notice);
+
+/// <summary>The notice as it stands when sent; kind and status carry the API's enum names (NOTICE_KIND_OVERDUE).</summary>
+public sealed record WebhookNotice(Guid Id, string Kind, int Level, string Status, Guid AssignmentId, Guid PlanId, Guid LeadUnitId,
+    string Title, DateOnly? DueDate, string Message, DateTimeOffset RaiseTime);
