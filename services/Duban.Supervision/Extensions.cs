@@ -27,6 +27,7 @@ public static class Extensions
         builder.Services.Configure<ScanOptions>(builder.Configuration.GetSection(ScanOptions.Section));
         builder.Services.AddScoped<NoticeScanner>();
         builder.Services.AddScoped<NoticeStore>();
+        builder.Services.AddScoped<NoticeRecipients>();
         builder.Services.AddHostedService<ScanTimer>();
         builder.Services.AddScoped<WeeklyReviews>();
         builder.Services.Configure<Domain.Assessments.AssessmentWeights>(builder.Configuration.GetSection("Assessment"));

@@ -113,6 +113,21 @@ public sealed class UnitsDirectory(UnitsService.UnitsServiceClient client, Units
         return people;
     }
 
+    /// <summary>Who answers for each unit (leads, contacts, overseeing leaders), by unit id; unknown units are left out.</summary>
+    public async Task<IReadOnlyDictionary<Guid, Responsibility>> GetResponsibilitiesAsync(IEnumerable<Guid> unitIds, CancellationToken ct)
+    {
+        var known = await GetUnitsAsync(unitIds, ct);
+        var result = new Dictionary<Guid, Responsibility>();
+        foreach (var chunk in known.Keys.Chunk(MaxBatch))
+        {
+            var request = new BatchGetResponsibilityRequest { UnitIds = { chunk.Select(id => id.ToString()) } };
+            var response = await CallAsync(t => client.BatchGetResponsibilityAsync(request, deadline: Deadline(), cancellationToken: t).ResponseAsync, ct);
+            foreach (var responsibility in response.Responsibilities)
+                result[Guid.Parse(responsibility.Unit.Id)] = responsibility;
+        }
+        return result;
+    }
+
     public async Task<Person?> FindPersonAsync(Guid id, CancellationToken ct)
     {
         try

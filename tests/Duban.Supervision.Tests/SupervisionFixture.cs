@@ -25,6 +25,10 @@ public class SupervisionFixture : IAsyncLifetime
     public Unit Economy { get; private set; } = null!;
     public Unit Finance { get; private set; } = null!;
     public Unit OtherPark { get; private set; } = null!;
+    public Person EconomyLead { get; private set; } = null!;
+    public Person EconomyContact { get; private set; } = null!;
+    public Person ParkLead { get; private set; } = null!;
+    public Person Overseer { get; private set; } = null!;
 
     /// <summary>Settings every supervision instance of this fixture starts with, on top of the defaults below.</summary>
     protected virtual IReadOnlyDictionary<string, string> SupervisionSettings { get; } = new Dictionary<string, string>();
@@ -46,6 +50,14 @@ public class SupervisionFixture : IAsyncLifetime
         Economy = await Create("park-jfj", "工业园区经济发展局", "经发局", "department", Park);
         Finance = await Create("park-czj", "工业园区财政局", "财政局", "department", Park);
         OtherPark = await Create("other", "外区管委会", "外区", "district", null);
+
+        async Task<Person> Hold(string name, Unit unit, UnitRole role) =>
+            await office.CreatePersonAsync(new CreatePersonRequest { Name = name, Roles = { new RoleInUnit { UnitId = unit.Id, Role = role } } });
+        EconomyLead = await Hold("陈志刚", Economy, UnitRole.Lead);
+        EconomyContact = await Hold("刘洋", Economy, UnitRole.Contact);
+        ParkLead = await Hold("王建国", Park, UnitRole.Lead);
+        Overseer = await Hold("李卫东", Park, UnitRole.Deputy);
+        Overseer = await office.SetOversightAsync(new SetOversightRequest { PersonId = Overseer.Id, UnitIds = { Economy.Id }, Version = Overseer.Version });
     }
 
     /// <summary>Another supervision instance: on its own database, or on <paramref name="database"/> beside an existing one.</summary>

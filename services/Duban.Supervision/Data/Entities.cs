@@ -79,6 +79,8 @@ public sealed class Notice
     public DateOnly? DueDate { get; init; }
     public string Message { get; init; } = "";
     public Guid[] RecipientUnitIds { get; init; } = [];
+    /// <summary>The people told; null until the units service has named them (filled by the scan).</summary>
+    public Guid[]? RecipientPersonIds { get; set; }
     public DateTimeOffset RaisedAt { get; init; }
     public DateTimeOffset? AcknowledgedAt { get; set; }
     public Guid? AcknowledgedBy { get; set; }

@@ -29,6 +29,7 @@ internal static class SupervisionMapping
             ? Math.Max(0, ReviewClock.DaysPast(due, asOf, ReviewClock.DefaultTimeZone)) : 0,
         Message = n.Message,
         RecipientUnitIds = { n.RecipientUnitIds.Select(id => id.ToString()) },
+        RecipientPersonIds = { (n.RecipientPersonIds ?? []).Select(id => id.ToString()) },
         RaiseTime = Timestamp.FromDateTimeOffset(n.RaisedAt),
         AcknowledgeTime = n.AcknowledgedAt is { } ack ? Timestamp.FromDateTimeOffset(ack) : null,
         ResolveTime = n.ResolvedAt is { } resolved ? Timestamp.FromDateTimeOffset(resolved) : null,

@@ -162,19 +162,43 @@ public sealed class PeopleStore(UnitsDb db, UnitStore units, TimeProvider time)
     }
 
     /// <summary>The lead, deputies and contacts of a unit, and the leader overseeing it or its nearest overseen ancestor.</summary>
-    public async Task<UnitResponsibility> GetResponsibilityAsync(string unitId, CancellationToken ct)
+    public async Task<UnitResponsibility> GetResponsibilityAsync(string unitId, CancellationToken ct) =>
+        (await GetResponsibilitiesAsync([unitId], "unit_id", ct))[0];
+
+    /// <summary>The same for many units, in three queries whatever their number.</summary>
+    public async Task<IReadOnlyList<UnitResponsibility>> GetResponsibilitiesAsync(IReadOnlyList<string> unitIds, string field, CancellationToken ct)
     {
-        var unit = await units.GetUnitAsync(unitId, ct, "unit_id");
-        var holders = await People().AsNoTracking().Where(p => p.Active && p.Roles.Any(r => r.UnitId == unit.Id)).ToListAsync(ct);
-        List<Person> WithRole(UnitRole role) => holders.Where(p => p.Roles.Any(r => r.UnitId == unit.Id && r.Role == role)).ToList();
+        var violations = new Violations();
+        var ids = new List<Guid>();
+        for (var i = 0; i < unitIds.Count; i++)
+        {
+            if (Guid.TryParse(unitIds[i], out var g))
+                ids.Add(g);
+            else
+                violations.Add(unitIds.Count == 1 ? field : $"{field}[{i}]", "is not a valid id");
+        }
+        if (unitIds.Count > PageToken.MaxPageSize)
+            violations.Add(field, $"at most {PageToken.MaxPageSize} units per call");
+        violations.ThrowIfAny();
 
-        var chain = UnitPath.Ids(unit.Path).Reverse().ToList();
-        var oversights = await db.Oversights.AsNoTracking().Where(o => chain.Contains(o.UnitId)).ToListAsync(ct);
-        var from = chain.Cast<Guid?>().FirstOrDefault(id => oversights.Any(o => o.UnitId == id));
-        var leaderIds = oversights.Where(o => o.UnitId == from).Select(o => o.PersonId).ToList();
-        var leaders = await People().AsNoTracking().Where(p => p.Active && leaderIds.Contains(p.Id)).ToListAsync(ct);
+        var found = (await units.LoadUnitsAsync(ids, ct)).ToDictionary(u => u.Id);
+        if (ids.FirstOrDefault(id => !found.ContainsKey(id)) is var missing && missing != Guid.Empty)
+            throw new NotFoundException("unit", missing.ToString());
+        var chains = ids.Distinct().ToDictionary(id => id, id => UnitPath.Ids(found[id].Path).Reverse().ToList());
+        var everyUnit = chains.Values.SelectMany(c => c).Distinct().ToList();
 
-        return new UnitResponsibility(unit, WithRole(UnitRole.Lead), WithRole(UnitRole.Deputy), WithRole(UnitRole.Contact), leaders, from);
+        var holders = await People().AsNoTracking().Where(p => p.Active && p.Roles.Any(r => ids.Contains(r.UnitId))).ToListAsync(ct);
+        var oversights = await db.Oversights.AsNoTracking().Where(o => everyUnit.Contains(o.UnitId)).ToListAsync(ct);
+        var leaderIds = oversights.Select(o => o.PersonId).Distinct().ToList();
+        var leaders = (await People().AsNoTracking().Where(p => p.Active && leaderIds.Contains(p.Id)).ToListAsync(ct)).ToDictionary(p => p.Id);
+
+        return ids.Select(id =>
+        {
+            List<Person> WithRole(UnitRole role) => holders.Where(p => p.Roles.Any(r => r.UnitId == id && r.Role == role)).ToList();
+            var from = chains[id].Cast<Guid?>().FirstOrDefault(unit => oversights.Any(o => o.UnitId == unit));
+            var overseeing = oversights.Where(o => o.UnitId == from).Select(o => leaders.GetValueOrDefault(o.PersonId)).OfType<Person>().ToList();
+            return new UnitResponsibility(found[id], WithRole(UnitRole.Lead), WithRole(UnitRole.Deputy), WithRole(UnitRole.Contact), overseeing, from);
+        }).ToList();
     }
 
     private IQueryable<Person> People() => db.People.Include(p => p.Roles).Include(p => p.Oversights).AsSplitQuery();

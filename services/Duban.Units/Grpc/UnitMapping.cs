@@ -52,6 +52,16 @@ internal static class UnitMapping
         };
     }
 
+    public static Contract.Responsibility ToContract(this UnitResponsibility found, Caller caller) => new()
+    {
+        Unit = found.Unit.ToContract(),
+        Leads = { found.Leads.Select(p => p.ToContract(caller)) },
+        Deputies = { found.Deputies.Select(p => p.ToContract(caller)) },
+        Contacts = { found.Contacts.Select(p => p.ToContract(caller)) },
+        OverseeingLeaders = { found.OverseeingLeaders.Select(p => p.ToContract(caller)) },
+        OversightFromUnitId = found.OversightFromUnitId?.ToString() ?? "",
+    };
+
     public static Contract.UnitRole ToContract(UnitRole role) => role switch
     {
         UnitRole.Lead => Contract.UnitRole.Lead,

@@ -94,19 +94,15 @@ public sealed class UnitsGrpcService(UnitStore units, PeopleStore people, NameRe
         return new() { Results = { results.Select(r => r.ToContract()) } };
     }
 
-    public override async Task<Contract.Responsibility> GetResponsibility(Contract.GetResponsibilityRequest request, ServerCallContext context)
+    public override async Task<Contract.Responsibility> GetResponsibility(Contract.GetResponsibilityRequest request, ServerCallContext context) =>
+        (await people.GetResponsibilityAsync(request.UnitId, context.CancellationToken)).ToContract(context.GetCaller());
+
+    public override async Task<Contract.BatchGetResponsibilityResponse> BatchGetResponsibility(Contract.BatchGetResponsibilityRequest request,
+        ServerCallContext context)
     {
         var caller = context.GetCaller();
-        var found = await people.GetResponsibilityAsync(request.UnitId, context.CancellationToken);
-        return new Contract.Responsibility
-        {
-            Unit = found.Unit.ToContract(),
-            Leads = { found.Leads.Select(p => p.ToContract(caller)) },
-            Deputies = { found.Deputies.Select(p => p.ToContract(caller)) },
-            Contacts = { found.Contacts.Select(p => p.ToContract(caller)) },
-            OverseeingLeaders = { found.OverseeingLeaders.Select(p => p.ToContract(caller)) },
-            OversightFromUnitId = found.OversightFromUnitId?.ToString() ?? "",
-        };
+        var found = await people.GetResponsibilitiesAsync(request.UnitIds, "unit_ids", context.CancellationToken);
+        return new() { Responsibilities = { found.Select(r => r.ToContract(caller)) } };
     }
 
     [Authorize(Roles = DubanRoles.Office)]

@@ -42,6 +42,12 @@ public class SupervisionFlowTests(SupervisionFixture service) : IClassFixture<Su
             lateNotices.Select(n => (n.Kind, n.Level)).Order());
         var top = lateNotices.Single(n => n.Kind == NoticeKind.Escalated && n.Level == 2);
         Assert.Equal([service.Economy.Id, service.Park.Id], top.RecipientUnitIds);
+
+        // The people told come from the units service: first the lead unit, then up the chain.
+        var overdue = lateNotices.Single(n => n.Kind == NoticeKind.Overdue);
+        Assert.Equal(new[] { service.EconomyLead.Id, service.EconomyContact.Id }.Order(), overdue.RecipientPersonIds.Order());
+        Assert.Equal(new[] { service.EconomyLead.Id, service.EconomyContact.Id, service.Overseer.Id, service.ParkLead.Id }.Order(),
+            top.RecipientPersonIds.Order());
         Assert.Contains("逾期", top.Message);
         Assert.Equal([(NoticeKind.DueSoon, 0)], (await NoticesAsync(soon.Id)).Select(n => (n.Kind, n.Level)));
     }

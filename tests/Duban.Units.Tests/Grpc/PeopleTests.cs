@@ -45,6 +45,28 @@ public class PeopleTests(UnitsServiceFixture service) : IClassFixture<UnitsServi
     }
 
     [Fact]
+    public async Task Responsibility_for_many_units_comes_in_one_call_in_the_order_asked()
+    {
+        var park = await service.CreateUnitAsync("批量园区", "district");
+        var first = await service.CreateUnitAsync("批量甲局", "department", park);
+        var second = await service.CreateUnitAsync("批量乙局", "department", park);
+        var lead = await CreatePersonAsync("甲局长", Role(first, UnitRole.Lead));
+        var leader = await CreatePersonAsync("批量分管", Role(park, UnitRole.Deputy));
+        await service.Office.SetOversightAsync(new SetOversightRequest { PersonId = leader.Id, UnitIds = { park.Id }, Version = leader.Version });
+
+        var batch = await service.Staff.BatchGetResponsibilityAsync(new BatchGetResponsibilityRequest { UnitIds = { second.Id, first.Id } });
+        Assert.Equal([second.Id, first.Id], batch.Responsibilities.Select(r => r.Unit.Id));
+        Assert.Empty(batch.Responsibilities[0].Leads);
+        Assert.Equal(lead.Id, batch.Responsibilities[1].Leads.Single().Id);
+        Assert.All(batch.Responsibilities, r => Assert.Equal(leader.Id, r.OverseeingLeaders.Single().Id));
+
+        await RpcAssert.ThrowsAsync(StatusCode.NotFound, async () =>
+            await service.Staff.BatchGetResponsibilityAsync(new BatchGetResponsibilityRequest { UnitIds = { first.Id, Guid.NewGuid().ToString() } }));
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "unit_ids[1]", async () =>
+            await service.Staff.BatchGetResponsibilityAsync(new BatchGetResponsibilityRequest { UnitIds = { first.Id, "x" } }));
+    }
+
+    [Fact]
     public async Task Personal_data_is_shown_only_to_the_office_and_the_person()
     {
         var unit = await service.CreateUnitAsync("隐私局", "city");

@@ -178,6 +178,10 @@ namespace Duban.Supervision.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("raised_at");
 
+                    b.PrimitiveCollection<Guid[]>("RecipientPersonIds")
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("recipient_person_ids");
+
                     b.PrimitiveCollection<Guid[]>("RecipientUnitIds")
                         .IsRequired()
                         .HasColumnType("uuid[]")

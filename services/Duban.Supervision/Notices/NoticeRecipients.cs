@@ -1,0 +1,71 @@
+using Duban.Supervision.Data;
+using Duban.Units.Client;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Duban.Supervision.Notices;
+
+/// <summary>
+/// Names the people each new notice is for, asking the units service once per batch of units: the owner and
+/// the lead unit's leads and contacts; an escalation (level 1 and up) adds the lead unit's overseeing leader and
+/// the assigning unit's leads. Notices whose recipients are still unknown (the units service was down) are
+/// named on a later scan; the notice itself was raised all the same.
+/// </summary>
+public sealed class NoticeRecipients(SupervisionDb db, UnitsDirectory units, ILogger<NoticeRecipients> logger)
+{
+    private const int Batch = 50_000;
+
+    public async Task<int> NameAsync(CancellationToken ct)
+    {
+        var pending = await db.Notices.AsNoTracking().Where(n => n.RecipientPersonIds == null).OrderBy(n => n.Sequence).Take(Batch)
+            .Join(db.Assignments, n => n.AssignmentId, a => a.Id, (n, a) => new { n.Id, n.Kind, n.Level, n.LeadUnitId, n.OwnerPersonId, a.AssigningUnitId })
+            .ToListAsync(ct);
+        if (pending.Count == 0)
+            return 0;
+
+        IReadOnlyDictionary<Guid, Contracts.Units.V1.Responsibility> who;
+        try
+        {
+            who = await units.GetResponsibilitiesAsync(pending.Select(p => p.LeadUnitId).Concat(pending.Select(p => p.AssigningUnitId)).Distinct(), ct);
+        }
+        catch (Duban.ServiceDefaults.Errors.DependencyUnavailableException ex)
+        {
+            logger.LogWarning(ex, "Recipients of {Count} notices wait for the units service", pending.Count);
+            return 0;
+        }
+
+        static IEnumerable<string> People(Contracts.Units.V1.Responsibility? r, bool contacts) =>
+            r is null ? [] : r.Leads.Concat(contacts ? r.Contacts : []).Select(p => p.Id);
+
+        var ids = new Guid[pending.Count];
+        var recipients = new string[pending.Count];
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var p = pending[i];
+            var lead = who.GetValueOrDefault(p.LeadUnitId);
+            var people = People(lead, contacts: true);
+            if (p.OwnerPersonId is { } owner)
+                people = people.Prepend(owner.ToString());
+            if (p.Kind == NoticeKind.Escalated && p.Level >= 1)
+                people = people.Concat(lead?.OverseeingLeaders.Select(l => l.Id) ?? []).Concat(People(who.GetValueOrDefault(p.AssigningUnitId), contacts: false));
+            ids[i] = p.Id;
+            recipients[i] = "{" + string.Join(',', people.Distinct()) + "}";
+        }
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var update = new NpgsqlCommand("""
+                UPDATE notices n SET recipient_person_ids = v.people::uuid[]
+                FROM unnest($1::uuid[], $2::text[]) AS v(id, people) WHERE n.id = v.id
+                """, connection);
+            update.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
+            update.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = recipients });
+            return await update.ExecuteNonQueryAsync(ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}
