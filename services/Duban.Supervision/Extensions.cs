@@ -23,6 +23,7 @@ public static class Extensions
         builder.Services.AddScoped<ProjectionApplier>();
         builder.Services.AddSingleton<FeedFollower>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<FeedFollower>());
+        builder.Services.AddHealthChecks().AddCheck<ProjectionHealthCheck>("projection", tags: [Duban.ServiceDefaults.HealthTags.Ready]);
 
         builder.Services.Configure<ScanOptions>(builder.Configuration.GetSection(ScanOptions.Section));
         builder.Services.AddScoped<NoticeScanner>();

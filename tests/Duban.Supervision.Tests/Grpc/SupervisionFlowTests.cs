@@ -229,4 +229,21 @@ public class SupervisionFlowTests(SupervisionFixture service) : IClassFixture<Su
         await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
             await service.SupervisionAs(DubanRoles.Lead, service.OtherPark).AssessUnitsAsync(new AssessUnitsRequest { ScopeUnitId = service.Park.Id, Period = "2026" }));
     }
+
+    [Fact]
+    public async Task How_far_behind_the_projection_is_shows_in_its_status_and_in_readiness()
+    {
+        await service.ImportAsync($"1,进度{Guid.NewGuid():N},措施,经发局,,,2026年12月31日前");
+        var status = await service.Office.GetProjectionStatusAsync(new GetProjectionStatusRequest());
+        Assert.NotEmpty(status.Cursor);
+        Assert.True(status.Assignments >= 1);
+        Assert.InRange(status.LagSeconds, 0, 60);
+
+        var ready = await service.Supervision.Http(null).GetStringAsync("/readyz");
+        Assert.Contains("\"name\":\"projection\"", ready);
+        Assert.Contains("lagSeconds", ready);
+        Assert.Contains("\"name\":\"database\"", ready);
+        await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
+            await service.SupervisionAs(DubanRoles.Lead, service.Economy).GetProjectionStatusAsync(new GetProjectionStatusRequest()));
+    }
 }
