@@ -135,7 +135,7 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         var query = db.WeeklyReviews.AsNoTracking();
         if (request.ScopeUnitId.Length > 0)
         {
-            var scope = WeeklyReviews.ParseId(request.ScopeUnitId, "scope_unit_id");
+            var scope = Ids.Parse(request.ScopeUnitId, "scope_unit_id");
             query = query.Where(r => r.ScopeUnitId == scope);
         }
         if (visible is not null)

@@ -41,7 +41,7 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
         var visible = await VisibleUnitsAsync(caller, ct);
         if (filter.LeadUnitId.Length > 0)
         {
-            var unit = WeeklyReviews.ParseId(filter.LeadUnitId, "lead_unit_id");
+            var unit = Ids.Parse(filter.LeadUnitId, "lead_unit_id");
             if (visible is not null && !visible.Contains(unit))
                 throw new PermissionDeniedException("a unit sees the notices of its own unit and the units below it only");
             var wanted = filter.IncludeSubtree ? (await units.ListSubtreeAsync(unit, ct)).Select(u => Guid.Parse(u.Id)).Append(unit).ToList() : [unit];
@@ -53,17 +53,17 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
         }
         if (filter.OwnerPersonId.Length > 0)
         {
-            var owner = WeeklyReviews.ParseId(filter.OwnerPersonId, "owner_person_id");
+            var owner = Ids.Parse(filter.OwnerPersonId, "owner_person_id");
             query = query.Where(n => n.OwnerPersonId == owner);
         }
         if (filter.PlanId.Length > 0)
         {
-            var plan = WeeklyReviews.ParseId(filter.PlanId, "plan_id");
+            var plan = Ids.Parse(filter.PlanId, "plan_id");
             query = query.Where(n => n.PlanId == plan);
         }
         if (filter.AssignmentId.Length > 0)
         {
-            var assignment = WeeklyReviews.ParseId(filter.AssignmentId, "assignment_id");
+            var assignment = Ids.Parse(filter.AssignmentId, "assignment_id");
             query = query.Where(n => n.AssignmentId == assignment);
         }
         if (filter.Kinds.Count > 0)
@@ -106,7 +106,7 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
         new Violations().RequireText(message, "message", 2000).MaxLength(requestId, "request_id", 100).ThrowIfAny();
         if (requestId.Length > 0 && await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.RequestId == requestId, ct) is { } earlier)
             return earlier;
-        var id = WeeklyReviews.ParseId(assignmentId, "assignment_id");
+        var id = Ids.Parse(assignmentId, "assignment_id");
         var assignment = await db.Assignments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException("assignment", assignmentId);
         var level = await db.Notices.CountAsync(n => n.AssignmentId == id && n.Kind == NoticeKind.Urged, ct);
         var notice = new Notice
@@ -163,7 +163,7 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
         if (!caller.IsOffice)
             throw new PermissionDeniedException("only the supervision office accepts or returns an explanation");
         new Violations().MaxLength(remark, "remark", 4000).ThrowIfAny();
-        var explanation = await db.Explanations.FirstOrDefaultAsync(e => e.Id == WeeklyReviews.ParseId(id, "id"), ct)
+        var explanation = await db.Explanations.FirstOrDefaultAsync(e => e.Id == Ids.Parse(id, "id"), ct)
             ?? throw new NotFoundException("explanation", id);
         if (explanation.Status != ExplanationStatus.Submitted)
             throw new FailedPreconditionException("STATE", $"explanations/{id}", $"the explanation was already {explanation.Status}");
@@ -185,7 +185,7 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
     }
 
     private async Task<Notice> FindAsync(string id, string field, CancellationToken ct) =>
-        await db.Notices.FirstOrDefaultAsync(n => n.Id == WeeklyReviews.ParseId(id, field), ct) ?? throw new NotFoundException("notice", id);
+        await db.Notices.FirstOrDefaultAsync(n => n.Id == Ids.Parse(id, field), ct) ?? throw new NotFoundException("notice", id);
 
     private static bool IsMemberOf(Caller caller, Guid unit) =>
         (caller.Has(DubanRoles.Lead) || caller.Has(DubanRoles.Staff)) && caller.UnitId == unit.ToString();

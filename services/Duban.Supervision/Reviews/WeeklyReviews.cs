@@ -51,7 +51,7 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
     }
 
     public async Task<WeeklyReviewRecord> GetAsync(string id, CancellationToken ct) =>
-        await db.WeeklyReviews.AsNoTracking().FirstOrDefaultAsync(r => r.Id == ParseId(id, "id"), ct) ?? throw new NotFoundException("weekly review", id);
+        await db.WeeklyReviews.AsNoTracking().FirstOrDefaultAsync(r => r.Id == Ids.Parse(id, "id"), ct) ?? throw new NotFoundException("weekly review", id);
 
     private Task<WeeklyReviewRecord?> FindAsync(Guid scopeId, IsoWeek week, CancellationToken ct)
     {
@@ -91,6 +91,4 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
         }
     }
 
-    public static Guid ParseId(string id, string field) =>
-        Guid.TryParse(id, out var g) ? g : throw new ValidationFailedException(field, string.IsNullOrEmpty(id) ? "must not be empty" : "is not a valid id");
 }

@@ -88,8 +88,8 @@ public sealed class WebhookSubscriptions(SupervisionDb db, UnitsDirectory units,
     public async Task<Page<WebhookDelivery>> ListDeliveriesAsync(string subscriptionId, IReadOnlyList<WebhookDeliveryStatus> statuses, string noticeId,
         int pageSize, string pageToken, CancellationToken ct)
     {
-        var subscription = WeeklyReviews.ParseId(subscriptionId, "subscription_id");
-        Guid? notice = noticeId.Length > 0 ? WeeklyReviews.ParseId(noticeId, "notice_id") : null;
+        var subscription = Ids.Parse(subscriptionId, "subscription_id");
+        Guid? notice = noticeId.Length > 0 ? Ids.Parse(noticeId, "notice_id") : null;
         var size = PageToken.Size(pageSize);
         var fingerprint = $"webhook-deliveries|{subscription}|{string.Join(',', statuses)}|{notice}";
         var query = db.WebhookDeliveries.AsNoTracking().Where(d => d.SubscriptionId == subscription);
@@ -149,7 +149,7 @@ public sealed class WebhookSubscriptions(SupervisionDb db, UnitsDirectory units,
 
     private async Task<WebhookSubscription> FindAsync(string id, string field, CancellationToken ct)
     {
-        var key = WeeklyReviews.ParseId(id, field);
+        var key = Ids.Parse(id, field);
         return await db.WebhookSubscriptions.FirstOrDefaultAsync(s => s.Id == key, ct) ?? throw new NotFoundException("webhook subscription", id);
     }
 

@@ -33,7 +33,7 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
 {
     public async Task<(Assignment Assignment, IReadOnlyList<HistoryEntry> History)> GetAsync(string id, CancellationToken ct)
     {
-        var assignmentId = AssignmentStore.ParseId(id, "id");
+        var assignmentId = Ids.Parse(id, "id");
         var assignment = await db.Assignments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assignmentId, ct)
             ?? throw new NotFoundException("assignment", id);
         var history = await db.History.AsNoTracking().Where(h => h.AssignmentId == assignmentId).OrderBy(h => h.Id).ToListAsync(ct);
@@ -111,7 +111,7 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
 
     public async Task<(Plan Plan, int Items, int Assignments)> GetPlanAsync(string id, CancellationToken ct)
     {
-        var planId = AssignmentStore.ParseId(id, "id");
+        var planId = Ids.Parse(id, "id");
         var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == planId, ct) ?? throw new NotFoundException("plan", id);
         return (plan, await db.PlanItems.CountAsync(i => i.PlanId == planId, ct), await db.Assignments.CountAsync(a => a.PlanId == planId, ct));
     }
@@ -124,7 +124,7 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         var query = db.Plans.AsNoTracking();
         if (issuingUnitId.Length > 0)
         {
-            var unit = AssignmentStore.ParseId(issuingUnitId, "issuing_unit_id");
+            var unit = Ids.Parse(issuingUnitId, "issuing_unit_id");
             query = query.Where(p => p.IssuingUnitId == unit);
         }
         if (after is not null)

@@ -28,7 +28,7 @@ public sealed class AssignmentStore(TasksDb db, EventFeed feed, TimeProvider tim
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            var assignment = await FindUntracked(db, ParseId(id, "id"), ct) ?? throw new NotFoundException("assignment", id);
+            var assignment = await FindUntracked(db, Ids.Parse(id, "id"), ct) ?? throw new NotFoundException("assignment", id);
             authorize(assignment);
             assignment.CheckVersion(version);
 
@@ -61,7 +61,7 @@ public sealed class AssignmentStore(TasksDb db, EventFeed feed, TimeProvider tim
     {
         new Violations().RequireVersion(version).ThrowIfAny();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var assignment = await db.Assignments.FirstOrDefaultAsync(a => a.Id == ParseId(id, "id"), ct)
+        var assignment = await db.Assignments.FirstOrDefaultAsync(a => a.Id == Ids.Parse(id, "id"), ct)
             ?? throw new NotFoundException("assignment", id);
         AssignmentPermissions.CheckCancel(caller, assignment);
         assignment.CheckVersion(version);
@@ -118,6 +118,4 @@ public sealed class AssignmentStore(TasksDb db, EventFeed feed, TimeProvider tim
     public static Actor ActorOf(Caller caller) =>
         new(Guid.TryParse(caller.PersonId, out var person) ? person : null, Guid.TryParse(caller.UnitId, out var unit) ? unit : null);
 
-    public static Guid ParseId(string id, string field) =>
-        Guid.TryParse(id, out var g) ? g : throw new ValidationFailedException(field, string.IsNullOrEmpty(id) ? "must not be empty" : "is not a valid id");
 }

@@ -55,7 +55,7 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
         PlanItem item;
         if (assignmentId.Length > 0)
         {
-            parent = await db.Assignments.FirstOrDefaultAsync(a => a.Id == AssignmentStore.ParseId(assignmentId, "assignment_id"), ct)
+            parent = await db.Assignments.FirstOrDefaultAsync(a => a.Id == Ids.Parse(assignmentId, "assignment_id"), ct)
                 ?? throw new NotFoundException("assignment", assignmentId);
             AssignmentPermissions.CheckDecompose(caller, parent);
             parent.CheckVersion(parentVersion);
@@ -64,7 +64,7 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
         else
         {
             AssignmentPermissions.CheckDecompose(caller, null);
-            item = await db.PlanItems.FirstOrDefaultAsync(i => i.Id == AssignmentStore.ParseId(itemId, "item_id"), ct)
+            item = await db.PlanItems.FirstOrDefaultAsync(i => i.Id == Ids.Parse(itemId, "item_id"), ct)
                 ?? throw new NotFoundException("plan item", itemId);
         }
         var plan = await db.Plans.SingleAsync(p => p.Id == item.PlanId, ct);

@@ -52,7 +52,7 @@ public sealed class PeopleStore(UnitsDb db, UnitStore units, TimeProvider time)
     }
 
     public async Task<Person> GetPersonAsync(string id, CancellationToken ct) =>
-        await People().AsNoTracking().FirstOrDefaultAsync(p => p.Id == UnitStore.ParseId(id, "id"), ct)
+        await People().AsNoTracking().FirstOrDefaultAsync(p => p.Id == Ids.Parse(id, "id"), ct)
         ?? throw new NotFoundException("person", id);
 
     public async Task<Page<Person>> ListPeopleAsync(PeopleQuery query, CancellationToken ct)
@@ -205,7 +205,7 @@ public sealed class PeopleStore(UnitsDb db, UnitStore units, TimeProvider time)
 
     private async Task<Person> LoadForChangeAsync(string id, long version, string field, CancellationToken ct)
     {
-        var person = await People().FirstOrDefaultAsync(p => p.Id == UnitStore.ParseId(id, field), ct)
+        var person = await People().FirstOrDefaultAsync(p => p.Id == Ids.Parse(id, field), ct)
             ?? throw new NotFoundException("person", id);
         if (person.Version != version)
             throw new StaleVersionException("person", id, version, person.Version);

@@ -188,7 +188,7 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
         var aliases = changes.Aliases is null ? null : UnitRules.CleanAliases(changes.Aliases, violations, "unit.aliases");
         violations.ThrowIfAny();
 
-        var unit = await db.Units.Include(u => u.Names).FirstOrDefaultAsync(u => u.Id == ParseId(changes.Id, "unit.id"), ct)
+        var unit = await db.Units.Include(u => u.Names).FirstOrDefaultAsync(u => u.Id == Ids.Parse(changes.Id, "unit.id"), ct)
             ?? throw new NotFoundException("unit", changes.Id);
         UnitRules.CheckVersion(unit, changes.Version);
 
@@ -228,7 +228,7 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await LockTreeAsync(ct);
-        var unit = await db.Units.Include(u => u.Names).FirstOrDefaultAsync(u => u.Id == ParseId(id, "id"), ct)
+        var unit = await db.Units.Include(u => u.Names).FirstOrDefaultAsync(u => u.Id == Ids.Parse(id, "id"), ct)
             ?? throw new NotFoundException("unit", id);
         UnitRules.CheckVersion(unit, version);
 
@@ -265,7 +265,7 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
     public async Task<ResponsibilityUnit> ArchiveUnitAsync(string id, long version, CancellationToken ct)
     {
         new Violations().RequireVersion(version).ThrowIfAny();
-        var unit = await db.Units.Include(u => u.Names).FirstOrDefaultAsync(u => u.Id == ParseId(id, "id"), ct)
+        var unit = await db.Units.Include(u => u.Names).FirstOrDefaultAsync(u => u.Id == Ids.Parse(id, "id"), ct)
             ?? throw new NotFoundException("unit", id);
         UnitRules.CheckVersion(unit, version);
         if (unit.Status == UnitStatus.Archived)
@@ -317,7 +317,7 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
     }
 
     internal async Task<ResponsibilityUnit?> FindUnitAsync(string id, string field, CancellationToken ct) =>
-        await db.Units.AsNoTracking().Include(u => u.Names).FirstOrDefaultAsync(u => u.Id == ParseId(id, field), ct);
+        await db.Units.AsNoTracking().Include(u => u.Names).FirstOrDefaultAsync(u => u.Id == Ids.Parse(id, field), ct);
 
     private Task<ResponsibilityUnit?> FindByRequestIdAsync(string requestId, CancellationToken ct) =>
         db.Units.AsNoTracking().Include(u => u.Names).FirstOrDefaultAsync(u => u.CreateRequestId == requestId, ct);
@@ -381,8 +381,6 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
         }
     }
 
-    internal static Guid ParseId(string id, string field) =>
-        Guid.TryParse(id, out var g) ? g : throw new ValidationFailedException(field, string.IsNullOrEmpty(id) ? "must not be empty" : "is not a valid id");
 
     internal static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
