@@ -21,6 +21,9 @@ public sealed class BenchEnvironment : IAsyncDisposable
     public IReadOnlyList<ServiceProcess> Services => _services;
     public RepoPaths Repo { get; } = RepoPaths.Find();
 
+    /// <summary>Print the services' own output (warnings and errors: the services log at Warning), for a run that needs explaining.</summary>
+    public static bool EchoServiceOutput { get; set; }
+
     public static async Task<BenchEnvironment> StartAsync()
     {
         if (RepoPaths.BuildConfiguration != "Release")
@@ -29,7 +32,12 @@ public sealed class BenchEnvironment : IAsyncDisposable
     }
 
     public async Task<string> StartServiceAsync(string name, string project, string connectionName, string database, int httpPort, int grpcPort,
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null) =>
+        (await StartServiceProcessAsync(name, project, connectionName, database, httpPort, grpcPort, settings)).ConnectionString;
+
+    /// <summary>As <see cref="StartServiceAsync"/>, also giving the process (its id, for memory readings; to stop it early).</summary>
+    public async Task<(ServiceProcess Process, string ConnectionString)> StartServiceProcessAsync(string name, string project, string connectionName,
+        string database, int httpPort, int grpcPort, IReadOnlyDictionary<string, string>? settings = null)
     {
         await Cluster.CreateDatabaseAsync(database);
         var all = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
@@ -41,11 +49,18 @@ public sealed class BenchEnvironment : IAsyncDisposable
         var service = ServiceProcess.Start(new ServiceLaunch(name, Repo.ServiceAssembly(project), httpPort, grpcPort, all)
         {
             Environment = "Production",
-            EchoOutput = false,
+            EchoOutput = EchoServiceOutput,
         });
         _services.Add(service);
         await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-        return Cluster.ConnectionString(database);
+        return (service, Cluster.ConnectionString(database));
+    }
+
+    /// <summary>Stops one service before the others (e.g. so an idle one does not share the cores with the next measurement).</summary>
+    public async Task StopServiceAsync(ServiceProcess service)
+    {
+        if (_services.Remove(service))
+            await service.DisposeAsync();
     }
 
     /// <summary>

@@ -154,7 +154,8 @@ public sealed class TasksSetup
         return response.Plan;
     }
 
-    private static int FreePorts(int http)
+    /// <summary>A free pair of loopback ports (HTTP, gRPC = HTTP + 1) from <paramref name="http"/>, moving up by 10.</summary>
+    public static int FreePorts(int http)
     {
         for (var port = http; port < http + 100; port += 10)
         {
