@@ -123,7 +123,16 @@ public sealed class WeeklyReviewRecord
     public required string ScopeName { get; init; }
     /// <summary>The computed review (JSON of <see cref="WeeklyReviewReport"/>).</summary>
     public required string Report { get; init; }
+    // The totals, so a review can be listed without reading its report.
+    public int Assigned { get; init; }
+    public int Overdue { get; init; }
+    public int CompletedOnTime { get; init; }
+    public int OverdueWithoutExplanation { get; init; }
 }
+
+/// <summary>A stored review without its (possibly very large) report.</summary>
+public sealed record WeeklyReviewSummary(Guid Id, Guid ScopeUnitId, string Week, DateTimeOffset AsOf, DateTimeOffset CreatedAt, string ScopeName,
+    int Assigned, int Overdue, int CompletedOnTime, int OverdueWithoutExplanation);
 
 /// <summary>Where the projection stands in the tasks feed.</summary>
 public sealed class FeedPosition

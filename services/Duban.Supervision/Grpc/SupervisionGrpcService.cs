@@ -132,7 +132,7 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
     public override async Task<Contract.ListWeeklyReviewsResponse> ListWeeklyReviews(Contract.ListWeeklyReviewsRequest request, ServerCallContext context)
     {
         var visible = await notices.VisibleUnitsAsync(context.GetCaller(), context.CancellationToken);
-        var query = db.WeeklyReviews.AsNoTracking();
+        var query = reviews.Records;
         if (request.ScopeUnitId.Length > 0)
         {
             var scope = Ids.Parse(request.ScopeUnitId, "scope_unit_id");
@@ -148,7 +148,7 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
             var afterId = Guid.Parse(after);
             query = query.Where(r => r.Id.CompareTo(afterId) < 0);
         }
-        var rows = await query.OrderByDescending(r => r.Id).Take(size + 1).ToListAsync(context.CancellationToken);
+        var rows = await WeeklyReviews.Summaries(query.OrderByDescending(r => r.Id).Take(size + 1)).ToListAsync(context.CancellationToken);
         var response = new Contract.ListWeeklyReviewsResponse();
         response.Reviews.AddRange(rows.Take(size).Select(r => r.ToContract()));
         if (rows.Count > size)
@@ -159,13 +159,14 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
     public override async Task<Contract.Bulletin> ExportBulletin(Contract.ExportBulletinRequest request, ServerCallContext context)
     {
         var review = await VisibleReviewAsync(request.ReviewId, context);
-        var report = BulletinRenderer.ReadJson(review.Report);
+        var json = await reviews.ReportAsync(review.Id, context.CancellationToken);
+        var report = BulletinRenderer.ReadJson(json);
         var name = $"通报-{review.ScopeName}-{review.Week}";
         return request.Format switch
         {
             Contract.BulletinFormat.Csv => new() { Content = BulletinRenderer.RenderUnitsCsv(report) + "\r\n" + BulletinRenderer.RenderItemsCsv(report),
                 ContentType = "text/csv; charset=utf-8", FileName = name + ".csv" },
-            Contract.BulletinFormat.Json => new() { Content = review.Report, ContentType = "application/json", FileName = name + ".json" },
+            Contract.BulletinFormat.Json => new() { Content = json, ContentType = "application/json", FileName = name + ".json" },
             _ => new() { Content = BulletinRenderer.RenderMarkdown(report, review.ScopeName), ContentType = "text/markdown; charset=utf-8",
                 FileName = name + ".md" },
         };
@@ -215,7 +216,7 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         return new() { ReplayId = replay.ReplayId.ToString(), Enqueued = replay.Enqueued };
     }
 
-    private async Task<WeeklyReviewRecord> VisibleReviewAsync(string id, ServerCallContext context)
+    private async Task<WeeklyReviewSummary> VisibleReviewAsync(string id, ServerCallContext context)
     {
         var review = await reviews.GetAsync(id, context.CancellationToken);
         var visible = await notices.VisibleUnitsAsync(context.GetCaller(), context.CancellationToken);

@@ -50,22 +50,18 @@ internal static class SupervisionMapping
         DecideTime = e.DecidedAt is { } decided ? Timestamp.FromDateTimeOffset(decided) : null,
     };
 
-    public static Contract.WeeklyReview ToContract(this WeeklyReviewRecord r)
+    public static Contract.WeeklyReview ToContract(this WeeklyReviewSummary r) => new()
     {
-        var report = BulletinRenderer.ReadJson(r.Report);
-        return new Contract.WeeklyReview
-        {
-            Id = r.Id.ToString(),
-            ScopeUnitId = r.ScopeUnitId.ToString(),
-            Week = r.Week,
-            AsOf = Timestamp.FromDateTimeOffset(r.AsOf),
-            CreateTime = Timestamp.FromDateTimeOffset(r.CreatedAt),
-            ReportJson = r.Report,
-            Assigned = report.Totals.Assigned,
-            Overdue = report.Totals.Overdue,
-            CompletedOnTime = report.Totals.CompletedOnTime,
-        };
-    }
+        Id = r.Id.ToString(),
+        ScopeUnitId = r.ScopeUnitId.ToString(),
+        Week = r.Week,
+        AsOf = Timestamp.FromDateTimeOffset(r.AsOf),
+        CreateTime = Timestamp.FromDateTimeOffset(r.CreatedAt),
+        Assigned = r.Assigned,
+        Overdue = r.Overdue,
+        CompletedOnTime = r.CompletedOnTime,
+        OverdueWithoutExplanation = r.OverdueWithoutExplanation,
+    };
 
     /// <summary>Without the secret: only the create call returns it.</summary>
     public static Contract.WebhookSubscription ToContract(this WebhookSubscription s) => new()

@@ -15,7 +15,7 @@ namespace Duban.Supervision.Reviews;
 /// </summary>
 public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimeProvider time)
 {
-    public async Task<WeeklyReviewRecord> RunAsync(string scopeUnitId, string weekText, CancellationToken ct)
+    public async Task<WeeklyReviewSummary> RunAsync(string scopeUnitId, string weekText, CancellationToken ct)
     {
         var violations = new Violations().RequireId(scopeUnitId, "scope_unit_id");
         var now = time.GetStoredUtcNow();
@@ -39,24 +39,40 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
 
         var assignments = await LoadAssignmentsAsync(reviewUnits.Select(u => u.Id).ToArray(), ct);
         var previous = await FindAsync(scopeId, week.Previous(), ct);
-        var report = new WeeklyReviewCalculator().Calculate(scopeId, week, asOf, reviewUnits, assignments,
-            previous is null ? null : BulletinRenderer.ReadJson(previous.Report));
+        var previousReport = previous is null ? null : BulletinRenderer.ReadJson(await ReportAsync(previous.Id, ct));
+        var report = new WeeklyReviewCalculator().Calculate(scopeId, week, asOf, reviewUnits, assignments, previousReport);
+        var totals = report.Totals;
 
         await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO weekly_reviews (id, scope_unit_id, week, as_of, created_at, scope_name, report)
-            VALUES ({Guid.CreateVersion7()}, {scopeId}, {week.ToString()}, {asOf}, {now}, {scope.Name}, {BulletinRenderer.RenderJson(report)}::jsonb)
+            INSERT INTO weekly_reviews (id, scope_unit_id, week, as_of, created_at, scope_name, report,
+                                        assigned, overdue, completed_on_time, overdue_without_explanation)
+            VALUES ({Guid.CreateVersion7()}, {scopeId}, {week.ToString()}, {asOf}, {now}, {scope.Name}, {BulletinRenderer.RenderJson(report)}::jsonb,
+                    {totals.Assigned}, {totals.Overdue}, {totals.CompletedOnTime}, {totals.OverdueWithoutExplanation})
             ON CONFLICT (scope_unit_id, week) DO NOTHING
             """, ct);
         return await FindAsync(scopeId, week, ct) ?? throw new InvalidOperationException("the review was stored but cannot be read back");
     }
 
-    public async Task<WeeklyReviewRecord> GetAsync(string id, CancellationToken ct) =>
-        await db.WeeklyReviews.AsNoTracking().FirstOrDefaultAsync(r => r.Id == Ids.Parse(id, "id"), ct) ?? throw new NotFoundException("weekly review", id);
+    public async Task<WeeklyReviewSummary> GetAsync(string id, CancellationToken ct)
+    {
+        var reviewId = Ids.Parse(id, "id");
+        return await Summaries(db.WeeklyReviews.Where(r => r.Id == reviewId)).FirstOrDefaultAsync(ct) ?? throw new NotFoundException("weekly review", id);
+    }
 
-    private Task<WeeklyReviewRecord?> FindAsync(Guid scopeId, IsoWeek week, CancellationToken ct)
+    /// <summary>The stored report (JSON), read only when it is exported.</summary>
+    public async Task<string> ReportAsync(Guid id, CancellationToken ct) =>
+        await db.WeeklyReviews.Where(r => r.Id == id).Select(r => r.Report).SingleAsync(ct);
+
+    public IQueryable<WeeklyReviewRecord> Records => db.WeeklyReviews.AsNoTracking();
+
+    /// <summary>Filter and order the records first: EF Core cannot translate conditions on the projected summary.</summary>
+    public static IQueryable<WeeklyReviewSummary> Summaries(IQueryable<WeeklyReviewRecord> records) => records.Select(r => new WeeklyReviewSummary(
+        r.Id, r.ScopeUnitId, r.Week, r.AsOf, r.CreatedAt, r.ScopeName, r.Assigned, r.Overdue, r.CompletedOnTime, r.OverdueWithoutExplanation));
+
+    private Task<WeeklyReviewSummary?> FindAsync(Guid scopeId, IsoWeek week, CancellationToken ct)
     {
         var text = week.ToString();
-        return db.WeeklyReviews.AsNoTracking().FirstOrDefaultAsync(r => r.ScopeUnitId == scopeId && r.Week == text, ct);
+        return Summaries(db.WeeklyReviews.AsNoTracking().Where(r => r.ScopeUnitId == scopeId && r.Week == text)).FirstOrDefaultAsync(ct);
     }
 
     /// <summary>The projection of every assignment led inside the scope, with what the review needs to know about explanations and urgings.</summary>
@@ -69,10 +85,12 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
             await using var command = new NpgsqlCommand("""
                 SELECT a.id, a.plan_id, a.lead_unit_id, a.title, a.owner_name, a.status, a.due_date, a.original_due_date, a.time_zone,
                        a.assigned_at, a.completion_requested_at, a.completed_at, a.progress_percent,
-                       EXISTS (SELECT 1 FROM explanations e WHERE e.assignment_id = a.id AND e.status IN (1, 2)),
-                       a.extension_approved_before_original_due, a.rejected_completions,
-                       (SELECT count(*) FROM notices n WHERE n.assignment_id = a.id AND n.kind = 6)::int, a.approved_extensions
-                FROM assignments a WHERE a.lead_unit_id = ANY($1)
+                       e.assignment_id IS NOT NULL, a.extension_approved_before_original_due, a.rejected_completions,
+                       coalesce(u.urgings, 0), a.approved_extensions
+                FROM assignments a
+                LEFT JOIN (SELECT DISTINCT assignment_id FROM explanations WHERE status IN (1, 2)) e ON e.assignment_id = a.id
+                LEFT JOIN (SELECT assignment_id, count(*)::int AS urgings FROM notices WHERE kind = 6 GROUP BY assignment_id) u ON u.assignment_id = a.id
+                WHERE a.lead_unit_id = ANY($1)
                 """, connection);
             command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = unitIds });
             var rows = new List<ReviewedAssignment>();

@@ -38,6 +38,8 @@ public sealed record ImportOutcome(Plan? Plan, IReadOnlyList<PlanItem> Items, IR
 /// </summary>
 public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalendar calendar, BulkWriter writer, TimeProvider time)
 {
+    private const int LargeImport = 20_000;
+
     public async Task<ImportOutcome> ImportAsync(ImportRequest request, CancellationToken ct)
     {
         var violations = new Violations()
@@ -102,6 +104,10 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
             return new ImportOutcome(null, items, assignments, resolved, [], warnings);
 
         await writer.WritePlanAsync(plan, items, assignments, now, ct);
+        if (assignments.Count >= LargeImport)
+            // A large plan's working set (its text, rows and snapshots) would otherwise stay reserved by the GC long
+            // after the call; large imports are rare, so compacting once and giving memory back is cheap.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return new ImportOutcome(plan, items, assignments, resolved, [], warnings);
     }
 

@@ -507,9 +507,25 @@ namespace Duban.Supervision.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("as_of");
 
+                    b.Property<int>("Assigned")
+                        .HasColumnType("integer")
+                        .HasColumnName("assigned");
+
+                    b.Property<int>("CompletedOnTime")
+                        .HasColumnType("integer")
+                        .HasColumnName("completed_on_time");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<int>("Overdue")
+                        .HasColumnType("integer")
+                        .HasColumnName("overdue");
+
+                    b.Property<int>("OverdueWithoutExplanation")
+                        .HasColumnType("integer")
+                        .HasColumnName("overdue_without_explanation");
 
                     b.Property<string>("Report")
                         .IsRequired()
