@@ -123,4 +123,36 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         Assert.NotEqual(0, bad.Exit);
         Assert.Contains("week", bad.Error);
     }
+
+    [Fact]
+    public async Task The_office_imports_units_and_people_from_a_file_and_importing_again_adds_nothing()
+    {
+        var code = "park-swj-" + Guid.NewGuid().ToString("N")[..4];
+        var file = Path.Combine(Path.GetTempPath(), $"units-{code}.json");
+        await File.WriteAllTextAsync(file, $$"""
+            {
+              "units": [
+                { "code": "{{code}}", "name": "工业园区商务局{{code}}", "shortName": "商务局{{code}}", "level": "department", "parent": "park", "kind": "部门" },
+                { "code": "{{code}}-zb", "name": "商务局招商专班{{code}}", "level": "working_group", "parent": "{{code}}", "kind": "专班" }
+              ],
+              "people": [ { "name": "商务局长{{code}}", "roles": [ { "unit": "{{code}}", "role": "lead", "title": "局长" } ] } ]
+            }
+            """);
+        var (exit, output, error) = await cli.RunAsync("units", "import", file, "--token", Office);
+        Assert.True(exit == 0, error);
+        Assert.Contains("imported 2 units and 1 people", output);
+        Assert.Equal(0, (await cli.RunAsync("units", "import", file, "--token", Office)).Exit);
+
+        (exit, output, _) = await cli.RunAsync("units", "tree", code, "--token", Office);
+        Assert.Equal(0, exit);
+        Assert.Contains($"商务局招商专班{code}", output);
+        (_, output, _) = await cli.RunAsync("units", "list", "--name", code, "--token", Office);
+        Assert.Equal(2, output.Split('\n').Count(l => l.Contains(code)));
+        (_, output, _) = await cli.RunAsync("units", "show", code, "--token", Office);
+        Assert.Contains($"商务局长{code}", output);
+
+        (exit, _, error) = await cli.RunAsync("units", "import", file, "--token", CliFixture.Token(DubanRoles.Lead));
+        Assert.Equal(1, exit);
+        Assert.Contains("PermissionDenied", error);
+    }
 }
