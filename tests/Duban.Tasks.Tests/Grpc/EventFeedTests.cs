@@ -154,10 +154,12 @@ public class EventFeedTests(TasksServiceFixture service) : IClassFixture<TasksSe
             return ulong.Parse((string)(await command.ExecuteScalarAsync())!);
         }
 
-        // One event just below the next power of ten, one at or above it (9 → 10, 999 → 1000 …).
-        var boundary = (ulong)Math.Pow(10, (await NextTransactionIdAsync()).ToString().Length);
-        while (await NextTransactionIdAsync() < boundary - 2) { }
-        await CommitLateAsync(assignment.Id, TimeSpan.Zero);
+        // One event just below a power of ten, one at or above it (999 → 1000 …). Other databases of the cluster take
+        // transaction ids too, so the boundary is read off the first event actually written.
+        var near = (ulong)Math.Pow(10, (await NextTransactionIdAsync()).ToString().Length);
+        while (await NextTransactionIdAsync() < near - 2) { }
+        var first = await CommitLateAsync(assignment.Id, TimeSpan.Zero);
+        var boundary = (ulong)Math.Pow(10, first.ToString().Length);
         while (await NextTransactionIdAsync() < boundary) { }
         await CommitLateAsync(assignment.Id, TimeSpan.Zero);
 
@@ -181,19 +183,21 @@ public class EventFeedTests(TasksServiceFixture service) : IClassFixture<TasksSe
         return string.Join(", ", parts);
     }
 
-    /// <summary>Takes a sequence number, then keeps the transaction open before committing.</summary>
-    private async Task CommitLateAsync(string assignmentId, TimeSpan hold)
+    /// <summary>Takes a sequence number, then keeps the transaction open before committing; returns the transaction's id.</summary>
+    private async Task<ulong> CommitLateAsync(string assignmentId, TimeSpan hold)
     {
         await using var connection = new NpgsqlConnection(service.Tasks.ConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO task_events (assignment_id, type, version, time, snapshot) VALUES ($1, 'LATE_TEST', 0, now(), ''::bytea)", connection, transaction))
+            "INSERT INTO task_events (assignment_id, type, version, time, snapshot) VALUES ($1, 'LATE_TEST', 0, now(), ''::bytea) RETURNING transaction_id::text",
+            connection, transaction))
         {
             insert.Parameters.Add(new NpgsqlParameter { Value = Guid.Parse(assignmentId) });
-            await insert.ExecuteNonQueryAsync();
+            var id = ulong.Parse((string)(await insert.ExecuteScalarAsync())!);
+            await Task.Delay(hold);
+            await transaction.CommitAsync();
+            return id;
         }
-        await Task.Delay(hold);
-        await transaction.CommitAsync();
     }
 }
