@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Duban.Supervision.Data.Migrations
 {
     [DbContext(typeof(SupervisionDb))]
-    [Migration("20261124031413_Webhooks")]
-    partial class Webhooks
+    [Migration("20261124034611_InitialSupervision")]
+    partial class InitialSupervision
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -180,6 +180,10 @@ namespace Duban.Supervision.Data.Migrations
                     b.Property<DateTimeOffset>("RaisedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("raised_at");
+
+                    b.PrimitiveCollection<Guid[]>("RecipientPersonIds")
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("recipient_person_ids");
 
                     b.PrimitiveCollection<Guid[]>("RecipientUnitIds")
                         .IsRequired()
@@ -506,9 +510,25 @@ namespace Duban.Supervision.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("as_of");
 
+                    b.Property<int>("Assigned")
+                        .HasColumnType("integer")
+                        .HasColumnName("assigned");
+
+                    b.Property<int>("CompletedOnTime")
+                        .HasColumnType("integer")
+                        .HasColumnName("completed_on_time");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<int>("Overdue")
+                        .HasColumnType("integer")
+                        .HasColumnName("overdue");
+
+                    b.Property<int>("OverdueWithoutExplanation")
+                        .HasColumnType("integer")
+                        .HasColumnName("overdue_without_explanation");
 
                     b.Property<string>("Report")
                         .IsRequired()

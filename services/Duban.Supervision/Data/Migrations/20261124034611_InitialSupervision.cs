@@ -1,5 +1,6 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
@@ -27,6 +28,7 @@ namespace Duban.Supervision.Data.Migrations
                     due_date = table.Column<DateOnly>(type: "date", nullable: true),
                     due_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     original_due_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    milestones = table.Column<string>(type: "jsonb", nullable: false, defaultValueSql: "'[]'::jsonb"),
                     deadline_version = table.Column<int>(type: "integer", nullable: false),
                     progress_percent = table.Column<int>(type: "integer", nullable: false),
                     time_zone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
@@ -85,6 +87,9 @@ namespace Duban.Supervision.Data.Migrations
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sequence = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    transaction_id = table.Column<ulong>(type: "xid8", nullable: false, defaultValueSql: "pg_current_xact_id()"),
                     assignment_id = table.Column<Guid>(type: "uuid", nullable: false),
                     kind = table.Column<int>(type: "integer", nullable: false),
                     deadline_version = table.Column<int>(type: "integer", nullable: false),
@@ -97,6 +102,7 @@ namespace Duban.Supervision.Data.Migrations
                     due_date = table.Column<DateOnly>(type: "date", nullable: true),
                     message = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
                     recipient_unit_ids = table.Column<Guid[]>(type: "uuid[]", nullable: false),
+                    recipient_person_ids = table.Column<Guid[]>(type: "uuid[]", nullable: true),
                     raised_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     acknowledged_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     acknowledged_by = table.Column<Guid>(type: "uuid", nullable: true),
@@ -110,6 +116,27 @@ namespace Duban.Supervision.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "webhook_subscriptions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    url = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    secret = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    kinds = table.Column<int[]>(type: "integer[]", nullable: false),
+                    lead_unit_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    active = table.Column<bool>(type: "boolean", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    deactivated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    enqueued_through_transaction = table.Column<long>(type: "bigint", nullable: false),
+                    enqueued_through_sequence = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_webhook_subscriptions", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "weekly_reviews",
                 columns: table => new
                 {
@@ -119,11 +146,48 @@ namespace Duban.Supervision.Data.Migrations
                     as_of = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     scope_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    report = table.Column<string>(type: "jsonb", nullable: false)
+                    report = table.Column<string>(type: "jsonb", nullable: false),
+                    assigned = table.Column<int>(type: "integer", nullable: false),
+                    overdue = table.Column<int>(type: "integer", nullable: false),
+                    completed_on_time = table.Column<int>(type: "integer", nullable: false),
+                    overdue_without_explanation = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_weekly_reviews", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "webhook_deliveries",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    subscription_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    notice_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    replay_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    attempt_count = table.Column<int>(type: "integer", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    last_status_code = table.Column<int>(type: "integer", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    delivered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_webhook_deliveries", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_webhook_deliveries_notices_notice_id",
+                        column: x => x.notice_id,
+                        principalTable: "notices",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_webhook_deliveries_webhook_subscriptions_subscription_id",
+                        column: x => x.subscription_id,
+                        principalTable: "webhook_subscriptions",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.InsertData(
@@ -169,6 +233,41 @@ namespace Duban.Supervision.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_notices_sequence",
+                table: "notices",
+                column: "sequence",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_notices_transaction_id_sequence",
+                table: "notices",
+                columns: new[] { "transaction_id", "sequence" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_next_attempt_at",
+                table: "webhook_deliveries",
+                column: "next_attempt_at",
+                filter: "status = 1");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_notice_id",
+                table: "webhook_deliveries",
+                column: "notice_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_subscription_id_created_at_id",
+                table: "webhook_deliveries",
+                columns: new[] { "subscription_id", "created_at", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_subscription_id_notice_id_replay_id",
+                table: "webhook_deliveries",
+                columns: new[] { "subscription_id", "notice_id", "replay_id" },
+                unique: true)
+                .Annotation("Npgsql:NullsDistinct", false);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_weekly_reviews_scope_unit_id_week",
                 table: "weekly_reviews",
                 columns: new[] { "scope_unit_id", "week" },
@@ -188,10 +287,16 @@ namespace Duban.Supervision.Data.Migrations
                 name: "feed_position");
 
             migrationBuilder.DropTable(
-                name: "notices");
+                name: "webhook_deliveries");
 
             migrationBuilder.DropTable(
                 name: "weekly_reviews");
+
+            migrationBuilder.DropTable(
+                name: "notices");
+
+            migrationBuilder.DropTable(
+                name: "webhook_subscriptions");
         }
     }
 }
