@@ -82,7 +82,7 @@ public static class NoticeCommands
             if (context.Json)
                 context.WriteJson(result);
             else
-                context.Output.WriteLine($"raised: overdue {result.Overdue}, escalated {result.Escalated}, due soon {result.DueSoon}, behind schedule {result.BehindSchedule}, milestones {result.MilestoneOverdue}; resolved {result.Resolved}");
+                context.Output.WriteLine($"raised: overdue {result.Overdue}, escalated {result.Escalated}, due soon {result.DueSoon}, behind schedule {result.BehindSchedule}, milestones {result.MilestoneOverdue}, reports missing {result.ReportMissing}; resolved {result.Resolved}");
             return 0;
         });
         return [notices, ack, explain, urge, scan];

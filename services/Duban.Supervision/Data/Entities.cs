@@ -27,6 +27,12 @@ public sealed class ProjectedAssignment
     public DateTimeOffset? CompletionRequestedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
     public long Version { get; set; }
+    /// <summary>
+    /// Recurring and ongoing work: the date the next progress report is due. It moves on only when a report is
+    /// filed, so a missed date stays here until then (and raises one REPORT_MISSING notice).
+    /// </summary>
+    public DateOnly? ReportDueDate { get; set; }
+    public DateTimeOffset? LastReportAt { get; set; }
     public int RejectedCompletions { get; set; }
     public int ApprovedExtensions { get; set; }
     /// <summary>An extension approved before the original deadline passed: scored against the new date.</summary>

@@ -49,6 +49,7 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
             Escalated = outcome.Escalated,
             BehindSchedule = outcome.BehindSchedule,
             MilestoneOverdue = outcome.MilestoneOverdue,
+            ReportMissing = outcome.ReportMissing,
             Resolved = outcome.Resolved,
         };
     }

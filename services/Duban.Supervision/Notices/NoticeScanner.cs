@@ -6,7 +6,8 @@ using Npgsql;
 
 namespace Duban.Supervision.Notices;
 
-public sealed record ScanOutcome(DateTimeOffset AsOf, int DueSoon, int Overdue, int Escalated, int BehindSchedule, int MilestoneOverdue, int Resolved);
+public sealed record ScanOutcome(DateTimeOffset AsOf, int DueSoon, int Overdue, int Escalated, int BehindSchedule, int MilestoneOverdue,
+    int ReportMissing, int Resolved);
 
 /// <summary>
 /// The overdue scan, as set-based statements over the projection: every notice that applies as of the given
@@ -40,6 +41,18 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
               AND (((m.step->>'date')::date + 1)::timestamp AT TIME ZONE a.time_zone) <= {asOf}
             ON CONFLICT (assignment_id, kind, deadline_version, level) DO NOTHING
             """, ct);
+        // A recurring report not filed by its date: one notice per missed date (its level is the date, yyyymmdd).
+        raised[NoticeKind.ReportMissing] = await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO notices (id, assignment_id, kind, deadline_version, level, status, plan_id, lead_unit_id, owner_person_id,
+                                 title, due_date, message, recipient_unit_ids, raised_at)
+            SELECT gen_random_uuid(), a.id, {(int)NoticeKind.ReportMissing}, a.deadline_version, to_char(a.report_due_date, 'YYYYMMDD')::int, 1,
+                   a.plan_id, a.lead_unit_id, a.owner_person_id, a.title, a.report_due_date,
+                   format('“%s”应于%s前报送进展，尚未报送', a.title, a.report_due_date), ARRAY[a.lead_unit_id], {asOf}
+            FROM assignments a
+            WHERE a.status IN (1, 2, 3) AND a.report_due_date IS NOT NULL
+              AND ((a.report_due_date + 1)::timestamp AT TIME ZONE a.time_zone) <= {asOf}
+            ON CONFLICT (assignment_id, kind, deadline_version, level) DO NOTHING
+            """, ct);
         var resolved = await db.Database.ExecuteSqlInterpolatedAsync($"""
             UPDATE notices n SET status = {(int)NoticeStatus.Resolved}, resolved_at = {asOf}
             FROM assignments a
@@ -49,7 +62,7 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
         await transaction.CommitAsync(ct);
         return new ScanOutcome(asOf, raised.GetValueOrDefault(NoticeKind.DueSoon), raised.GetValueOrDefault(NoticeKind.Overdue),
             raised.GetValueOrDefault(NoticeKind.Escalated), raised.GetValueOrDefault(NoticeKind.BehindSchedule),
-            raised.GetValueOrDefault(NoticeKind.MilestoneOverdue), resolved);
+            raised.GetValueOrDefault(NoticeKind.MilestoneOverdue), raised.GetValueOrDefault(NoticeKind.ReportMissing), resolved);
     }
 
     /// <summary>One statement per rule set; <paramref name="exclude"/> applies the set to every plan not listed.</summary>

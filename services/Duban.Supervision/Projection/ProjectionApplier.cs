@@ -35,7 +35,17 @@ public sealed class ProjectionApplier(SupervisionDb db, TimeProvider time)
                 db.Assignments.Add(row);
             }
             var deadlineMoved = row.DeadlineVersion != 0 && snapshot.DeadlineVersion > row.DeadlineVersion;
+            var isNew = row.Version == 0;
             Copy(snapshot, row, now);
+            // A report due on or after the day it is filed is the one it satisfies; the next one is then due.
+            var reportDates = snapshot.Deadline?.NextReportDates.Select(d => ToDate(d)).OfType<DateOnly>().ToList() ?? [];
+            if (e.Type == "PROGRESS_REPORTED")
+            {
+                row.LastReportAt = e.Time.ToDateTimeOffset();
+                row.ReportDueDate = reportDates.Skip(1).Cast<DateOnly?>().FirstOrDefault();
+            }
+            else if (isNew || row.ReportDueDate is null)
+                row.ReportDueDate = reportDates.Cast<DateOnly?>().FirstOrDefault();
             switch (e.Type)
             {
                 case "COMPLETION_REJECTED":

@@ -246,4 +246,32 @@ public class SupervisionFlowTests(SupervisionFixture service) : IClassFixture<Su
         await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
             await service.SupervisionAs(DubanRoles.Lead, service.Economy).GetProjectionStatusAsync(new GetProjectionStatusRequest()));
     }
+
+    [Fact]
+    public async Task A_monthly_report_not_filed_by_its_date_raises_one_notice_and_a_filed_one_none()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var assignments = await service.ImportAsync($"1,报送{tag},月报甲{tag},经发局,,,每月28日前\n2,报送{tag},月报乙{tag},财政局,,,每月28日前");
+        var silent = assignments.Single(a => a.LeadUnitId == service.Economy.Id);
+        var diligent = assignments.Single(a => a.LeadUnitId == service.Finance.Id);
+        var due = DateOnly.FromDateTime(DateTime.Parse(CliDate(silent.Deadline.NextReportDates[0])));
+
+        // The finance bureau files its report; the economy bureau does not.
+        var lead = service.TasksAs(DubanRoles.Lead, service.Finance);
+        var accepted = await lead.AcceptAssignmentAsync(new AcceptAssignmentRequest { Id = diligent.Id, Version = diligent.Version });
+        var reported = await lead.ReportProgressAsync(new ReportProgressRequest { Id = diligent.Id, Version = accepted.Version, Percent = 10, Narrative = "本月进展" });
+        await service.WaitForProjectionAsync([(diligent.Id, reported.Version)]);
+
+        var dayAfter = At(due.Year, due.Month, due.Day).ToDateTimeOffset().AddDays(1);
+        var scan = await service.Office.ScanNowAsync(new ScanNowRequest { AsOf = Timestamp.FromDateTimeOffset(dayAfter) });
+        Assert.True(scan.ReportMissing >= 1);
+        var missing = (await NoticesAsync(silent.Id)).Single(n => n.Kind == NoticeKind.ReportMissing);
+        Assert.Equal(due.Year * 10000 + due.Month * 100 + due.Day, missing.Level);
+        Assert.Contains("报送进展", missing.Message);
+        Assert.DoesNotContain(await NoticesAsync(diligent.Id), n => n.Kind == NoticeKind.ReportMissing);
+        await service.Office.ScanNowAsync(new ScanNowRequest { AsOf = Timestamp.FromDateTimeOffset(dayAfter.AddHours(1)) });
+        Assert.Single(await NoticesAsync(silent.Id), n => n.Kind == NoticeKind.ReportMissing);
+    }
+
+    private static string CliDate(Google.Type.Date d) => $"{d.Year:0000}-{d.Month:00}-{d.Day:00}";
 }

@@ -290,6 +290,10 @@ namespace Duban.Supervision.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("extension_approved_before_original_due");
 
+                    b.Property<DateTimeOffset?>("LastReportAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_report_at");
+
                     b.Property<Guid>("LeadUnitId")
                         .HasColumnType("uuid")
                         .HasColumnName("lead_unit_id");
@@ -330,6 +334,10 @@ namespace Duban.Supervision.Data.Migrations
                     b.Property<int>("RejectedCompletions")
                         .HasColumnType("integer")
                         .HasColumnName("rejected_completions");
+
+                    b.Property<DateOnly?>("ReportDueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("report_due_date");
 
                     b.Property<int>("Status")
                         .HasColumnType("integer")

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Duban.Supervision.Data.Migrations
 {
     [DbContext(typeof(SupervisionDb))]
-    [Migration("20261124034611_InitialSupervision")]
+    [Migration("20261124034854_InitialSupervision")]
     partial class InitialSupervision
     {
         /// <inheritdoc />
@@ -293,6 +293,10 @@ namespace Duban.Supervision.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("extension_approved_before_original_due");
 
+                    b.Property<DateTimeOffset?>("LastReportAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_report_at");
+
                     b.Property<Guid>("LeadUnitId")
                         .HasColumnType("uuid")
                         .HasColumnName("lead_unit_id");
@@ -333,6 +337,10 @@ namespace Duban.Supervision.Data.Migrations
                     b.Property<int>("RejectedCompletions")
                         .HasColumnType("integer")
                         .HasColumnName("rejected_completions");
+
+                    b.Property<DateOnly?>("ReportDueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("report_due_date");
 
                     b.Property<int>("Status")
                         .HasColumnType("integer")

@@ -36,6 +36,8 @@ namespace Duban.Supervision.Data.Migrations
                     completion_requested_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     version = table.Column<long>(type: "bigint", nullable: false),
+                    report_due_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    last_report_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     rejected_completions = table.Column<int>(type: "integer", nullable: false),
                     approved_extensions = table.Column<int>(type: "integer", nullable: false),
                     extension_approved_before_original_due = table.Column<bool>(type: "boolean", nullable: false),
