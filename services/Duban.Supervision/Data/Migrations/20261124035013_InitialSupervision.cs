@@ -198,9 +198,21 @@ namespace Duban.Supervision.Data.Migrations
                 values: new object[] { 1, null, null, 0L, 0L });
 
             migrationBuilder.CreateIndex(
+                name: "ix_assignments_id",
+                table: "assignments",
+                column: "id",
+                filter: "milestones <> '[]'::jsonb");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_assignments_lead_unit_id",
                 table: "assignments",
                 column: "lead_unit_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_assignments_report_due_date",
+                table: "assignments",
+                column: "report_due_date",
+                filter: "report_due_date IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_assignments_status_due_at",

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Duban.Supervision.Data.Migrations
 {
     [DbContext(typeof(SupervisionDb))]
-    [Migration("20261124034854_InitialSupervision")]
+    [Migration("20261124035013_InitialSupervision")]
     partial class InitialSupervision
     {
         /// <inheritdoc />
@@ -374,6 +374,14 @@ namespace Duban.Supervision.Data.Migrations
 
                     b.HasIndex("Status", "DueAt")
                         .HasDatabaseName("ix_assignments_status_due_at");
+
+                    b.HasIndex(new[] { "ReportDueDate" }, "ix_assignments_report_due_date")
+                        .HasDatabaseName("ix_assignments_report_due_date")
+                        .HasFilter("report_due_date IS NOT NULL");
+
+                    b.HasIndex(new[] { "Id" }, "ix_assignments_with_milestones")
+                        .HasDatabaseName("ix_assignments_id")
+                        .HasFilter("milestones <> '[]'::jsonb");
 
                     b.ToTable("assignments", (string)null);
                 });
