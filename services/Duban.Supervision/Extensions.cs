@@ -29,6 +29,7 @@ public static class Extensions
         builder.Services.AddScoped<NoticeScanner>();
         builder.Services.AddScoped<NoticeStore>();
         builder.Services.AddScoped<NoticeRecipients>();
+        builder.Services.AddHostedService<RecipientNamer>();
         builder.Services.AddHostedService<ScanTimer>();
         builder.Services.AddScoped<WeeklyReviews>();
         builder.Services.Configure<Domain.Assessments.AssessmentWeights>(builder.Configuration.GetSection("Assessment"));

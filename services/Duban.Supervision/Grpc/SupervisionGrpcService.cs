@@ -19,7 +19,7 @@ namespace Duban.Supervision.Grpc;
 /// below it; schedulers may only trigger scans and reviews.
 /// </summary>
 public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scanner, NoticeStore notices, WeeklyReviews reviews,
-    Assessments assessments, WebhookSubscriptions webhooks, NoticeRecipients recipients, FeedFollower follower, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
+    Assessments assessments, WebhookSubscriptions webhooks, FeedFollower follower, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
 {
     [Authorize(Roles = DubanRoles.Office + "," + DubanRoles.Service)]
     public override async Task<Contract.ProjectionStatus> GetProjectionStatus(Contract.GetProjectionStatusRequest request, ServerCallContext context)
@@ -40,7 +40,6 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
     {
         var asOf = request.AsOf?.ToDateTimeOffset() ?? time.GetUtcNow();
         var outcome = await scanner.ScanAsync(asOf, context.CancellationToken);
-        await recipients.NameAsync(context.CancellationToken);
         return new Contract.ScanResult
         {
             AsOf = Timestamp.FromDateTimeOffset(outcome.AsOf),

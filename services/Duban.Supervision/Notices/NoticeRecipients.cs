@@ -9,7 +9,7 @@ namespace Duban.Supervision.Notices;
 /// Names the people each new notice is for, asking the units service once per batch of units: the owner and
 /// the lead unit's leads and contacts; an escalation (level 1 and up) adds the lead unit's overseeing leader and
 /// the assigning unit's leads. Notices whose recipients are still unknown (the units service was down) are
-/// named on a later scan; the notice itself was raised all the same.
+/// named on a later poll; the notice itself was raised all the same.
 /// </summary>
 public sealed class NoticeRecipients(SupervisionDb db, UnitsDirectory units, ILogger<NoticeRecipients> logger)
 {
@@ -66,6 +66,34 @@ public sealed class NoticeRecipients(SupervisionDb db, UnitsDirectory units, ILo
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+}
+
+/// <summary>
+/// Names recipients in the background, shortly after notices are raised, so a scan never waits on the units
+/// service: the scan raises notices exactly once on its own, and who is told follows within a poll or two.
+/// </summary>
+public sealed class RecipientNamer(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<ScanOptions> options, TimeProvider time,
+    ILogger<RecipientNamer> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(50, options.Value.RecipientPollMilliseconds)), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var namer = scope.ServiceProvider.GetRequiredService<NoticeRecipients>();
+                while (await namer.NameAsync(stoppingToken) > 0)
+                {
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Naming notice recipients failed; the next poll tries again");
+            }
         }
     }
 }

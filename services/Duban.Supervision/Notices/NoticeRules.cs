@@ -18,6 +18,8 @@ public sealed class ScanOptions
 
     /// <summary>How often the service scans by itself; 0 turns the timer off (ScanNow still works).</summary>
     public double IntervalSeconds { get; set; } = 300;
+    /// <summary>How often new notices get their recipients named (from the units service).</summary>
+    public int RecipientPollMilliseconds { get; set; } = 1000;
     public NoticeRules Default { get; set; } = new();
     /// <summary>Rules of particular plans, by plan id.</summary>
     public Dictionary<string, NoticeRules> Plans { get; set; } = [];

@@ -135,7 +135,6 @@ public sealed class ScanTimer(IServiceScopeFactory scopes, IOptions<ScanOptions>
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var outcome = await scope.ServiceProvider.GetRequiredService<NoticeScanner>().ScanAsync(time.GetUtcNow(), stoppingToken);
-                await scope.ServiceProvider.GetRequiredService<NoticeRecipients>().NameAsync(stoppingToken);
                 logger.LogInformation("Scan raised {Overdue} overdue, {Escalated} escalated, {DueSoon} due-soon notices", outcome.Overdue, outcome.Escalated, outcome.DueSoon);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

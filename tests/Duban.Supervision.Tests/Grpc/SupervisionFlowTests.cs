@@ -43,7 +43,14 @@ public class SupervisionFlowTests(SupervisionFixture service) : IClassFixture<Su
         var top = lateNotices.Single(n => n.Kind == NoticeKind.Escalated && n.Level == 2);
         Assert.Equal([service.Economy.Id, service.Park.Id], top.RecipientUnitIds);
 
-        // The people told come from the units service: first the lead unit, then up the chain.
+        // The people told come from the units service, named just after the scan: first the lead unit, then up the chain.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (lateNotices.Any(n => n.RecipientPersonIds.Count == 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            lateNotices = await NoticesAsync(late.Id);
+        }
+        top = lateNotices.Single(n => n.Kind == NoticeKind.Escalated && n.Level == 2);
         var overdue = lateNotices.Single(n => n.Kind == NoticeKind.Overdue);
         Assert.Equal(new[] { service.EconomyLead.Id, service.EconomyContact.Id }.Order(), overdue.RecipientPersonIds.Order());
         Assert.Equal(new[] { service.EconomyLead.Id, service.EconomyContact.Id, service.Overseer.Id, service.ParkLead.Id }.Order(),
