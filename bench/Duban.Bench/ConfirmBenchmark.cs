@@ -39,20 +39,20 @@ public static class ConfirmBenchmark
         Console.WriteLine($"importing 2 × {perSide:N0} assignments ...");
         var grpcPlan = await setup.ImportAsync("确认办结压力测试（gRPC）", perSide, seed: 11);
         var sqlPlan = await setup.ImportAsync("确认办结压力测试（pgbench）", perSide, seed: 12);
-        await ExecuteAsync(setup.TasksConnectionString, $"""
+        await BenchSql.ExecuteAsync(setup.TasksConnectionString, $"""
             UPDATE assignments SET status = 2, version = {AcceptedVersion} WHERE plan_id IN ('{grpcPlan.Id}', '{sqlPlan.Id}');
             CREATE TABLE bench_confirm (n int PRIMARY KEY, id uuid NOT NULL, person_id uuid NOT NULL, snapshot bytea NOT NULL);
             """);
         await PrepareScriptTableAsync(setup, sqlPlan.Id);
-        await ExecuteAsync(setup.TasksConnectionString, "VACUUM ANALYZE assignments, assignment_history, task_events, bench_confirm");
+        await BenchSql.ExecuteAsync(setup.TasksConnectionString, "VACUUM ANALYZE assignments, assignment_history, task_events, bench_confirm");
 
         var grpc = await RunGrpcAsync(setup, grpcPlan.Id, clients, warmup, TimeSpan.FromSeconds(seconds));
-        var confirmed = await ScalarAsync(setup.TasksConnectionString, $"SELECT count(*) FROM assignments WHERE plan_id = '{grpcPlan.Id}' AND status = 4");
+        var confirmed = await BenchSql.ScalarAsync(setup.TasksConnectionString, $"SELECT count(*) FROM assignments WHERE plan_id = '{grpcPlan.Id}' AND status = 4");
         TasksSetup.Expect(confirmed == grpc.Ok, $"every OK call confirmed one assignment ({grpc.Ok} calls, {confirmed} confirmed)");
 
-        await ExecuteAsync(setup.TasksConnectionString, "VACUUM ANALYZE assignments, assignment_history, task_events");
+        await BenchSql.ExecuteAsync(setup.TasksConnectionString, "VACUUM ANALYZE assignments, assignment_history, task_events");
         var sql = await RunPgbenchAsync(env, clients, seconds);
-        confirmed = await ScalarAsync(setup.TasksConnectionString, $"SELECT count(*) FROM assignments WHERE plan_id = '{sqlPlan.Id}' AND status = 4");
+        confirmed = await BenchSql.ScalarAsync(setup.TasksConnectionString, $"SELECT count(*) FROM assignments WHERE plan_id = '{sqlPlan.Id}' AND status = 4");
         TasksSetup.Expect(confirmed == sql.Transactions, $"every pgbench transaction confirmed one assignment ({sql.Transactions} transactions, {confirmed} confirmed)");
 
         Console.WriteLine();
@@ -253,21 +253,5 @@ public static class ConfirmBenchmark
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long> ScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -98,7 +98,7 @@ public static class SupervisionBenchmark
         {
             // Diagnostics only: the plans of the service's slow statements (auto_explain, with timing) go to the cluster's log.
             await env.Cluster.CreateDatabaseAsync("bench_supervision");
-            await ExecuteAsync(env.Cluster.ConnectionString("postgres"), """
+            await BenchSql.ExecuteAsync(env.Cluster.ConnectionString("postgres"), """
                 ALTER DATABASE bench_supervision SET session_preload_libraries = 'auto_explain';
                 ALTER DATABASE bench_supervision SET auto_explain.log_min_duration = '250ms';
                 ALTER DATABASE bench_supervision SET auto_explain.log_analyze = on;
@@ -113,7 +113,8 @@ public static class SupervisionBenchmark
         Console.WriteLine($"loading {unitCount:N0} units and {total:N0} projected assignments (COPY) ...");
         var tree = GenerateUnits(unitCount);
         var started = Stopwatch.GetTimestamp();
-        await LoadUnitsAsync(unitsDb, tree);
+        await BenchSql.LoadUnitsAsync(unitsDb, tree.Select(u => new UnitRow(u.Id, u.Code, u.Name, u.Level, u.Parent?.Id, u.Path, u.Depth,
+            u.Level is "department" or "working_group" ? "部门" : "政府")).ToList());
         var unitsLoadSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var scope = tree[0];
         var below = tree.Skip(1).ToArray();
@@ -122,10 +123,10 @@ public static class SupervisionBenchmark
         var expectedOverdue = await LoadAssignmentsAsync(supervisionDb, below, total, overdue);
         var copySeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         started = Stopwatch.GetTimestamp();
-        await ExecuteAsync(supervisionDb, "VACUUM ANALYZE assignments");
+        await BenchSql.ExecuteAsync(supervisionDb, "VACUUM ANALYZE assignments");
         var vacuumSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         TasksSetup.Expect(expectedOverdue == overdue, $"{overdue} overdue rows generated (got {expectedOverdue})");
-        TasksSetup.Expect(await ScalarAsync(supervisionDb, "SELECT count(*) FROM assignments WHERE status IN (1, 2, 3)") == total,
+        TasksSetup.Expect(await BenchSql.ScalarAsync(supervisionDb, "SELECT count(*) FROM assignments WHERE status IN (1, 2, 3)") == total,
             $"{total} open assignments stored");
         var memoryLoaded = ResidentMemory.Take(env);
 
@@ -164,8 +165,8 @@ public static class SupervisionBenchmark
             var office2 = new SupervisionService.SupervisionServiceClient(env.Channel(otherHttp + 1, DubanRoles.Office));
             TasksSetup.Expect(Raised(await office2.ScanNowAsync(request, deadline: DateTime.UtcNow.AddMinutes(5))) == 0,
                 "a second instance's warm-up scan raises nothing (the notices exist)");
-            await ExecuteAsync(supervisionDb, "TRUNCATE notices CASCADE");
-            await ExecuteAsync(supervisionDb, "VACUUM ANALYZE notices");
+            await BenchSql.ExecuteAsync(supervisionDb, "TRUNCATE notices CASCADE");
+            await BenchSql.ExecuteAsync(supervisionDb, "VACUUM ANALYZE notices");
             Console.WriteLine("two instances scan the same rows at once ...");
             started = Stopwatch.GetTimestamp();
             var both = await Task.WhenAll(Try(office.ScanNowAsync(request, deadline: DateTime.UtcNow.AddMinutes(5)).ResponseAsync),
@@ -246,7 +247,7 @@ public static class SupervisionBenchmark
             for (var p = 0; p * perPlan < tasksTotal; p++)
                 await setup.ImportAsync($"年度重点工作任务分解表（第{p + 1}批）", Math.Min(perPlan, tasksTotal - p * perPlan), seed: 100 + p);
             importSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var stored = await ScalarAsync(setup.TasksConnectionString, "SELECT count(*) FROM assignments");
+            var stored = await BenchSql.ScalarAsync(setup.TasksConnectionString, "SELECT count(*) FROM assignments");
             TasksSetup.Expect(stored >= tasksTotal, $"the tasks service stores {tasksTotal} assignments or more (got {stored})");
             MemoryColumns.Add(($"tasks {stored / 1e6:0.#}M", ResidentMemory.Take(env)));
         }
@@ -306,9 +307,9 @@ public static class SupervisionBenchmark
     /// <summary>Exactly one OVERDUE level-0 notice per overdue assignment, none for any other.</summary>
     private static async Task CheckNoticesAsync(string db, int overdue)
     {
-        var stored = await ScalarAsync(db, "SELECT count(*) FROM notices");
-        var distinct = await ScalarAsync(db, "SELECT count(DISTINCT assignment_id) FROM notices WHERE kind = 2 AND level = 0 AND deadline_version = 1");
-        var wrong = await ScalarAsync(db, $"""
+        var stored = await BenchSql.ScalarAsync(db, "SELECT count(*) FROM notices");
+        var distinct = await BenchSql.ScalarAsync(db, "SELECT count(DISTINCT assignment_id) FROM notices WHERE kind = 2 AND level = 0 AND deadline_version = 1");
+        var wrong = await BenchSql.ScalarAsync(db, $"""
             SELECT count(*) FROM notices n JOIN assignments a ON a.id = n.assignment_id
             WHERE NOT (a.due_at <= '{ScanAsOf.UtcDateTime:yyyy-MM-dd HH:mm:ss}+00' AND a.status IN (1, 2, 3))
             """);
@@ -350,57 +351,6 @@ public static class SupervisionBenchmark
             Add($"{department.Name}{Topics[i / departments.Count % Topics.Length]}专班", "working_group", department);
         }
         return units;
-    }
-
-    /// <summary>COPY into the units service's tables, as the units scenario does.</summary>
-    private static async Task LoadUnitsAsync(string connectionString, List<BenchUnit> units)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        var now = DateTime.UtcNow;
-        await using (var writer = await connection.BeginBinaryImportAsync(
-            "COPY units (id, code, name, short_name, level_code, parent_id, kind, status, version, path, depth, time_zone, create_time, update_time) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var u in units)
-            {
-                await writer.StartRowAsync();
-                await writer.WriteAsync(u.Id, NpgsqlDbType.Uuid);
-                await writer.WriteAsync(u.Code, NpgsqlDbType.Varchar);
-                await writer.WriteAsync(u.Name, NpgsqlDbType.Varchar);
-                await writer.WriteAsync("", NpgsqlDbType.Varchar);
-                await writer.WriteAsync(u.Level, NpgsqlDbType.Varchar);
-                if (u.Parent is null)
-                    await writer.WriteNullAsync();
-                else
-                    await writer.WriteAsync(u.Parent.Id, NpgsqlDbType.Uuid);
-                await writer.WriteAsync(u.Level is "department" or "working_group" ? "部门" : "政府", NpgsqlDbType.Varchar);
-                await writer.WriteAsync(1, NpgsqlDbType.Integer);
-                await writer.WriteAsync(1L, NpgsqlDbType.Bigint);
-                await writer.WriteAsync(u.Path, NpgsqlDbType.Varchar);
-                await writer.WriteAsync(u.Depth, NpgsqlDbType.Integer);
-                await writer.WriteAsync("Asia/Shanghai", NpgsqlDbType.Varchar);
-                await writer.WriteAsync(now, NpgsqlDbType.TimestampTz);
-                await writer.WriteAsync(now, NpgsqlDbType.TimestampTz);
-            }
-            await writer.CompleteAsync();
-        }
-        await using (var writer = await connection.BeginBinaryImportAsync("COPY unit_names (unit_id, kind, text, normalized) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var u in units)
-            {
-                foreach (var (kind, text) in new[] { (1, u.Name), (4, u.Code) })
-                {
-                    await writer.StartRowAsync();
-                    await writer.WriteAsync(u.Id, NpgsqlDbType.Uuid);
-                    await writer.WriteAsync(kind, NpgsqlDbType.Integer);
-                    await writer.WriteAsync(text, NpgsqlDbType.Varchar);
-                    await writer.WriteAsync(text, NpgsqlDbType.Varchar);
-                }
-            }
-            await writer.CompleteAsync();
-        }
-        await using var analyze = new NpgsqlCommand("ANALYZE units; ANALYZE unit_names;", connection);
-        await analyze.ExecuteNonQueryAsync();
     }
 
     /// <summary>
@@ -538,7 +488,7 @@ public static class SupervisionBenchmark
         }
         // Caught up: every imported row, and the accepted ones at their accepted version.
         var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (await ScalarAsync(feedDb, $"SELECT count(*) FROM assignments WHERE plan_id = '{plan.Id}' AND status = 2") != targets.Count)
+        while (await BenchSql.ScalarAsync(feedDb, $"SELECT count(*) FROM assignments WHERE plan_id = '{plan.Id}' AND status = 2") != targets.Count)
         {
             TasksSetup.Expect(DateTime.UtcNow < deadline, "the projection caught up with the import and the acceptances within 120 s");
             await Task.Delay(100);
@@ -610,22 +560,6 @@ public static class SupervisionBenchmark
             $"  {writers} writers, from its reply     {conReply.Summary}",
             $"  CPU per sequential change: {sequentialCpu}   (bench includes the polling)",
         ], follower);
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long> ScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
     private static string? OptionValue(string[] args, string name)

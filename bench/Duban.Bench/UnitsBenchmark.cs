@@ -38,7 +38,7 @@ public static class UnitsBenchmark
         var connectionString = await env.StartServiceAsync("units", "Duban.Units", "Units", "bench_units", HttpPort, GrpcPort);
         var tree = Generate(total);
         var loadStarted = DateTime.UtcNow;
-        await LoadAsync(connectionString, tree);
+        await BenchSql.LoadUnitsAsync(connectionString, tree.Select(u => new UnitRow(u.Id, u.Code, u.Name, u.Level, u.Parent?.Id, u.Path, u.Depth, "")).ToList());
         Console.WriteLine($"loaded {tree.Count:N0} units in {(DateTime.UtcNow - loadStarted).TotalSeconds:0.0} s (COPY)");
 
         var client = new UnitsService.UnitsServiceClient(env.Channel(GrpcPort, "staff"));
@@ -128,58 +128,6 @@ public static class UnitsBenchmark
                 "working_group", department);
         }
         return units;
-    }
-
-    /// <summary>COPY straight into the service's tables, in the shape its migrations define.</summary>
-    private static async Task LoadAsync(string connectionString, List<GeneratedUnit> units)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        var now = DateTime.UtcNow;
-        await using (var writer = await connection.BeginBinaryImportAsync(
-            "COPY units (id, code, name, short_name, level_code, parent_id, kind, status, version, path, depth, time_zone, create_time, update_time) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var u in units)
-            {
-                await writer.StartRowAsync();
-                await writer.WriteAsync(u.Id, NpgsqlDbType.Uuid);
-                await writer.WriteAsync(u.Code, NpgsqlDbType.Varchar);
-                await writer.WriteAsync(u.Name, NpgsqlDbType.Varchar);
-                await writer.WriteAsync("", NpgsqlDbType.Varchar);
-                await writer.WriteAsync(u.Level, NpgsqlDbType.Varchar);
-                if (u.Parent is null)
-                    await writer.WriteNullAsync();
-                else
-                    await writer.WriteAsync(u.Parent.Id, NpgsqlDbType.Uuid);
-                await writer.WriteAsync("", NpgsqlDbType.Varchar);
-                await writer.WriteAsync(1, NpgsqlDbType.Integer);
-                await writer.WriteAsync(1L, NpgsqlDbType.Bigint);
-                await writer.WriteAsync(u.Path, NpgsqlDbType.Varchar);
-                await writer.WriteAsync(u.Depth, NpgsqlDbType.Integer);
-                await writer.WriteAsync("Asia/Shanghai", NpgsqlDbType.Varchar);
-                await writer.WriteAsync(now, NpgsqlDbType.TimestampTz);
-                await writer.WriteAsync(now, NpgsqlDbType.TimestampTz);
-            }
-            await writer.CompleteAsync();
-        }
-        await using (var writer = await connection.BeginBinaryImportAsync("COPY unit_names (unit_id, kind, text, normalized) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var u in units)
-            {
-                // Generated names carry no spacing, punctuation or capitals, so they are their own normal form.
-                foreach (var (kind, text) in new[] { (1, u.Name), (4, u.Code) })
-                {
-                    await writer.StartRowAsync();
-                    await writer.WriteAsync(u.Id, NpgsqlDbType.Uuid);
-                    await writer.WriteAsync(kind, NpgsqlDbType.Integer);
-                    await writer.WriteAsync(text, NpgsqlDbType.Varchar);
-                    await writer.WriteAsync(text, NpgsqlDbType.Varchar);
-                }
-            }
-            await writer.CompleteAsync();
-        }
-        await using var analyze = new NpgsqlCommand("ANALYZE units; ANALYZE unit_names;", connection);
-        await analyze.ExecuteNonQueryAsync();
     }
 
     private static void Expect(bool condition, string what)
