@@ -200,6 +200,12 @@ public static class SupervisionBenchmark
 
         if (parts.Contains("review"))
         {
+            // Untimed: the first review of a process JITs its code paths (here and in the units service); one district's review warms them.
+            var district = below.First(u => u.Level == "district");
+            var warm = await office.RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = district.Id.ToString(), Week = ReviewWeek },
+                deadline: DateTime.UtcNow.AddMinutes(5));
+            await office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = warm.Id, Format = BulletinFormat.Markdown }, deadline: DateTime.UtcNow.AddMinutes(5));
+
             Console.WriteLine($"RunWeeklyReview {ReviewWeek} of {scope.Name} ({below.Length:N0} units below it) ...");
             var run = new RunWeeklyReviewRequest { ScopeUnitId = scope.Id.ToString(), Week = ReviewWeek };
             var cpu = CpuUsage.Take(env);
@@ -219,7 +225,8 @@ public static class SupervisionBenchmark
             var exportSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             MemoryColumns.Add(("after review", ResidentMemory.Take(env)));
 
-            summary.Add($"weekly review {ReviewWeek} (frozen as of its Sunday 24:00), scope {scope.Name} with {below.Length:N0} units below it, {total:N0} assignments:");
+            summary.Add($"weekly review {ReviewWeek} (frozen as of its Sunday 24:00), scope {scope.Name} with {below.Length:N0} units below it, {total:N0} assignments");
+            summary.Add($"(after an untimed review of one district, {district.Name}, {warm.Assigned:N0} assignments):");
             summary.Add($"  RunWeeklyReview, computed and stored              {reviewSeconds,7:0.000} s   (target < 2 s: {(reviewSeconds < 2 ? "met" : "MISSED")})");
             summary.Add($"  RunWeeklyReview again, the stored review          {againSeconds,7:0.000} s");
             summary.Add($"  ExportBulletin, Markdown ({System.Text.Encoding.UTF8.GetByteCount(bulletin.Content) / 1e6:0.0} MB)      {exportSeconds,7:0.000} s");

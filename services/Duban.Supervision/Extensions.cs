@@ -32,6 +32,7 @@ public static class Extensions
         builder.Services.AddHostedService<RecipientNamer>();
         builder.Services.AddHostedService<ScanTimer>();
         builder.Services.AddScoped<WeeklyReviews>();
+        builder.Services.Configure<Domain.Reviews.BulletinLimits>(builder.Configuration.GetSection(Domain.Reviews.BulletinLimits.Section));
         builder.Services.Configure<Domain.Assessments.AssessmentWeights>(builder.Configuration.GetSection("Assessment"));
         builder.Services.AddScoped<Assessments>();
 

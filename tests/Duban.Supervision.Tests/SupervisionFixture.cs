@@ -68,6 +68,8 @@ public class SupervisionFixture : IAsyncLifetime
             .With("Tasks:Address", Tasks.GrpcAddress.ToString())
             .With("Scan:IntervalSeconds", "0")
             .With("Projection:Enabled", followFeed ? "true" : "false")
+            // The fixture's few units collect overdue items from many tests; its bulletins name them all.
+            .With("Bulletin:OverdueItemsPerUnit", "10000")
             .WithServices(services =>
             {
                 services.AddGrpcClient<UnitsService.UnitsServiceClient>("Units").ConfigurePrimaryHttpMessageHandler(() => Units.CreateHandler());

@@ -9,6 +9,7 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
     public DbSet<Notice> Notices => Set<Notice>();
     public DbSet<Explanation> Explanations => Set<Explanation>();
     public DbSet<WeeklyReviewRecord> WeeklyReviews => Set<WeeklyReviewRecord>();
+    public DbSet<WeeklyReviewItemRecord> WeeklyReviewItems => Set<WeeklyReviewItemRecord>();
     public DbSet<FeedPosition> FeedPositions => Set<FeedPosition>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
@@ -67,6 +68,17 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
             r.Property(x => x.Report).HasColumnType("jsonb");
             // Triggering the same week twice, even at once, finds the first review.
             r.HasIndex(x => new { x.ScopeUnitId, x.Week }).IsUnique();
+        });
+
+        model.Entity<WeeklyReviewItemRecord>(i =>
+        {
+            i.ToTable("weekly_review_items");
+            i.HasKey(x => new { x.ReviewId, x.List, x.Position });
+            i.Property(x => x.Title).HasMaxLength(2000);
+            i.Property(x => x.UnitName).HasMaxLength(200);
+            i.Property(x => x.OwnerName).HasMaxLength(100);
+            // No foreign key to weekly_reviews: its check would run once per row of a COPY of hundreds of thousands of
+            // items and cost more than the rows. Items are written only in their review's own transaction.
         });
 
         model.Entity<FeedPosition>(p =>

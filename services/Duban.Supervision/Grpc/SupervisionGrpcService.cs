@@ -159,17 +159,18 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
     public override async Task<Contract.Bulletin> ExportBulletin(Contract.ExportBulletinRequest request, ServerCallContext context)
     {
         var review = await VisibleReviewAsync(request.ReviewId, context);
-        var json = await reviews.ReportAsync(review.Id, context.CancellationToken);
-        var report = BulletinRenderer.ReadJson(json);
         var name = $"通报-{review.ScopeName}-{review.Week}";
-        return request.Format switch
+        if (request.Format is Contract.BulletinFormat.Csv or Contract.BulletinFormat.Json)
         {
-            Contract.BulletinFormat.Csv => new() { Content = BulletinRenderer.RenderUnitsCsv(report) + "\r\n" + BulletinRenderer.RenderItemsCsv(report),
-                ContentType = "text/csv; charset=utf-8", FileName = name + ".csv" },
-            Contract.BulletinFormat.Json => new() { Content = json, ContentType = "application/json", FileName = name + ".json" },
-            _ => new() { Content = BulletinRenderer.RenderMarkdown(report, review.ScopeName), ContentType = "text/markdown; charset=utf-8",
-                FileName = name + ".md" },
-        };
+            var report = await reviews.ReportAsync(review.Id, context.CancellationToken);
+            return request.Format == Contract.BulletinFormat.Csv
+                ? new() { Content = BulletinRenderer.RenderUnitsCsv(report) + "\r\n" + BulletinRenderer.RenderItemsCsv(report),
+                    ContentType = "text/csv; charset=utf-8", FileName = name + ".csv" }
+                : new() { Content = BulletinRenderer.RenderJson(report), ContentType = "application/json", FileName = name + ".json" };
+        }
+        var (excerpt, sizes) = await reviews.BulletinExcerptAsync(review.Id, context.CancellationToken);
+        return new() { Content = BulletinRenderer.RenderMarkdown(excerpt, review.ScopeName, sizes), ContentType = "text/markdown; charset=utf-8",
+            FileName = name + ".md" };
     }
 
     [Authorize(Roles = DubanRoles.Office)]

@@ -4,16 +4,27 @@ using Duban.Supervision.Data;
 using Duban.Supervision.Domain.Reviews;
 using Duban.Units.Client;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Duban.Supervision.Reviews;
 
 /// <summary>
 /// 周调度: one frozen review per (scope unit, ISO week). A past week is frozen as of its end (Sunday 24:00 in
-/// Asia/Shanghai); the current week as of the moment it is first run. Running it again — or twice at once —
-/// returns the first review: the review is computed, then inserted only if none exists, then read back.
+/// Asia/Shanghai); the current week as of the moment it is first run.
+/// <para>
+/// Running it again — or twice at once — returns the first review. A review is computed and stored in one transaction
+/// holding an advisory lock on (scope, week): a second trigger waits for the first one's commit and then reads its
+/// review instead of computing the same one again. The unique (scope, week) index would refuse a second row anyway.
+/// </para>
+/// <para>
+/// The assignments are streamed from the projection through <see cref="WeeklyReviewBuilder"/>, so memory holds the
+/// tallies and the listed items only; the lists go to <c>weekly_review_items</c> by COPY and the rest of the report
+/// (units, totals, change) is stored as JSON.
+/// </para>
 /// </summary>
-public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimeProvider time)
+public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimeProvider time, IOptions<BulletinLimits> limits)
 {
     public async Task<WeeklyReviewSummary> RunAsync(string scopeUnitId, string weekText, CancellationToken ct)
     {
@@ -37,19 +48,29 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
             .Prepend(new ReviewUnit(scopeId, scope.Name, null)).ToList();
         var asOf = week.CompareTo(current) < 0 ? ReviewClock.StartOfDay(week.Sunday.AddDays(1), ReviewClock.DefaultTimeZone) : now;
 
-        var assignments = await LoadAssignmentsAsync(reviewUnits.Select(u => u.Id).ToArray(), ct);
-        var previous = await FindAsync(scopeId, week.Previous(), ct);
-        var previousReport = previous is null ? null : BulletinRenderer.ReadJson(await ReportAsync(previous.Id, ct));
-        var report = new WeeklyReviewCalculator().Calculate(scopeId, week, asOf, reviewUnits, assignments, previousReport);
-        var totals = report.Totals;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Triggers of the same review queue here; the unique (scope, week) index stays the guarantee.
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"SELECT pg_advisory_xact_lock(hashtext('weekly_review'), hashtext({scopeId.ToString() + week}))", ct);
+        if (await FindAsync(scopeId, week, ct) is { } first)
+            return first;
 
+        var review = new WeeklyReviewCalculator().Begin(scopeId, week, asOf, reviewUnits);
+        await StreamAssignmentsAsync(reviewUnits.Select(u => u.Id).ToArray(), review, asOf, ct);
+        var previous = await FindAsync(scopeId, week.Previous(), ct);
+        var report = review.Build(previous is null ? null : BulletinRenderer.ReadJson(await ReportJsonAsync(previous.Id, ct)));
+
+        var reviewId = Guid.CreateVersion7();
+        var totals = report.Totals;
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO weekly_reviews (id, scope_unit_id, week, as_of, created_at, scope_name, report,
                                         assigned, overdue, completed_on_time, overdue_without_explanation)
-            VALUES ({Guid.CreateVersion7()}, {scopeId}, {week.ToString()}, {asOf}, {now}, {scope.Name}, {BulletinRenderer.RenderJson(report)}::jsonb,
+            VALUES ({reviewId}, {scopeId}, {week.ToString()}, {asOf}, {now}, {scope.Name},
+                    {BulletinRenderer.RenderStoredJson(WithoutLists(report))}::jsonb,
                     {totals.Assigned}, {totals.Overdue}, {totals.CompletedOnTime}, {totals.OverdueWithoutExplanation})
-            ON CONFLICT (scope_unit_id, week) DO NOTHING
             """, ct);
+        await WriteItemsAsync(reviewId, report, ct);
+        await transaction.CommitAsync(ct);
         return await FindAsync(scopeId, week, ct) ?? throw new InvalidOperationException("the review was stored but cannot be read back");
     }
 
@@ -59,9 +80,42 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
         return await Summaries(db.WeeklyReviews.Where(r => r.Id == reviewId)).FirstOrDefaultAsync(ct) ?? throw new NotFoundException("weekly review", id);
     }
 
-    /// <summary>The stored report (JSON), read only when it is exported.</summary>
-    public async Task<string> ReportAsync(Guid id, CancellationToken ct) =>
-        await db.WeeklyReviews.Where(r => r.Id == id).Select(r => r.Report).SingleAsync(ct);
+    /// <summary>The whole stored report, every list in full (for CSV and JSON).</summary>
+    public async Task<WeeklyReviewReport> ReportAsync(Guid id, CancellationToken ct)
+    {
+        var report = BulletinRenderer.ReadJson(await ReportJsonAsync(id, ct));
+        var items = await ReadItemsAsync(db.WeeklyReviewItems.Where(i => i.ReviewId == id), ct);
+        return WithLists(report, items);
+    }
+
+    /// <summary>
+    /// The report with its lists cut to what a bulletin names (<see cref="BulletinLimits"/>): the overdue items of the
+    /// worst units, the first completions and next week's first deadlines; with the full size of each list.
+    /// </summary>
+    public async Task<(WeeklyReviewReport Report, ReviewListSizes Sizes)> BulletinExcerptAsync(Guid id, CancellationToken ct)
+    {
+        var report = BulletinRenderer.ReadJson(await ReportJsonAsync(id, ct));
+        var bounds = limits.Value;
+        var listedUnits = report.Units.Where(u => u.Counts.Overdue > 0).Take(bounds.UnitsWithOverdueListed).Select(u => u.UnitId).ToArray();
+
+        // Within a unit, an overdue item's place follows days overdue, then due date; the position breaks ties as the list's order does.
+        var overdue = await ReadItemsAsync(db.WeeklyReviewItems.FromSqlInterpolated($"""
+            SELECT * FROM (
+                SELECT i.*, row_number() OVER (PARTITION BY i.unit_id ORDER BY i.days DESC, i.due_date, i.list, i.position) AS n
+                FROM weekly_review_items i
+                WHERE i.review_id = {id} AND i.list IN (1, 2) AND i.unit_id = ANY({listedUnits})) ranked
+            WHERE ranked.n <= {bounds.OverdueItemsPerUnit}
+            """), ct);
+        var others = await ReadItemsAsync(db.WeeklyReviewItems.Where(i => i.ReviewId == id && i.Position < bounds.ItemsPerList
+            && (i.List == ReviewList.CompletedThisWeek || i.List == ReviewList.DueNextWeek)), ct);
+        var items = overdue.Concat(others).ToList();
+
+        var counts = await db.WeeklyReviewItems.Where(i => i.ReviewId == id).GroupBy(i => i.List)
+            .Select(g => new { List = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.List, g => g.Count, ct);
+        var sizes = new ReviewListSizes(counts.GetValueOrDefault(ReviewList.NewlyOverdue), counts.GetValueOrDefault(ReviewList.StillOverdue),
+            counts.GetValueOrDefault(ReviewList.CompletedThisWeek), counts.GetValueOrDefault(ReviewList.DueNextWeek));
+        return (WithLists(report, items), sizes);
+    }
 
     public IQueryable<WeeklyReviewRecord> Records => db.WeeklyReviews.AsNoTracking();
 
@@ -69,39 +123,104 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
     public static IQueryable<WeeklyReviewSummary> Summaries(IQueryable<WeeklyReviewRecord> records) => records.Select(r => new WeeklyReviewSummary(
         r.Id, r.ScopeUnitId, r.Week, r.AsOf, r.CreatedAt, r.ScopeName, r.Assigned, r.Overdue, r.CompletedOnTime, r.OverdueWithoutExplanation));
 
-    private Task<WeeklyReviewSummary?> FindAsync(Guid scopeId, IsoWeek week, CancellationToken ct)
+    /// <summary>
+    /// Every assignment led inside the scope as the projection holds it, with what assessments need to know about
+    /// explanations and urgings, read as one statement (one snapshot).
+    /// </summary>
+    public async Task<List<ReviewedAssignment>> ReadAssignmentsAsync(Guid[] unitIds, CancellationToken ct)
     {
-        var text = week.ToString();
-        return Summaries(db.WeeklyReviews.AsNoTracking().Where(r => r.ScopeUnitId == scopeId && r.Week == text)).FirstOrDefaultAsync(ct);
+        var rows = new List<ReviewedAssignment>();
+        await ReadAsync($"""
+            SELECT {AssignmentColumns}, coalesce(u.urgings, 0), a.title, a.owner_name, 0
+            FROM assignments a
+            LEFT JOIN (SELECT DISTINCT assignment_id FROM explanations WHERE status IN (1, 2)) e ON e.assignment_id = a.id
+            LEFT JOIN (SELECT assignment_id, count(*)::int AS urgings FROM notices WHERE kind = 6 GROUP BY assignment_id) u ON u.assignment_id = a.id
+            WHERE a.lead_unit_id = ANY($1)
+            """, [new NpgsqlParameter<Guid[]> { TypedValue = unitIds }], (assignment, _) => rows.Add(assignment!), ct);
+        return rows;
     }
 
-    /// <summary>The projection of every assignment led inside the scope, with what the review needs to know about explanations and urgings.</summary>
-    public async Task<List<ReviewedAssignment>> LoadAssignmentsAsync(Guid[] unitIds, CancellationToken ct)
+    /// <summary>
+    /// Feeds the review every assignment led inside the scope, in one statement (one snapshot). The many that are
+    /// simply open — open, assigned by the as-of instant, no deadline before next week is out — are counted per unit
+    /// in the database (<see cref="WeeklyReviewBuilder.AddOpenBeyondNextWeek"/>); the others come one by one, with a
+    /// title and owner only when they may be listed.
+    /// </summary>
+    private async Task StreamAssignmentsAsync(Guid[] unitIds, WeeklyReviewBuilder review, DateTimeOffset asOf, CancellationToken ct)
+    {
+        const string simplyOpen = """
+            a.status IN (1, 2, 3) AND a.assigned_at <= $3
+            AND (coalesce(a.due_date, a.original_due_date) IS NULL OR coalesce(a.due_date, a.original_due_date) > $2)
+            """;
+        await ReadAsync($"""
+            SELECT {AssignmentColumns}, 0,
+                   CASE WHEN coalesce(a.due_date, a.original_due_date) <= $2 OR coalesce(a.completion_requested_at, a.completed_at) > $4 THEN a.title END,
+                   CASE WHEN coalesce(a.due_date, a.original_due_date) <= $2 OR coalesce(a.completion_requested_at, a.completed_at) > $4 THEN a.owner_name END,
+                   0
+            FROM assignments a
+            LEFT JOIN (SELECT DISTINCT assignment_id FROM explanations WHERE status IN (1, 2)) e ON e.assignment_id = a.id
+            WHERE a.lead_unit_id = ANY($1) AND NOT ({simplyOpen})
+            UNION ALL
+            SELECT NULL, NULL, a.lead_unit_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*)::int
+            FROM assignments a
+            WHERE a.lead_unit_id = ANY($1) AND {simplyOpen}
+            GROUP BY a.lead_unit_id
+            """,
+            [
+                new NpgsqlParameter<Guid[]> { TypedValue = unitIds },
+                new NpgsqlParameter<DateOnly> { TypedValue = review.LastListedDueDate },
+                new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf },
+                new NpgsqlParameter<DateTimeOffset> { TypedValue = review.WeekStart },
+            ],
+            (assignment, counted) =>
+            {
+                if (assignment is not null)
+                    review.Add(assignment);
+                else
+                    review.AddOpenBeyondNextWeek(counted.UnitId, counted.Count);
+            }, ct);
+    }
+
+    // The projection's columns a ReviewedAssignment is made of, in the order ReadAsync reads them.
+    private const string AssignmentColumns = """
+        a.id, a.plan_id, a.lead_unit_id, a.status, a.due_date, a.original_due_date, a.time_zone,
+        a.assigned_at, a.completion_requested_at, a.completed_at, a.progress_percent,
+        e.assignment_id IS NOT NULL, a.extension_approved_before_original_due, a.rejected_completions, a.approved_extensions
+        """;
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> (<see cref="AssignmentColumns"/>, urgings, title, owner, count) and hands each row on:
+    /// an assignment, or — where the id is null — a count of assignments of one unit.
+    /// </summary>
+    private async Task ReadAsync(string sql, NpgsqlParameter[] parameters, Action<ReviewedAssignment?, (Guid UnitId, int Count)> row, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await using var command = new NpgsqlCommand("""
-                SELECT a.id, a.plan_id, a.lead_unit_id, a.title, a.owner_name, a.status, a.due_date, a.original_due_date, a.time_zone,
-                       a.assigned_at, a.completion_requested_at, a.completed_at, a.progress_percent,
-                       e.assignment_id IS NOT NULL, a.extension_approved_before_original_due, a.rejected_completions,
-                       coalesce(u.urgings, 0), a.approved_extensions
-                FROM assignments a
-                LEFT JOIN (SELECT DISTINCT assignment_id FROM explanations WHERE status IN (1, 2)) e ON e.assignment_id = a.id
-                LEFT JOIN (SELECT assignment_id, count(*)::int AS urgings FROM notices WHERE kind = 6 GROUP BY assignment_id) u ON u.assignment_id = a.id
-                WHERE a.lead_unit_id = ANY($1)
-                """, connection);
-            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = unitIds });
-            var rows = new List<ReviewedAssignment>();
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddRange(parameters);
+            // Nearly every assignment carries the same zone: one string for all of them, not one per row.
+            var zones = new Dictionary<string, string>(StringComparer.Ordinal);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
-                rows.Add(new ReviewedAssignment(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4),
-                    (AssignmentState)reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
-                    reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7), reader.GetString(8), reader.GetFieldValue<DateTimeOffset>(9),
-                    reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
-                    reader.GetInt32(12), reader.GetBoolean(13), reader.GetBoolean(14), reader.GetInt32(15), reader.GetInt32(16), reader.GetInt32(17)));
-            return rows;
+            {
+                if (reader.IsDBNull(0))
+                {
+                    row(null, (reader.GetGuid(2), reader.GetInt32(18)));
+                    continue;
+                }
+                var zone = reader.GetString(6);
+                if (!zones.TryGetValue(zone, out var shared))
+                    zones.Add(zone, shared = zone);
+                row(new ReviewedAssignment(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2),
+                    reader.IsDBNull(16) ? "" : reader.GetString(16), reader.IsDBNull(17) ? "" : reader.GetString(17),
+                    (AssignmentState)reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4),
+                    reader.IsDBNull(5) ? null : reader.GetFieldValue<DateOnly>(5), shared, reader.GetFieldValue<DateTimeOffset>(7),
+                    reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8), reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+                    reader.GetInt32(10), reader.GetBoolean(11), reader.GetBoolean(12), reader.GetInt32(13), reader.GetInt32(15), reader.GetInt32(14)),
+                    default);
+            }
         }
         finally
         {
@@ -109,4 +228,73 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
         }
     }
 
+    private Task<WeeklyReviewSummary?> FindAsync(Guid scopeId, IsoWeek week, CancellationToken ct)
+    {
+        var text = week.ToString();
+        return Summaries(db.WeeklyReviews.AsNoTracking().Where(r => r.ScopeUnitId == scopeId && r.Week == text)).FirstOrDefaultAsync(ct);
+    }
+
+    private async Task<string> ReportJsonAsync(Guid id, CancellationToken ct) =>
+        await db.WeeklyReviews.Where(r => r.Id == id).Select(r => r.Report).SingleAsync(ct);
+
+    /// <summary>The lists, in their order, by binary COPY on the review's transaction.</summary>
+    private async Task WriteItemsAsync(Guid reviewId, WeeklyReviewReport report, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var importer = await connection.BeginBinaryImportAsync("""
+            COPY weekly_review_items (review_id, list, position, assignment_id, title, unit_id, unit_name, owner_name,
+                                      due_date, days, progress_percent, has_explanation) FROM STDIN (FORMAT BINARY)
+            """, ct);
+        foreach (var (list, items) in Lists(report))
+        {
+            for (var position = 0; position < items.Count; position++)
+            {
+                var item = items[position];
+                await importer.StartRowAsync(ct);
+                await importer.WriteAsync(reviewId, NpgsqlDbType.Uuid, ct);
+                await importer.WriteAsync((short)list, NpgsqlDbType.Smallint, ct);
+                await importer.WriteAsync(position, NpgsqlDbType.Integer, ct);
+                await importer.WriteAsync(item.AssignmentId, NpgsqlDbType.Uuid, ct);
+                await importer.WriteAsync(item.Title, NpgsqlDbType.Varchar, ct);
+                await importer.WriteAsync(item.UnitId, NpgsqlDbType.Uuid, ct);
+                await importer.WriteAsync(item.UnitName, NpgsqlDbType.Varchar, ct);
+                await importer.WriteAsync(item.OwnerName, NpgsqlDbType.Varchar, ct);
+                if (item.DueDate is { } due)
+                    await importer.WriteAsync(due, NpgsqlDbType.Date, ct);
+                else
+                    await importer.WriteNullAsync(ct);
+                await importer.WriteAsync(item.DaysOverdue, NpgsqlDbType.Integer, ct);
+                await importer.WriteAsync(item.ProgressPercent, NpgsqlDbType.Integer, ct);
+                await importer.WriteAsync(item.HasExplanation, NpgsqlDbType.Boolean, ct);
+            }
+        }
+        await importer.CompleteAsync(ct);
+    }
+
+    private static async Task<List<WeeklyReviewItemRecord>> ReadItemsAsync(IQueryable<WeeklyReviewItemRecord> items, CancellationToken ct) =>
+        await items.AsNoTracking().OrderBy(i => i.List).ThenBy(i => i.Position).ToListAsync(ct);
+
+    private static IEnumerable<(ReviewList List, IReadOnlyList<ReviewItem> Items)> Lists(WeeklyReviewReport report) =>
+    [
+        (ReviewList.NewlyOverdue, report.NewlyOverdue),
+        (ReviewList.StillOverdue, report.StillOverdue),
+        (ReviewList.CompletedThisWeek, report.CompletedThisWeek),
+        (ReviewList.DueNextWeek, report.DueNextWeek),
+    ];
+
+    private static WeeklyReviewReport WithoutLists(WeeklyReviewReport report) =>
+        report with { NewlyOverdue = [], StillOverdue = [], CompletedThisWeek = [], DueNextWeek = [] };
+
+    private static WeeklyReviewReport WithLists(WeeklyReviewReport report, List<WeeklyReviewItemRecord> items)
+    {
+        var lists = items.ToLookup(i => i.List, i => new ReviewItem(i.AssignmentId, i.Title, i.UnitId, i.UnitName, i.OwnerName, i.DueDate, i.Days,
+            i.ProgressPercent, i.HasExplanation));
+        return report with
+        {
+            NewlyOverdue = lists[ReviewList.NewlyOverdue].ToList(),
+            StillOverdue = lists[ReviewList.StillOverdue].ToList(),
+            CompletedThisWeek = lists[ReviewList.CompletedThisWeek].ToList(),
+            DueNextWeek = lists[ReviewList.DueNextWeek].ToList(),
+        };
+    }
 }

@@ -13,7 +13,8 @@ namespace Duban.Supervision.Domain.Reviews;
 /// <item><b>Markdown</b> (<see cref="RenderMarkdown"/>): title, period, a summary paragraph, a table per unit, then the
 /// laggards by name — overdue items by unit with owner and days overdue, the units that must explain at the next
 /// meeting — then this week's completions and next week's deadlines. User text is escaped so a '|' in a title
-/// cannot break the table.</item>
+/// cannot break the table. Given the full <see cref="ReviewListSizes"/> of lists that are excerpts
+/// (<see cref="BulletinLimits"/>), it says how many items are not named and where to find them.</item>
 /// <item><b>CSV</b>, two files, each with one header row, RFC 4180 quoting and CRLF line ends:
 /// <see cref="RenderUnitsCsv"/> (one row per unit, then a 合计 row) and <see cref="RenderItemsCsv"/> (every named item,
 /// its list in a 类别 column: 本周新增逾期, 持续逾期, 本周完成, 下周到期; 逾期天数 is days late for
@@ -36,9 +37,11 @@ public static class BulletinRenderer
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static string RenderMarkdown(WeeklyReviewReport report, string scopeUnitName)
+    /// <param name="sizes">The full size of each list when the report's lists are excerpts; null when they are whole.</param>
+    public static string RenderMarkdown(WeeklyReviewReport report, string scopeUnitName, ReviewListSizes? sizes = null)
     {
         ArgumentNullException.ThrowIfNull(report);
+        sizes ??= new ReviewListSizes(report.NewlyOverdue.Count, report.StillOverdue.Count, report.CompletedThisWeek.Count, report.DueNextWeek.Count);
         var t = report.Totals;
         var md = new StringBuilder();
         md.Append("# 关于").Append(report.Week.Year).Append("年第").Append(report.Week.Week).Append("周重点任务推进情况的通报\n\n");
@@ -50,7 +53,7 @@ public static class BulletinRenderer
         md.Append("本周共调度重点任务").Append(t.Assigned).Append("项，已完成").Append(t.Completed)
           .Append("项，其中按时完成").Append(t.CompletedOnTime).Append("项、逾期完成").Append(t.CompletedLate)
           .Append("项，按时完成率").Append(Rate(t.OnTimeRate)).Append("；未完成").Append(t.Open)
-          .Append("项，其中逾期").Append(t.Overdue).Append("项（本周新增").Append(report.NewlyOverdue.Count)
+          .Append("项，其中逾期").Append(t.Overdue).Append("项（本周新增").Append(sizes.NewlyOverdue)
           .Append("项），逾期未作情况说明").Append(t.OverdueWithoutExplanation).Append("项；下周到期").Append(t.DueNextWeek).Append("项。");
         md.Append("亮红灯单位").Append(report.Units.Count(u => u.Light == Light.Red))
           .Append("个、亮黄灯单位").Append(report.Units.Count(u => u.Light == Light.Yellow))
@@ -70,15 +73,19 @@ public static class BulletinRenderer
         md.Append("## 三、逾期未完成任务\n\n");
         var overdue = report.NewlyOverdue.Concat(report.StillOverdue).ToLookup(i => i.UnitId);
         var newly = report.NewlyOverdue.Select(i => i.AssignmentId).ToHashSet();
-        var anyOverdue = false;
-        foreach (var row in report.Units.Where(r => overdue.Contains(r.UnitId)))
+        var unlisted = new List<UnitReviewRow>();
+        foreach (var row in report.Units.Where(r => r.Counts.Overdue > 0))
         {
-            anyOverdue = true;
+            if (!overdue.Contains(row.UnitId))
+            {
+                unlisted.Add(row);
+                continue;
+            }
             var items = overdue[row.UnitId]
                 .OrderByDescending(i => i.DaysOverdue).ThenBy(i => i.DueDate)
                 .ThenBy(i => i.Title, StringComparer.Ordinal).ThenBy(i => i.AssignmentId)
                 .ToList();
-            md.Append("### ").Append(Escape(row.UnitName)).Append("（逾期").Append(items.Count).Append("项）\n\n");
+            md.Append("### ").Append(Escape(row.UnitName)).Append("（逾期").Append(row.Counts.Overdue).Append("项）\n\n");
             var n = 0;
             foreach (var item in items)
             {
@@ -91,9 +98,13 @@ public static class BulletinRenderer
                     md.Append("；本周新增逾期");
                 md.Append("）\n");
             }
+            More(md, row.Counts.Overdue - items.Count);
             md.Append('\n');
         }
-        if (!anyOverdue)
+        if (unlisted.Count > 0)
+            md.Append("另有").Append(unlisted.Count).Append("个单位共").Append(unlisted.Sum(r => r.Counts.Overdue))
+              .Append("项逾期未完成任务，详见任务清单（CSV）。\n\n");
+        if (sizes.NewlyOverdue + sizes.StillOverdue == 0)
             md.Append("本周无逾期未完成任务。\n\n");
 
         md.Append("## 四、需作出说明的单位\n\n");
@@ -108,11 +119,11 @@ public static class BulletinRenderer
         }
 
         md.Append("## 五、本周完成任务\n\n");
-        ItemList(md, report.CompletedThisWeek, "本周无完成任务。", item =>
+        ItemList(md, report.CompletedThisWeek, sizes.CompletedThisWeek, "本周无完成任务。", item =>
             item.DaysOverdue == 0 ? "按时完成" : $"逾期{item.DaysOverdue}天完成");
 
         md.Append("## 六、下周到期任务\n\n");
-        ItemList(md, report.DueNextWeek, "下周无到期任务。", item =>
+        ItemList(md, report.DueNextWeek, sizes.DueNextWeek, "下周无到期任务。", item =>
             $"完成时限：{DateText(item.DueDate)}；当前进度{item.ProgressPercent}%");
 
         return md.ToString();
@@ -151,6 +162,11 @@ public static class BulletinRenderer
 
     public static string RenderJson(WeeklyReviewReport report) => JsonSerializer.Serialize(report, Json);
 
+    /// <summary>The same JSON without indentation, as a review is stored; <see cref="ReadJson"/> reads both.</summary>
+    public static string RenderStoredJson(WeeklyReviewReport report) => JsonSerializer.Serialize(report, StoredJson);
+
+    private static readonly JsonSerializerOptions StoredJson = new(Json) { WriteIndented = false };
+
     /// <summary>Reads back what <see cref="RenderJson"/> wrote (a stored review).</summary>
     public static WeeklyReviewReport ReadJson(string json) =>
         JsonSerializer.Deserialize<WeeklyReviewReport>(json, Json) ?? throw new InvalidDataException("empty review");
@@ -175,10 +191,10 @@ public static class BulletinRenderer
         _ => "绿灯",
     };
 
-    /// <summary>Escapes Markdown punctuation (including the table's '|') and folds line breaks into spaces.</summary>
     /// <summary>An owner nobody named shows as "未明确", not as an empty field.</summary>
     private static string Owner(string ownerName) => string.IsNullOrWhiteSpace(ownerName) ? "未明确" : Escape(ownerName);
 
+    /// <summary>Escapes Markdown punctuation (including the table's '|') and folds line breaks into spaces.</summary>
     public static string Escape(string? text)
     {
         if (string.IsNullOrEmpty(text))
@@ -244,9 +260,9 @@ public static class BulletinRenderer
           .Append(" | ").Append(light)
           .Append(" |\n");
 
-    private static void ItemList(StringBuilder md, IReadOnlyList<ReviewItem> items, string none, Func<ReviewItem, string> detail)
+    private static void ItemList(StringBuilder md, IReadOnlyList<ReviewItem> items, int size, string none, Func<ReviewItem, string> detail)
     {
-        if (items.Count == 0)
+        if (size == 0)
         {
             md.Append(none).Append("\n\n");
             return;
@@ -255,7 +271,15 @@ public static class BulletinRenderer
         foreach (var item in items)
             md.Append(++n).Append(". 【").Append(Escape(item.UnitName)).Append("】").Append(Escape(item.Title))
               .Append("（责任人：").Append(Owner(item.OwnerName)).Append("；").Append(detail(item)).Append("）\n");
+        More(md, size - items.Count);
         md.Append('\n');
+    }
+
+    /// <summary>The line that says how many items of a list the bulletin does not name.</summary>
+    private static void More(StringBuilder md, int notListed)
+    {
+        if (notListed > 0)
+            md.Append("……另有").Append(notListed).Append("项，详见任务清单（CSV）。\n");
     }
 
     private static string Rate(decimal rate) => rate.ToString("0.#", Invariant) + "%";

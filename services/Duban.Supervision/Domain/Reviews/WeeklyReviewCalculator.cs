@@ -39,150 +39,26 @@ public sealed class WeeklyReviewCalculator(LightRules? rules = null, string time
         IEnumerable<ReviewedAssignment> assignments,
         WeeklyReviewReport? previous = null)
     {
-        ArgumentNullException.ThrowIfNull(units);
         ArgumentNullException.ThrowIfNull(assignments);
-        if (previous is not null && previous.ScopeUnitId != scopeUnitId)
-            throw new ArgumentException("The previous report belongs to another scope unit.", nameof(previous));
-
-        // The same instant always renders the same way, whatever offset the caller wrote it in.
-        asOf = asOf.ToUniversalTime();
-        var scope = ReviewScope.Of(scopeUnitId, units);
-        var weekStart = ReviewClock.StartOfDay(week.Monday, TimeZone);
-        var next = week.Next();
-        var (nextMonday, nextSunday) = (next.Monday, next.Sunday);
-
-        var asOfLocalDates = new Dictionary<string, int>(StringComparer.Ordinal);
-        var tallies = new Dictionary<Guid, Tally>();
-        var newlyOverdue = new List<ReviewItem>();
-        var stillOverdue = new List<ReviewItem>();
-        var completedThisWeek = new List<ReviewItem>();
-        var dueNextWeek = new List<ReviewItem>();
-
+        var review = Begin(scopeUnitId, week, asOf, units);
         foreach (var a in assignments)
-        {
-            if (a.IsCancelled || a.AssignedAt > asOf || !scope.TryGetValue(a.LeadUnitId, out var unit))
-                continue;
-            if (!tallies.TryGetValue(unit.Id, out var tally))
-                tallies.Add(unit.Id, tally = new Tally(unit));
-            tally.Assigned++;
+            review.Add(a);
+        return review.Build(previous);
+    }
 
-            if (a.IsCompletedAsOf(asOf))
-            {
-                if (a.IsCompletedOnTime())
-                    tally.CompletedOnTime++;
-                else
-                    tally.CompletedLate++;
-                if (a.UnitCompletionTime() is { } done && done > weekStart)
-                    completedThisWeek.Add(Item(a, unit, a.CurrentDueDate(), a.DaysLate()));
-                continue;
-            }
-
-            tally.Open++;
-            if (a.CurrentDueDate() is not { } due)
-                continue;
-            var dueAt = ReviewClock.DueInstant(due, a.TimeZone);
-            if (dueAt <= asOf)
-            {
-                if (!asOfLocalDates.TryGetValue(a.TimeZone, out var today))
-                    asOfLocalDates.Add(a.TimeZone, today = ReviewClock.LocalDate(asOf, a.TimeZone).DayNumber);
-                var days = Math.Max(0, today - due.DayNumber);
-                tally.Overdue++;
-                if (!a.HasAcceptedExplanationOrPending)
-                    tally.OverdueWithoutExplanation++;
-                tally.MaxDaysOverdue = Math.Max(tally.MaxDaysOverdue, days);
-                (dueAt > weekStart ? newlyOverdue : stillOverdue).Add(Item(a, unit, due, days));
-            }
-            if (due >= nextMonday && due <= nextSunday)
-            {
-                tally.DueNextWeek++;
-                tally.LowestProgressDueNextWeek = Math.Min(tally.LowestProgressDueNextWeek ?? int.MaxValue, a.ProgressPercent);
-                dueNextWeek.Add(Item(a, unit, due, 0));
-            }
-        }
-
-        var rows = tallies.Values
-            .Select(t => new UnitReviewRow(t.Unit.Id, t.Unit.Name, t.ToCounts(), Rules.Evaluate(
-                t.Overdue, t.OverdueWithoutExplanation, t.MaxDaysOverdue, t.LowestProgressDueNextWeek, t.OnTimeRate)))
-            .OrderByDescending(r => r.Light)
-            .ThenByDescending(r => r.Counts.Overdue)
-            .ThenBy(r => r.UnitName, StringComparer.Ordinal)
-            .ThenBy(r => r.UnitId)
-            .ToList();
-
-        var totals = Sum(rows.Select(r => r.Counts));
-        var toExplain = rows
-            .Where(r => r.Counts.OverdueWithoutExplanation > 0)
-            .Select(r => new UnitToExplain(r.UnitId, r.UnitName, r.Counts.OverdueWithoutExplanation))
-            .OrderByDescending(u => u.OverdueWithoutExplanation)
-            .ThenBy(u => u.UnitName, StringComparer.Ordinal)
-            .ThenBy(u => u.UnitId)
-            .ToList();
-
-        return new WeeklyReviewReport(
-            scopeUnitId,
-            week,
-            week.Monday,
-            week.Sunday,
-            asOf,
-            TimeZone,
-            totals,
-            rows,
-            ByDaysOverdue(newlyOverdue),
-            ByDaysOverdue(stillOverdue),
-            completedThisWeek
-                .OrderBy(i => i.UnitName, StringComparer.Ordinal).ThenBy(i => i.Title, StringComparer.Ordinal).ThenBy(i => i.AssignmentId)
-                .ToList(),
-            dueNextWeek
-                .OrderBy(i => i.DueDate).ThenBy(i => i.UnitName, StringComparer.Ordinal)
-                .ThenBy(i => i.Title, StringComparer.Ordinal).ThenBy(i => i.AssignmentId)
-                .ToList(),
-            toExplain,
-            previous is null ? null : ChangeSincePrevious.Between(previous, totals, rows));
+    /// <summary>
+    /// Starts a review that takes its assignments one at a time, so a large scope can be streamed from the database
+    /// without holding every assignment: only the tallies and the listed items are kept.
+    /// </summary>
+    public WeeklyReviewBuilder Begin(Guid scopeUnitId, IsoWeek week, DateTimeOffset asOf, IEnumerable<ReviewUnit> units)
+    {
+        ArgumentNullException.ThrowIfNull(units);
+        return new WeeklyReviewBuilder(this, scopeUnitId, week, asOf, ReviewScope.Of(scopeUnitId, units));
     }
 
     /// <summary>Completed on time ÷ completed × 100, one decimal, half away from zero; 100 when nothing is completed.</summary>
     public static decimal OnTimeRate(int completedOnTime, int completed) =>
         completed == 0 ? 100m : Math.Round(100m * completedOnTime / completed, 1, MidpointRounding.AwayFromZero);
-
-    private static List<ReviewItem> ByDaysOverdue(List<ReviewItem> items) =>
-        items
-            .OrderByDescending(i => i.DaysOverdue)
-            .ThenBy(i => i.UnitName, StringComparer.Ordinal)
-            .ThenBy(i => i.DueDate)
-            .ThenBy(i => i.Title, StringComparer.Ordinal)
-            .ThenBy(i => i.AssignmentId)
-            .ToList();
-
-    private static ReviewItem Item(ReviewedAssignment a, ReviewUnit unit, DateOnly? due, int days) =>
-        new(a.Id, a.Title, unit.Id, unit.Name, a.OwnerName, due, days, a.ProgressPercent, a.HasAcceptedExplanationOrPending);
-
-    private static ReviewCounts Sum(IEnumerable<ReviewCounts> counts)
-    {
-        int assigned = 0, onTime = 0, late = 0, open = 0, dueNext = 0, overdue = 0, unexplained = 0;
-        foreach (var c in counts)
-        {
-            assigned += c.Assigned;
-            onTime += c.CompletedOnTime;
-            late += c.CompletedLate;
-            open += c.Open;
-            dueNext += c.DueNextWeek;
-            overdue += c.Overdue;
-            unexplained += c.OverdueWithoutExplanation;
-        }
-        return new ReviewCounts(assigned, onTime, late, open, dueNext, overdue, unexplained, OnTimeRate(onTime, onTime + late));
-    }
-
-    private sealed class Tally(ReviewUnit unit)
-    {
-        public ReviewUnit Unit { get; } = unit;
-        public int Assigned, CompletedOnTime, CompletedLate, Open, DueNextWeek, Overdue, OverdueWithoutExplanation, MaxDaysOverdue;
-        public int? LowestProgressDueNextWeek;
-
-        public decimal OnTimeRate => WeeklyReviewCalculator.OnTimeRate(CompletedOnTime, CompletedOnTime + CompletedLate);
-
-        public ReviewCounts ToCounts() =>
-            new(Assigned, CompletedOnTime, CompletedLate, Open, DueNextWeek, Overdue, OverdueWithoutExplanation, OnTimeRate);
-    }
 }
 
 /// <summary>The scope unit and its subtree, by id.</summary>

@@ -1,0 +1,189 @@
+namespace Duban.Supervision.Domain.Reviews;
+
+/// <summary>
+/// One weekly review being computed: assignments are added one at a time (the rules are those of
+/// <see cref="WeeklyReviewCalculator"/>), and only the per-unit tallies and the listed items are kept.
+/// <para>
+/// An assignment's title and owner show only in the lists, so a caller streaming a large scope may leave them empty
+/// for assignments that cannot be listed (see <see cref="LastListedDueDate"/>).
+/// </para>
+/// </summary>
+public sealed class WeeklyReviewBuilder
+{
+    private readonly WeeklyReviewCalculator _calculator;
+    private readonly Guid _scopeUnitId;
+    private readonly IsoWeek _week;
+    private readonly DateTimeOffset _asOf;
+    private readonly Dictionary<Guid, ReviewUnit> _scope;
+    private readonly DateTimeOffset _weekStart;
+    private readonly DateOnly _nextMonday, _nextSunday;
+    private readonly Dictionary<string, int> _asOfLocalDates = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, Tally> _tallies = [];
+    private readonly List<ReviewItem> _newlyOverdue = [], _stillOverdue = [], _completedThisWeek = [], _dueNextWeek = [];
+
+    internal WeeklyReviewBuilder(WeeklyReviewCalculator calculator, Guid scopeUnitId, IsoWeek week, DateTimeOffset asOf, Dictionary<Guid, ReviewUnit> scope)
+    {
+        _calculator = calculator;
+        _scopeUnitId = scopeUnitId;
+        _week = week;
+        // The same instant always renders the same way, whatever offset the caller wrote it in.
+        _asOf = asOf.ToUniversalTime();
+        _scope = scope;
+        _weekStart = ReviewClock.StartOfDay(week.Monday, calculator.TimeZone);
+        var next = week.Next();
+        (_nextMonday, _nextSunday) = (next.Monday, next.Sunday);
+    }
+
+    /// <summary>The first instant of the reviewed week in the review's time zone.</summary>
+    public DateTimeOffset WeekStart => _weekStart;
+
+    /// <summary>
+    /// Next week's Sunday. Every listed item is due by then (current due date: the due date, else the original one)
+    /// or was completed by its unit after <see cref="WeekStart"/>; any other assignment shows in no list, so it
+    /// needs no title or owner.
+    /// </summary>
+    public DateOnly LastListedDueDate => _nextSunday;
+
+    /// <summary>
+    /// Counts <paramref name="count"/> assignments of a unit that are open (assigned, accepted or in progress),
+    /// were assigned by the as-of instant, and have no deadline or one after <see cref="LastListedDueDate"/>: whatever
+    /// else they hold, each is assigned and open and in no list, so a caller may count them instead of adding each.
+    /// </summary>
+    public void AddOpenBeyondNextWeek(Guid leadUnitId, int count)
+    {
+        if (count <= 0 || !_scope.TryGetValue(leadUnitId, out var unit))
+            return;
+        if (!_tallies.TryGetValue(unit.Id, out var tally))
+            _tallies.Add(unit.Id, tally = new Tally(unit));
+        tally.Assigned += count;
+        tally.Open += count;
+    }
+
+    public void Add(ReviewedAssignment a)
+    {
+        if (a.IsCancelled || a.AssignedAt > _asOf || !_scope.TryGetValue(a.LeadUnitId, out var unit))
+            return;
+        if (!_tallies.TryGetValue(unit.Id, out var tally))
+            _tallies.Add(unit.Id, tally = new Tally(unit));
+        tally.Assigned++;
+
+        if (a.IsCompletedAsOf(_asOf))
+        {
+            if (a.IsCompletedOnTime())
+                tally.CompletedOnTime++;
+            else
+                tally.CompletedLate++;
+            if (a.UnitCompletionTime() is { } done && done > _weekStart)
+                _completedThisWeek.Add(Item(a, unit, a.CurrentDueDate(), a.DaysLate()));
+            return;
+        }
+
+        tally.Open++;
+        if (a.CurrentDueDate() is not { } due)
+            return;
+        var dueAt = ReviewClock.DueInstant(due, a.TimeZone);
+        if (dueAt <= _asOf)
+        {
+            if (!_asOfLocalDates.TryGetValue(a.TimeZone, out var today))
+                _asOfLocalDates.Add(a.TimeZone, today = ReviewClock.LocalDate(_asOf, a.TimeZone).DayNumber);
+            var days = Math.Max(0, today - due.DayNumber);
+            tally.Overdue++;
+            if (!a.HasAcceptedExplanationOrPending)
+                tally.OverdueWithoutExplanation++;
+            tally.MaxDaysOverdue = Math.Max(tally.MaxDaysOverdue, days);
+            (dueAt > _weekStart ? _newlyOverdue : _stillOverdue).Add(Item(a, unit, due, days));
+        }
+        if (due >= _nextMonday && due <= _nextSunday)
+        {
+            tally.DueNextWeek++;
+            tally.LowestProgressDueNextWeek = Math.Min(tally.LowestProgressDueNextWeek ?? int.MaxValue, a.ProgressPercent);
+            _dueNextWeek.Add(Item(a, unit, due, 0));
+        }
+    }
+
+    /// <param name="previous">Last week's report for the same scope, to compute <see cref="WeeklyReviewReport.Change"/>; or null.</param>
+    public WeeklyReviewReport Build(WeeklyReviewReport? previous = null)
+    {
+        if (previous is not null && previous.ScopeUnitId != _scopeUnitId)
+            throw new ArgumentException("The previous report belongs to another scope unit.", nameof(previous));
+
+        var rows = _tallies.Values
+            .Select(t => new UnitReviewRow(t.Unit.Id, t.Unit.Name, t.ToCounts(), _calculator.Rules.Evaluate(
+                t.Overdue, t.OverdueWithoutExplanation, t.MaxDaysOverdue, t.LowestProgressDueNextWeek, t.OnTimeRate)))
+            .OrderByDescending(r => r.Light)
+            .ThenByDescending(r => r.Counts.Overdue)
+            .ThenBy(r => r.UnitName, StringComparer.Ordinal)
+            .ThenBy(r => r.UnitId)
+            .ToList();
+
+        var totals = Sum(rows.Select(r => r.Counts));
+        var toExplain = rows
+            .Where(r => r.Counts.OverdueWithoutExplanation > 0)
+            .Select(r => new UnitToExplain(r.UnitId, r.UnitName, r.Counts.OverdueWithoutExplanation))
+            .OrderByDescending(u => u.OverdueWithoutExplanation)
+            .ThenBy(u => u.UnitName, StringComparer.Ordinal)
+            .ThenBy(u => u.UnitId)
+            .ToList();
+
+        return new WeeklyReviewReport(
+            _scopeUnitId,
+            _week,
+            _week.Monday,
+            _week.Sunday,
+            _asOf,
+            _calculator.TimeZone,
+            totals,
+            rows,
+            ByDaysOverdue(_newlyOverdue),
+            ByDaysOverdue(_stillOverdue),
+            _completedThisWeek
+                .OrderBy(i => i.UnitName, StringComparer.Ordinal).ThenBy(i => i.Title, StringComparer.Ordinal).ThenBy(i => i.AssignmentId)
+                .ToList(),
+            _dueNextWeek
+                .OrderBy(i => i.DueDate).ThenBy(i => i.UnitName, StringComparer.Ordinal)
+                .ThenBy(i => i.Title, StringComparer.Ordinal).ThenBy(i => i.AssignmentId)
+                .ToList(),
+            toExplain,
+            previous is null ? null : ChangeSincePrevious.Between(previous, totals, rows));
+    }
+
+    private static List<ReviewItem> ByDaysOverdue(List<ReviewItem> items) =>
+        items
+            .OrderByDescending(i => i.DaysOverdue)
+            .ThenBy(i => i.UnitName, StringComparer.Ordinal)
+            .ThenBy(i => i.DueDate)
+            .ThenBy(i => i.Title, StringComparer.Ordinal)
+            .ThenBy(i => i.AssignmentId)
+            .ToList();
+
+    private static ReviewItem Item(ReviewedAssignment a, ReviewUnit unit, DateOnly? due, int days) =>
+        new(a.Id, a.Title, unit.Id, unit.Name, a.OwnerName, due, days, a.ProgressPercent, a.HasAcceptedExplanationOrPending);
+
+    private static ReviewCounts Sum(IEnumerable<ReviewCounts> counts)
+    {
+        int assigned = 0, onTime = 0, late = 0, open = 0, dueNext = 0, overdue = 0, unexplained = 0;
+        foreach (var c in counts)
+        {
+            assigned += c.Assigned;
+            onTime += c.CompletedOnTime;
+            late += c.CompletedLate;
+            open += c.Open;
+            dueNext += c.DueNextWeek;
+            overdue += c.Overdue;
+            unexplained += c.OverdueWithoutExplanation;
+        }
+        return new ReviewCounts(assigned, onTime, late, open, dueNext, overdue, unexplained, WeeklyReviewCalculator.OnTimeRate(onTime, onTime + late));
+    }
+
+    private sealed class Tally(ReviewUnit unit)
+    {
+        public ReviewUnit Unit { get; } = unit;
+        public int Assigned, CompletedOnTime, CompletedLate, Open, DueNextWeek, Overdue, OverdueWithoutExplanation, MaxDaysOverdue;
+        public int? LowestProgressDueNextWeek;
+
+        public decimal OnTimeRate => WeeklyReviewCalculator.OnTimeRate(CompletedOnTime, CompletedOnTime + CompletedLate);
+
+        public ReviewCounts ToCounts() =>
+            new(Assigned, CompletedOnTime, CompletedLate, Open, DueNextWeek, Overdue, OverdueWithoutExplanation, OnTimeRate);
+    }
+}

@@ -1,0 +1,165 @@
+using Duban.Contracts.Supervision.V1;
+using Duban.ServiceDefaults.Auth;
+using Duban.Supervision.Domain.Reviews;
+using Duban.Testing;
+using Npgsql;
+using NpgsqlTypes;
+using Xunit;
+
+namespace Duban.Supervision.Tests.Grpc;
+
+/// <summary>
+/// The stored review against the calculator: a projection of mixed assignments (every state, extended deadlines,
+/// completions before and after the as-of instant, other time zones, explanations) is written straight into a fresh
+/// supervision database, the service runs the review, and its export must be exactly what
+/// <see cref="WeeklyReviewCalculator"/> computes from the same assignments — every count, every list, in order.
+/// </summary>
+public class WeeklyReviewStorageTests(SupervisionFixture service) : IClassFixture<SupervisionFixture>
+{
+    private static readonly IsoWeek W46 = IsoWeek.Parse("2026-W46");
+    private static readonly IsoWeek W47 = IsoWeek.Parse("2026-W47");
+    private static readonly string[] Zones = ["Asia/Shanghai", "Asia/Shanghai", "Asia/Shanghai", "America/New_York", "Europe/London"];
+
+    [Fact]
+    public async Task The_stored_review_and_its_exports_hold_exactly_what_the_calculator_computes()
+    {
+        await using var supervision = service.NewSupervision(database: null, followFeed: false);
+        await supervision.StartAsync();
+        var assignments = await SeedAsync(supervision.ConnectionString, seed: 47, count: 400);
+        var office = service.SupervisionAs(DubanRoles.Office, instance: supervision);
+
+        var earlier = await office.RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = W46.ToString() });
+        var review = await office.RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = W47.ToString() });
+
+        var calculator = new WeeklyReviewCalculator();
+        var expected46 = calculator.Calculate(Guid.Parse(service.Park.Id), W46, EndOf(W46), Units(), assignments);
+        var expected = calculator.Calculate(Guid.Parse(service.Park.Id), W47, EndOf(W47), Units(), assignments, expected46);
+        Assert.True(expected.NewlyOverdue.Count > 5 && expected.StillOverdue.Count > 5 && expected.CompletedThisWeek.Count > 5 && expected.DueNextWeek.Count > 5,
+            $"the seed fills every list ({expected.NewlyOverdue.Count}, {expected.StillOverdue.Count}, {expected.CompletedThisWeek.Count}, {expected.DueNextWeek.Count})");
+        Assert.NotNull(expected.Change);
+
+        Assert.Equal((expected.Totals.Assigned, expected.Totals.Overdue), (review.Assigned, review.Overdue));
+        Assert.Equal(expected46.Totals.Assigned, earlier.Assigned);
+        var json = await office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Json });
+        Assert.Equal(BulletinRenderer.RenderJson(expected), json.Content);
+        var csv = await office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Csv });
+        Assert.Equal(BulletinRenderer.RenderUnitsCsv(expected) + "\r\n" + BulletinRenderer.RenderItemsCsv(expected), csv.Content);
+        var markdown = await office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Markdown });
+        Assert.Equal(BulletinRenderer.RenderMarkdown(expected, service.Park.Name), markdown.Content);
+    }
+
+    [Fact]
+    public async Task The_bulletin_names_the_worst_units_items_up_to_the_limits_and_counts_the_rest()
+    {
+        await using var supervision = service.NewSupervision(database: null, followFeed: false)
+            .With("Bulletin:UnitsWithOverdueListed", "1")
+            .With("Bulletin:OverdueItemsPerUnit", "2")
+            .With("Bulletin:ItemsPerList", "1");
+        await supervision.StartAsync();
+        var assignments = await SeedAsync(supervision.ConnectionString, seed: 11, count: 300);
+        var office = service.SupervisionAs(DubanRoles.Office, instance: supervision);
+        var review = await office.RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = W47.ToString() });
+        var expected = new WeeklyReviewCalculator().Calculate(Guid.Parse(service.Park.Id), W47, EndOf(W47), Units(), assignments);
+
+        var markdown = (await office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Markdown })).Content;
+
+        var withOverdue = expected.Units.Where(u => u.Counts.Overdue > 0).ToList();
+        Assert.True(withOverdue.Count >= 2 && withOverdue[0].Counts.Overdue > 2, "the seed leaves more than the limits");
+        var worst = expected.NewlyOverdue.Concat(expected.StillOverdue).Where(i => i.UnitId == withOverdue[0].UnitId)
+            .OrderByDescending(i => i.DaysOverdue).ThenBy(i => i.DueDate).ThenBy(i => i.Title, StringComparer.Ordinal).ToList();
+        Assert.Contains(worst[0].Title + "（", markdown);
+        Assert.Contains(worst[1].Title + "（", markdown);
+        Assert.DoesNotContain(worst[2].Title + "（", markdown);
+        Assert.Contains($"……另有{worst.Count - 2}项，详见任务清单（CSV）。", markdown);
+        Assert.Contains($"另有{withOverdue.Count - 1}个单位共{withOverdue.Skip(1).Sum(u => u.Counts.Overdue)}项逾期未完成任务", markdown);
+        Assert.Contains($"（本周新增{expected.NewlyOverdue.Count}项）", markdown);
+        Assert.Contains("【" + expected.CompletedThisWeek[0].UnitName + "】" + expected.CompletedThisWeek[0].Title, markdown);
+        Assert.Contains($"……另有{expected.CompletedThisWeek.Count - 1}项", markdown);
+        Assert.Contains($"……另有{expected.DueNextWeek.Count - 1}项", markdown);
+
+        // The exports for machines always hold every item.
+        var json = await office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Json });
+        Assert.Equal(BulletinRenderer.RenderJson(expected), json.Content);
+    }
+
+    private static DateTimeOffset EndOf(IsoWeek week) => ReviewClock.StartOfDay(week.Sunday.AddDays(1), ReviewClock.DefaultTimeZone);
+
+    private IReadOnlyList<ReviewUnit> Units() =>
+    [
+        new(Guid.Parse(service.Park.Id), service.Park.Name, null),
+        new(Guid.Parse(service.Economy.Id), service.Economy.Name, Guid.Parse(service.Park.Id)),
+        new(Guid.Parse(service.Finance.Id), service.Finance.Name, Guid.Parse(service.Park.Id)),
+        new(Guid.Parse(service.OtherPark.Id), service.OtherPark.Name, null),
+    ];
+
+    /// <summary>Random projection rows (and explanations) around 2026-W46/W47, written as the feed would leave them.</summary>
+    private async Task<List<ReviewedAssignment>> SeedAsync(string connectionString, int seed, int count)
+    {
+        var random = new Random(seed);
+        var leads = Units().Select(u => u.Id).ToArray();
+        var start = new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.Zero);
+        DateTimeOffset Instant(int fromDay, int days) => start.AddDays(fromDay + random.Next(days)).AddMinutes(random.Next(24 * 60));
+        DateOnly Day(int fromDay, int days) => DateOnly.FromDateTime(start.UtcDateTime).AddDays(fromDay + random.Next(days));
+
+        var rows = new List<ReviewedAssignment>();
+        for (var i = 0; i < count; i++)
+        {
+            var status = (AssignmentState)random.Next(1, 7);
+            DateOnly? due = random.Next(10) == 0 ? null : Day(40, 60); // 2026-10-11 .. 2026-12-09
+            var extended = due is not null && random.Next(4) == 0;
+            var original = extended ? due!.Value.AddDays(-random.Next(1, 20)) : due;
+            DateTimeOffset? requested = null, completed = null;
+            if (status is AssignmentState.CompletionRequested or AssignmentState.Completed)
+            {
+                requested = random.Next(8) == 0 ? null : Instant(50, 40);
+                completed = status == AssignmentState.Completed ? (requested ?? Instant(50, 40)).AddDays(1) : null;
+            }
+            rows.Add(new ReviewedAssignment(
+                Guid.CreateVersion7(), Guid.CreateVersion7(), leads[random.Next(leads.Length)],
+                $"任务{seed}-{i:D3}" + (random.Next(5) == 0 ? "|措施" : ""), random.Next(6) == 0 ? "" : $"责任人{random.Next(9)}",
+                status, due, original, Zones[random.Next(Zones.Length)], Instant(0, 90),
+                requested, completed, 10 * random.Next(11), random.Next(5) == 0, extended && random.Next(2) == 0, 0, 0, extended ? 1 : 0));
+        }
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        foreach (var a in rows)
+        {
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO assignments (id, plan_id, lead_unit_id, assigning_unit_id, owner_name, title, status, due_date, due_at, original_due_date,
+                    deadline_version, progress_percent, time_zone, assigned_at, completion_requested_at, completed_at, version, rejected_completions,
+                    approved_extensions, extension_approved_before_original_due, updated_at)
+                VALUES ($1, $2, $3, $3, $4, $5, $6, $7, NULL, $8, 1, $9, $10, $11, $12, $13, 1, 0, $14, $15, now())
+                """, connection);
+            insert.Parameters.Add(new() { Value = a.Id });
+            insert.Parameters.Add(new() { Value = a.PlanId });
+            insert.Parameters.Add(new() { Value = a.LeadUnitId });
+            insert.Parameters.Add(new() { Value = a.OwnerName });
+            insert.Parameters.Add(new() { Value = a.Title });
+            insert.Parameters.Add(new() { Value = (int)a.Status });
+            insert.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Date, Value = (object?)a.DueDate ?? DBNull.Value });
+            insert.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Date, Value = (object?)a.OriginalDueDate ?? DBNull.Value });
+            insert.Parameters.Add(new() { Value = a.ProgressPercent });
+            insert.Parameters.Add(new() { Value = a.TimeZone });
+            insert.Parameters.Add(new() { Value = a.AssignedAt });
+            insert.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)a.CompletionRequestedAt ?? DBNull.Value });
+            insert.Parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)a.CompletedAt ?? DBNull.Value });
+            insert.Parameters.Add(new() { Value = a.ApprovedExtensions });
+            insert.Parameters.Add(new() { Value = a.ExtensionApprovedBeforeOriginalDue });
+            await insert.ExecuteNonQueryAsync();
+            // An explanation filed (submitted or accepted) counts; a returned one does not.
+            var explanation = a.HasAcceptedExplanationOrPending ? random.Next(1, 3) : random.Next(4) == 0 ? (int)Duban.Supervision.Data.ExplanationStatus.Returned : 0;
+            if (explanation == 0)
+                continue;
+            await using var explain = new NpgsqlCommand("""
+                INSERT INTO explanations (id, notice_id, assignment_id, lead_unit_id, reasons, status, decision_remark, submitted_at)
+                VALUES (gen_random_uuid(), gen_random_uuid(), $1, $2, '原因', $3, '', now())
+                """, connection);
+            explain.Parameters.Add(new() { Value = a.Id });
+            explain.Parameters.Add(new() { Value = a.LeadUnitId });
+            explain.Parameters.Add(new() { Value = explanation });
+            await explain.ExecuteNonQueryAsync();
+        }
+        return rows;
+    }
+}
