@@ -18,13 +18,14 @@ namespace Duban.ServiceDefaults;
 public static class Extensions
 {
     /// <summary>
-    /// Everything a Duban gRPC service shares: telemetry, health, authentication, a clock, and gRPC with
+    /// Everything a Duban gRPC service shares: telemetry, health, authentication, a clock, a memory reclaimer, and gRPC with
     /// JSON transcoding, reflection and the mapping of domain errors to statuses.
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
         builder.AddDubanTelemetry(serviceName);
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<Memory.MemoryReclaimer>();
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: [HealthTags.Live]);

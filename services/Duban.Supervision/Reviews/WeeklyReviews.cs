@@ -1,5 +1,6 @@
 using Duban.ServiceDefaults.Data;
 using Duban.ServiceDefaults.Errors;
+using Duban.ServiceDefaults.Memory;
 using Duban.Supervision.Data;
 using Duban.Supervision.Domain.Reviews;
 using Duban.Units.Client;
@@ -24,8 +25,11 @@ namespace Duban.Supervision.Reviews;
 /// (units, totals, change) is stored as JSON.
 /// </para>
 /// </summary>
-public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimeProvider time, IOptions<BulletinLimits> limits)
+public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimeProvider time, IOptions<BulletinLimits> limits, MemoryReclaimer memory)
 {
+    // A review of this many assignments leaves enough garbage to be worth giving back (see MemoryReclaimer).
+    private const int LargeReview = 100_000;
+
     public async Task<WeeklyReviewSummary> RunAsync(string scopeUnitId, string weekText, CancellationToken ct)
     {
         var violations = new Violations().RequireId(scopeUnitId, "scope_unit_id");
@@ -71,6 +75,8 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
             """, ct);
         await WriteItemsAsync(reviewId, report, ct);
         await transaction.CommitAsync(ct);
+        if (totals.Assigned >= LargeReview)
+            memory.AfterLargeRequest();
         return await FindAsync(scopeId, week, ct) ?? throw new InvalidOperationException("the review was stored but cannot be read back");
     }
 

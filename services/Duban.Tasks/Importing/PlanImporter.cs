@@ -1,6 +1,7 @@
 using Duban.Contracts.Units.V1;
 using Duban.ServiceDefaults.Data;
 using Duban.ServiceDefaults.Errors;
+using Duban.ServiceDefaults.Memory;
 using Duban.Tasks.Data;
 using Duban.Tasks.Domain;
 using Duban.Tasks.Domain.Deadlines;
@@ -36,7 +37,8 @@ public sealed record ImportOutcome(Plan? Plan, IReadOnlyList<PlanItem> Items, IR
 /// read every deadline, and only when nothing is wrong store the plan, its items, its assignments, their
 /// history and their feed events in one transaction (bulk COPY). Every problem is reported at once.
 /// </summary>
-public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalendar calendar, BulkWriter writer, TimeProvider time)
+public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalendar calendar, BulkWriter writer, TimeProvider time,
+    MemoryReclaimer memory)
 {
     private const int LargeImport = 20_000;
 
@@ -105,9 +107,8 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
 
         await writer.WritePlanAsync(plan, items, assignments, now, ct);
         if (assignments.Count >= LargeImport)
-            // A large plan's working set (its text, rows and snapshots) would otherwise stay reserved by the GC long
-            // after the call; large imports are rare, so compacting once and giving memory back is cheap.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            // A large plan's working set (its text, rows and snapshots) would otherwise stay with the process.
+            memory.AfterLargeRequest();
         return new ImportOutcome(plan, items, assignments, resolved, [], warnings);
     }
 
