@@ -1,3 +1,4 @@
+using Duban.ServiceDefaults.Data;
 using Duban.Supervision.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -22,6 +23,7 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
         var overridden = rules.Plans.Keys.Select(Guid.Parse).ToArray();
         var raised = new Dictionary<NoticeKind, int>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.WithoutJitAsync(ct);
         foreach (var (plans, planRules, exclude) in rules.Plans.Select(p => (new[] { Guid.Parse(p.Key) }, p.Value, false))
                      .Append((overridden, rules.Default, true)))
         {

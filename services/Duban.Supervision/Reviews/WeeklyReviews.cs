@@ -53,6 +53,7 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
         var asOf = week.CompareTo(current) < 0 ? ReviewClock.StartOfDay(week.Sunday.AddDays(1), ReviewClock.DefaultTimeZone) : now;
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.WithoutJitAsync(ct);
         // Triggers of the same review queue here; the unique (scope, week) index stays the guarantee.
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"SELECT pg_advisory_xact_lock(hashtext('weekly_review'), hashtext({scopeId.ToString() + week}))", ct);
