@@ -43,10 +43,12 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>
     /// A cluster in a new temporary folder, tuned for speed over durability (fsync off), removed on dispose.
     /// </summary>
-    public static Task<PostgresCluster> StartThrowawayAsync(CancellationToken cancellationToken = default)
+    public static async Task<PostgresCluster> StartThrowawayAsync(CancellationToken cancellationToken = default)
     {
         var root = Path.Combine(Path.GetTempPath(), "duban-pg-" + Guid.NewGuid().ToString("N")[..12]);
-        return StartAsync(root, FreePort(), durable: false, deleteOnDispose: true, cancellationToken);
+        var cluster = await StartAsync(root, FreePort(), durable: false, deleteOnDispose: true, cancellationToken);
+        cluster.RemoveWhenThisProcessEnds();
+        return cluster;
     }
 
     /// <summary>
@@ -151,6 +153,24 @@ public sealed class PostgresCluster : IAsyncDisposable
             var log = File.Exists(LogFile) ? string.Join('\n', File.ReadLines(LogFile).TakeLast(20)) : "";
             throw new InvalidOperationException($"PostgreSQL did not start on port {Port}: {result.Output}\n{log}");
         }
+    }
+
+    /// <summary>
+    /// A test host is often killed rather than left to exit (the test runner ends it once the results are in), and then
+    /// nothing in it gets to dispose the cluster. So a detached shell, in a session of its own, waits for this process to
+    /// end, then stops the server and deletes the folder. Its standard streams are closed at once, so a runner that
+    /// reads this process's output never waits on it.
+    /// </summary>
+    private void RemoveWhenThisProcessEnds()
+    {
+        static string Quoted(string text) => "'" + text.Replace("'", "'\\''") + "'";
+        var pgCtl = Quoted(Path.Combine(_binDir, "pg_ctl"));
+        var stop = (RunsAsRoot ? "runuser -u postgres -- " : "") + $"{pgCtl} -D {Quoted(DataDirectory)} -m fast -w stop";
+        var script = $"exec </dev/null >/dev/null 2>&1; while kill -0 {Environment.ProcessId}; do sleep 1; done; {stop}; rm -rf {Quoted(Root)}";
+        var info = new ProcessStartInfo("setsid") { UseShellExecute = false };
+        foreach (var arg in new[] { "sh", "-c", script })
+            info.ArgumentList.Add(arg);
+        using var watcher = Process.Start(info);
     }
 
     private static bool RunsAsRoot => !OperatingSystem.IsWindows() && Environment.UserName == "root";
