@@ -26,7 +26,8 @@ public sealed class Assessments(WeeklyReviews reviews, NoticeStore notices, Unit
         var subtree = await units.ListSubtreeAsync(scopeId, ct);
         var scopeUnits = subtree.Select(u => new ReviewUnit(Guid.Parse(u.Id), u.Name, u.ParentId.Length > 0 ? Guid.Parse(u.ParentId) : null))
             .Prepend(new ReviewUnit(scopeId, scope.Name, null)).ToList();
-        var assignments = await reviews.ReadAssignmentsAsync(scopeUnits.Select(u => u.Id).ToArray(), ct);
-        return UnitAssessor.Assess(scopeUnits, assignments, period, asOf ?? time.GetUtcNow(), weights.Value);
+        var assessment = UnitAssessor.Begin(scopeUnits, period, asOf ?? time.GetUtcNow(), weights.Value);
+        await reviews.StreamAssignmentsAsync(scopeUnits.Select(u => u.Id).ToArray(), assessment.Add, ct);
+        return assessment.Build();
     }
 }

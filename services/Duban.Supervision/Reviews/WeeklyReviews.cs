@@ -61,7 +61,7 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
             return first;
 
         var review = new WeeklyReviewCalculator().Begin(scopeId, week, asOf, reviewUnits);
-        await StreamAssignmentsAsync(reviewUnits.Select(u => u.Id).ToArray(), review, asOf, ct);
+        await FeedReviewAsync(reviewUnits.Select(u => u.Id).ToArray(), review, asOf, ct);
         var previous = await FindAsync(scopeId, week.Previous(), ct);
         var report = review.Build(previous is null ? null : BulletinRenderer.ReadJson(await ReportJsonAsync(previous.Id, ct)));
 
@@ -131,20 +131,18 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
         r.Id, r.ScopeUnitId, r.Week, r.AsOf, r.CreatedAt, r.ScopeName, r.Assigned, r.Overdue, r.CompletedOnTime, r.OverdueWithoutExplanation));
 
     /// <summary>
-    /// Every assignment led inside the scope as the projection holds it, with what assessments need to know about
-    /// explanations and urgings, read as one statement (one snapshot).
+    /// Hands every assignment led inside the scope, as the projection holds it, to <paramref name="add"/> (for
+    /// assessments: with urgings, without titles), read as one statement (one snapshot) without holding them.
     /// </summary>
-    public async Task<List<ReviewedAssignment>> ReadAssignmentsAsync(Guid[] unitIds, CancellationToken ct)
+    public async Task StreamAssignmentsAsync(Guid[] unitIds, Action<ReviewedAssignment> add, CancellationToken ct)
     {
-        var rows = new List<ReviewedAssignment>();
         await ReadAsync($"""
-            SELECT {AssignmentColumns}, coalesce(u.urgings, 0), a.title, a.owner_name, 0
+            SELECT {AssignmentColumns}, coalesce(u.urgings, 0), NULL, NULL, 0
             FROM assignments a
             LEFT JOIN (SELECT DISTINCT assignment_id FROM explanations WHERE status IN (1, 2)) e ON e.assignment_id = a.id
             LEFT JOIN (SELECT assignment_id, count(*)::int AS urgings FROM notices WHERE kind = 6 GROUP BY assignment_id) u ON u.assignment_id = a.id
             WHERE a.lead_unit_id = ANY($1)
-            """, [new NpgsqlParameter<Guid[]> { TypedValue = unitIds }], (assignment, _) => rows.Add(assignment!), ct);
-        return rows;
+            """, [new NpgsqlParameter<Guid[]> { TypedValue = unitIds }], (assignment, _) => add(assignment!), ct);
     }
 
     /// <summary>
@@ -153,7 +151,7 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
     /// in the database (<see cref="WeeklyReviewBuilder.AddOpenBeyondNextWeek"/>); the others come one by one, with a
     /// title and owner only when they may be listed.
     /// </summary>
-    private async Task StreamAssignmentsAsync(Guid[] unitIds, WeeklyReviewBuilder review, DateTimeOffset asOf, CancellationToken ct)
+    private async Task FeedReviewAsync(Guid[] unitIds, WeeklyReviewBuilder review, DateTimeOffset asOf, CancellationToken ct)
     {
         const string simplyOpen = """
             a.status IN (1, 2, 3) AND a.assigned_at <= $3

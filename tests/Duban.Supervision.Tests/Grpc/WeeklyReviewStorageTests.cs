@@ -1,5 +1,6 @@
 using Duban.Contracts.Supervision.V1;
 using Duban.ServiceDefaults.Auth;
+using Duban.Supervision.Domain.Assessments;
 using Duban.Supervision.Domain.Reviews;
 using Duban.Testing;
 using Npgsql;
@@ -9,10 +10,11 @@ using Xunit;
 namespace Duban.Supervision.Tests.Grpc;
 
 /// <summary>
-/// The stored review against the calculator: a projection of mixed assignments (every state, extended deadlines,
+/// What the service reads from its projection against the domain's own rules. The stored review against the calculator: a projection of mixed assignments (every state, extended deadlines,
 /// completions before and after the as-of instant, other time zones, explanations) is written straight into a fresh
 /// supervision database, the service runs the review, and its export must be exactly what
-/// <see cref="WeeklyReviewCalculator"/> computes from the same assignments — every count, every list, in order.
+/// <see cref="WeeklyReviewCalculator"/> computes from the same assignments — every count, every list, in order. The same
+/// for the assessment and <see cref="UnitAssessor"/>.
 /// </summary>
 public class WeeklyReviewStorageTests(SupervisionFixture service) : IClassFixture<SupervisionFixture>
 {
@@ -80,6 +82,28 @@ public class WeeklyReviewStorageTests(SupervisionFixture service) : IClassFixtur
         // The exports for machines always hold every item.
         var json = await office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Json });
         Assert.Equal(BulletinRenderer.RenderJson(expected), json.Content);
+    }
+
+    [Fact]
+    public async Task The_assessment_streamed_from_the_projection_is_what_the_assessor_computes()
+    {
+        await using var supervision = service.NewSupervision(database: null, followFeed: false);
+        await supervision.StartAsync();
+        var assignments = await SeedAsync(supervision.ConnectionString, seed: 5, count: 400);
+        var office = service.SupervisionAs(DubanRoles.Office, instance: supervision);
+        var asOf = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.FromHours(8));
+
+        var assessed = await office.AssessUnitsAsync(new AssessUnitsRequest
+        {
+            ScopeUnitId = service.Park.Id, Period = "2026-Q4", AsOf = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(asOf),
+        });
+
+        Assert.True(AssessmentPeriod.TryParse("2026-Q4", out var quarter));
+        var expected = UnitAssessor.Assess(Units().Where(u => u.Id != Guid.Parse(service.OtherPark.Id)), assignments, quarter, asOf);
+        Assert.True(expected.Units.Count >= 3 && expected.Units.All(u => u.Due > 10), "the seed gives every unit of the scope assessed work");
+        Assert.Equal(
+            expected.Units.Select(u => (u.UnitId.ToString(), u.Due, u.CompletedOnTime, u.CompletedLate, u.OpenOverdue, u.DaysOverdue, u.OverdueWithoutExplanation, (double)u.Score)),
+            assessed.Units.Select(u => (u.UnitId, u.Due, u.CompletedOnTime, u.CompletedLate, u.OpenOverdue, u.DaysOverdue, u.OverdueWithoutExplanation, u.Score)));
     }
 
     private static DateTimeOffset EndOf(IsoWeek week) => ReviewClock.StartOfDay(week.Sunday.AddDays(1), ReviewClock.DefaultTimeZone);

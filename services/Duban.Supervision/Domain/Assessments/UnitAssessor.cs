@@ -43,59 +43,20 @@ public static class UnitAssessor
         DateTimeOffset asOf,
         AssessmentWeights? weights = null)
     {
-        ArgumentNullException.ThrowIfNull(scopeUnits);
         ArgumentNullException.ThrowIfNull(assignments);
-        ArgumentNullException.ThrowIfNull(period);
-        weights ??= AssessmentWeights.Default;
-
-        var units = new Dictionary<Guid, ReviewUnit>();
-        foreach (var unit in scopeUnits)
-            units.TryAdd(unit.Id, unit);
-
-        var tallies = new Dictionary<Guid, Tally>();
+        var assessment = Begin(scopeUnits, period, asOf, weights);
         foreach (var a in assignments)
-        {
-            if (a.IsCancelled || !units.TryGetValue(a.LeadUnitId, out var unit) || a.CountingDueDate() is not { } due || !period.Contains(due))
-                continue;
-            var completed = a.IsCompletedAsOf(asOf);
-            if (!completed && ReviewClock.DueInstant(due, a.TimeZone) > asOf)
-                continue;
+            assessment.Add(a);
+        return assessment.Build();
+    }
 
-            if (!tallies.TryGetValue(unit.Id, out var t))
-                tallies.Add(unit.Id, t = new Tally(unit));
-            t.Due++;
-            t.Rejections += a.RejectedCompletions;
-            t.Urgings += a.UrgeCount;
-            t.Extensions += a.ApprovedExtensions;
-
-            int daysOverdue;
-            if (completed && a.IsCompletedOnTime())
-            {
-                t.OnTime++;
-                continue;
-            }
-            if (completed)
-            {
-                t.Late++;
-                daysOverdue = a.DaysLate();
-            }
-            else
-            {
-                t.OpenOverdue++;
-                daysOverdue = ReviewClock.DaysPast(due, asOf, a.TimeZone);
-            }
-            t.DaysOverdue += daysOverdue;
-            if (!a.HasAcceptedExplanationOrPending)
-                t.Unexplained++;
-        }
-
-        var results = tallies.Values
-            .Select(t => t.ToAssessment(weights))
-            .OrderByDescending(u => u.Score)
-            .ThenBy(u => u.UnitName, StringComparer.Ordinal)
-            .ThenBy(u => u.UnitId)
-            .ToList();
-        return new AssessmentReport(period, asOf.ToUniversalTime(), results);
+    /// <summary>An assessment that takes its assignments one at a time, so a large scope can be streamed from the database.</summary>
+    public static UnitAssessmentBuilder Begin(IEnumerable<ReviewUnit> scopeUnits, AssessmentPeriod period, DateTimeOffset asOf,
+        AssessmentWeights? weights = null)
+    {
+        ArgumentNullException.ThrowIfNull(scopeUnits);
+        ArgumentNullException.ThrowIfNull(period);
+        return new UnitAssessmentBuilder(scopeUnits, period, asOf, weights ?? AssessmentWeights.Default);
     }
 
     /// <summary>The score formula of <see cref="UnitAssessor"/>, on counts already made.</summary>
@@ -110,6 +71,70 @@ public static class UnitAssessor
             - weights.PointsPerExtension * extensions;
         return Math.Round(Math.Clamp(score, 0m, 100m), 1, MidpointRounding.AwayFromZero);
     }
+}
+
+/// <summary>One assessment being made: the rules of <see cref="UnitAssessor"/>, applied one assignment at a time.</summary>
+public sealed class UnitAssessmentBuilder
+{
+    private readonly Dictionary<Guid, ReviewUnit> _units = [];
+    private readonly Dictionary<Guid, Tally> _tallies = [];
+    private readonly AssessmentPeriod _period;
+    private readonly DateTimeOffset _asOf;
+    private readonly AssessmentWeights _weights;
+
+    internal UnitAssessmentBuilder(IEnumerable<ReviewUnit> scopeUnits, AssessmentPeriod period, DateTimeOffset asOf, AssessmentWeights weights)
+    {
+        foreach (var unit in scopeUnits)
+            _units.TryAdd(unit.Id, unit);
+        (_period, _asOf, _weights) = (period, asOf, weights);
+    }
+
+    public void Add(ReviewedAssignment a)
+    {
+        if (a.IsCancelled || !_units.TryGetValue(a.LeadUnitId, out var unit) || a.CountingDueDate() is not { } due || !_period.Contains(due))
+            return;
+        var completed = a.IsCompletedAsOf(_asOf);
+        if (!completed && ReviewClock.DueInstant(due, a.TimeZone) > _asOf)
+            return;
+
+        if (!_tallies.TryGetValue(unit.Id, out var t))
+            _tallies.Add(unit.Id, t = new Tally(unit));
+        t.Due++;
+        t.Rejections += a.RejectedCompletions;
+        t.Urgings += a.UrgeCount;
+        t.Extensions += a.ApprovedExtensions;
+
+        int daysOverdue;
+        if (completed && a.IsCompletedOnTime())
+        {
+            t.OnTime++;
+            return;
+        }
+        if (completed)
+        {
+            t.Late++;
+            daysOverdue = a.DaysLate();
+        }
+        else
+        {
+            t.OpenOverdue++;
+            daysOverdue = ReviewClock.DaysPast(due, _asOf, a.TimeZone);
+        }
+        t.DaysOverdue += daysOverdue;
+        if (!a.HasAcceptedExplanationOrPending)
+            t.Unexplained++;
+    }
+
+    public AssessmentReport Build()
+    {
+        var results = _tallies.Values
+            .Select(t => t.ToAssessment(_weights))
+            .OrderByDescending(u => u.Score)
+            .ThenBy(u => u.UnitName, StringComparer.Ordinal)
+            .ThenBy(u => u.UnitId)
+            .ToList();
+        return new AssessmentReport(_period, _asOf.ToUniversalTime(), results);
+    }
 
     private sealed class Tally(ReviewUnit unit)
     {
@@ -118,7 +143,7 @@ public static class UnitAssessor
 
         public UnitAssessment ToAssessment(AssessmentWeights weights)
         {
-            var score = Score(Due, OnTime, DaysOverdue, Unexplained, Rejections, Urgings, Extensions, weights);
+            var score = UnitAssessor.Score(Due, OnTime, DaysOverdue, Unexplained, Rejections, Urgings, Extensions, weights);
             return new UnitAssessment(
                 Unit.Id, Unit.Name, Due, OnTime, Late, OpenOverdue, DaysOverdue, Unexplained, Rejections, Urgings, Extensions,
                 Math.Round(100m * OnTime / Due, 1, MidpointRounding.AwayFromZero),
