@@ -119,6 +119,15 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         var (exit, output, _) = await cli.RunAsync("review", "export", id, "--format", "markdown", "--token", Office);
         Assert.Equal(0, exit);
         Assert.Contains("通报", output);
+        var file = Path.Combine(Path.GetTempPath(), $"通报-{id}.csv");
+        (exit, output, _) = await cli.RunAsync("review", "export", id, "--format", "csv", "-o", file, "--token", Office);
+        Assert.Equal(0, exit);
+        Assert.Contains(file, output);
+        var csv = await File.ReadAllTextAsync(file);
+        File.Delete(file);
+        Assert.StartsWith("单位,交办,按时完成", csv);
+        Assert.Contains("合计,", csv);
+        Assert.Contains("类别,单位,任务,责任人", csv);
         var bad = await cli.RunAsync("review", "run", "--week", "2026-W99", "--scope", "党工委", "--token", scheduler);
         Assert.NotEqual(0, bad.Exit);
         Assert.Contains("week", bad.Error);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Duban.Cli.Output;
+using Grpc.Core;
 using Supervision = Duban.Contracts.Supervision.V1;
 
 namespace Duban.Cli.Commands;
@@ -38,14 +39,28 @@ public static class ReviewCommands
                 "json" => Supervision.BulletinFormat.Json,
                 var other => throw new CliException($"--format: '{other}' is not markdown, csv or json"),
             };
-            var bulletin = await context.Supervision.ExportBulletinAsync(new Supervision.ExportBulletinRequest { ReviewId = parse.GetValue(id)!, Format = bulletinFormat }, context.Call(ct));
+            // Streamed: the CSV or JSON of every item of a large review runs to tens of megabytes.
+            using var call = context.Supervision.StreamBulletin(new Supervision.ExportBulletinRequest { ReviewId = parse.GetValue(id)!, Format = bulletinFormat }, context.Call(ct));
             if (parse.GetValue(output) is { } file)
             {
-                await File.WriteAllTextAsync(file.FullName, bulletin.Content, ct);
+                await using (var stream = file.Create())
+                {
+                    await foreach (var chunk in call.ResponseStream.ReadAllAsync(ct))
+                        await stream.WriteAsync(chunk.Data.Memory, ct);
+                }
                 context.Output.WriteLine($"wrote {file.FullName}");
             }
             else
-                context.Output.Write(bulletin.Content);
+            {
+                // A character may be split between two pieces: the decoder keeps its first bytes for the next one.
+                var decoder = System.Text.Encoding.UTF8.GetDecoder();
+                await foreach (var chunk in call.ResponseStream.ReadAllAsync(ct))
+                {
+                    var chars = new char[decoder.GetCharCount(chunk.Data.Span, flush: false)];
+                    decoder.GetChars(chunk.Data.Span, chars, flush: false);
+                    context.Output.Write(chars);
+                }
+            }
             return 0;
         });
 

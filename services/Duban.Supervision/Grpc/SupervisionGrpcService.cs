@@ -159,18 +159,61 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
     public override async Task<Contract.Bulletin> ExportBulletin(Contract.ExportBulletinRequest request, ServerCallContext context)
     {
         var review = await VisibleReviewAsync(request.ReviewId, context);
-        var name = $"通报-{review.ScopeName}-{review.Week}";
+        var (contentType, fileName) = BulletinFile(review, request.Format);
+        string content;
         if (request.Format is Contract.BulletinFormat.Csv or Contract.BulletinFormat.Json)
         {
             var report = await reviews.ReportAsync(review.Id, context.CancellationToken);
-            return request.Format == Contract.BulletinFormat.Csv
-                ? new() { Content = BulletinRenderer.RenderUnitsCsv(report) + "\r\n" + BulletinRenderer.RenderItemsCsv(report),
-                    ContentType = "text/csv; charset=utf-8", FileName = name + ".csv" }
-                : new() { Content = BulletinRenderer.RenderJson(report), ContentType = "application/json", FileName = name + ".json" };
+            content = request.Format == Contract.BulletinFormat.Csv
+                ? BulletinRenderer.RenderUnitsCsv(report) + "\r\n" + BulletinRenderer.RenderItemsCsv(report)
+                : BulletinRenderer.RenderJson(report);
         }
-        var (excerpt, sizes) = await reviews.BulletinExcerptAsync(review.Id, context.CancellationToken);
-        return new() { Content = BulletinRenderer.RenderMarkdown(excerpt, review.ScopeName, sizes), ContentType = "text/markdown; charset=utf-8",
-            FileName = name + ".md" };
+        else
+            content = await MarkdownAsync(review, context.CancellationToken);
+        return new() { Content = content, ContentType = contentType, FileName = fileName };
+    }
+
+    public override async Task StreamBulletin(Contract.ExportBulletinRequest request, IServerStreamWriter<Contract.BulletinChunk> responseStream,
+        ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var review = await VisibleReviewAsync(request.ReviewId, context);
+        var (contentType, fileName) = BulletinFile(review, request.Format);
+        var sink = new BulletinChunkStream(responseStream, contentType, fileName);
+        if (request.Format == Contract.BulletinFormat.Json)
+            await BulletinRenderer.WriteJsonAsync(sink, await reviews.ReportAsync(review.Id, ct), ct);
+        else
+        {
+            await using var writer = new StreamWriter(sink, new System.Text.UTF8Encoding(false), BulletinChunkStream.ChunkBytes, leaveOpen: true);
+            if (request.Format == Contract.BulletinFormat.Csv)
+            {
+                var report = await reviews.ReportAsync(review.Id, ct);
+                await writer.WriteAsync(BulletinRenderer.RenderUnitsCsv(report) + "\r\n");
+                foreach (var line in BulletinRenderer.ItemsCsvLines(report))
+                    await writer.WriteAsync(line);
+            }
+            else
+                await writer.WriteAsync(await MarkdownAsync(review, ct));
+            await writer.FlushAsync(ct);
+        }
+        await sink.CompleteAsync();
+    }
+
+    private static (string ContentType, string FileName) BulletinFile(WeeklyReviewSummary review, Contract.BulletinFormat format)
+    {
+        var name = $"通报-{review.ScopeName}-{review.Week}";
+        return format switch
+        {
+            Contract.BulletinFormat.Csv => ("text/csv; charset=utf-8", name + ".csv"),
+            Contract.BulletinFormat.Json => ("application/json", name + ".json"),
+            _ => ("text/markdown; charset=utf-8", name + ".md"),
+        };
+    }
+
+    private async Task<string> MarkdownAsync(WeeklyReviewSummary review, CancellationToken ct)
+    {
+        var (excerpt, sizes) = await reviews.BulletinExcerptAsync(review.Id, ct);
+        return BulletinRenderer.RenderMarkdown(excerpt, review.ScopeName, sizes);
     }
 
     [Authorize(Roles = DubanRoles.Office)]

@@ -29,6 +29,8 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
 {
     // A review of this many assignments leaves enough garbage to be worth giving back (see MemoryReclaimer).
     private const int LargeReview = 100_000;
+    // An export of this many items renders documents of several megabytes (see MemoryReclaimer).
+    private const int LargeExport = 20_000;
 
     public async Task<WeeklyReviewSummary> RunAsync(string scopeUnitId, string weekText, CancellationToken ct)
     {
@@ -92,6 +94,8 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
     {
         var report = BulletinRenderer.ReadJson(await ReportJsonAsync(id, ct));
         var items = await ReadItemsAsync(db.WeeklyReviewItems.Where(i => i.ReviewId == id), ct);
+        if (items.Count >= LargeExport)
+            memory.AfterLargeRequest();
         return WithLists(report, items);
     }
 

@@ -151,6 +151,12 @@ public class SupervisionFlowTests(SupervisionFixture service) : IClassFixture<Su
         await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
             await service.SupervisionAs(DubanRoles.Lead, service.OtherPark).GetWeeklyReviewAsync(new GetWeeklyReviewRequest { Id = runs[0].Id }));
         await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
+        {
+            using var call = service.SupervisionAs(DubanRoles.Lead, service.OtherPark)
+                .StreamBulletin(new ExportBulletinRequest { ReviewId = runs[0].Id, Format = BulletinFormat.Csv });
+            await call.ResponseStream.MoveNext();
+        });
+        await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
             await service.SupervisionAs(DubanRoles.Scheduler).ListNoticesAsync(new ListNoticesRequest()));
         await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "week", async () =>
             await service.Office.RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = "2099-W01" }));

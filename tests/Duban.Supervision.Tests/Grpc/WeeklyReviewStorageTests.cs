@@ -3,6 +3,7 @@ using Duban.ServiceDefaults.Auth;
 using Duban.Supervision.Domain.Assessments;
 using Duban.Supervision.Domain.Reviews;
 using Duban.Testing;
+using Grpc.Core;
 using Npgsql;
 using NpgsqlTypes;
 using Xunit;
@@ -48,6 +49,18 @@ public class WeeklyReviewStorageTests(SupervisionFixture service) : IClassFixtur
         Assert.Equal(BulletinRenderer.RenderUnitsCsv(expected) + "\r\n" + BulletinRenderer.RenderItemsCsv(expected), csv.Content);
         var markdown = await office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Markdown });
         Assert.Equal(BulletinRenderer.RenderMarkdown(expected, service.Park.Name), markdown.Content);
+
+        // Streamed, each is the same document, whose first piece names the file.
+        foreach (var whole in new[] { json, csv, markdown })
+        {
+            var format = whole == json ? BulletinFormat.Json : whole == csv ? BulletinFormat.Csv : BulletinFormat.Markdown;
+            var chunks = new List<BulletinChunk>();
+            using var call = office.StreamBulletin(new ExportBulletinRequest { ReviewId = review.Id, Format = format });
+            await foreach (var chunk in call.ResponseStream.ReadAllAsync())
+                chunks.Add(chunk);
+            Assert.Equal(whole.Content, System.Text.Encoding.UTF8.GetString(chunks.SelectMany(c => c.Data.ToByteArray()).ToArray()));
+            Assert.Equal((whole.ContentType, whole.FileName), (chunks[0].ContentType, chunks[0].FileName));
+        }
     }
 
     [Fact]

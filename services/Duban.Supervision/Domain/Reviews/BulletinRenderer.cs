@@ -140,27 +140,41 @@ public static class BulletinRenderer
         return csv.ToString();
     }
 
-    public static string RenderItemsCsv(WeeklyReviewReport report)
+    public static string RenderItemsCsv(WeeklyReviewReport report) => string.Concat(ItemsCsvLines(report));
+
+    /// <summary>The lines of <see cref="RenderItemsCsv"/>, header first, each with its CRLF: for writing as they come.</summary>
+    public static IEnumerable<string> ItemsCsvLines(WeeklyReviewReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var csv = new StringBuilder();
-        CsvLine(csv, "类别", "单位", "任务", "责任人", "完成时限", "逾期天数", "进度(%)", "情况说明");
-        void Items(string kind, IEnumerable<ReviewItem> items, bool overdue)
+        string Line(params string[] fields)
+        {
+            csv.Clear();
+            CsvLine(csv, fields);
+            return csv.ToString();
+        }
+        yield return Line("类别", "单位", "任务", "责任人", "完成时限", "逾期天数", "进度(%)", "情况说明");
+        foreach (var (kind, items, overdue) in new[]
+                 {
+                     ("本周新增逾期", report.NewlyOverdue, true),
+                     ("持续逾期", report.StillOverdue, true),
+                     ("本周完成", report.CompletedThisWeek, false),
+                     ("下周到期", report.DueNextWeek, false),
+                 })
         {
             foreach (var i in items)
-                CsvLine(csv, kind, CsvText(i.UnitName), CsvText(i.Title), CsvText(i.OwnerName),
+                yield return Line(kind, CsvText(i.UnitName), CsvText(i.Title), CsvText(i.OwnerName),
                     i.DueDate?.ToString("yyyy-MM-dd", Invariant) ?? "",
                     i.DaysOverdue.ToString(Invariant), i.ProgressPercent.ToString(Invariant),
                     !overdue ? "" : i.HasExplanation ? "已说明" : "未说明");
         }
-        Items("本周新增逾期", report.NewlyOverdue, overdue: true);
-        Items("持续逾期", report.StillOverdue, overdue: true);
-        Items("本周完成", report.CompletedThisWeek, overdue: false);
-        Items("下周到期", report.DueNextWeek, overdue: false);
-        return csv.ToString();
     }
 
     public static string RenderJson(WeeklyReviewReport report) => JsonSerializer.Serialize(report, Json);
+
+    /// <summary><see cref="RenderJson"/>, written to <paramref name="utf8"/> as it is serialized.</summary>
+    public static Task WriteJsonAsync(Stream utf8, WeeklyReviewReport report, CancellationToken ct) =>
+        JsonSerializer.SerializeAsync(utf8, report, Json, ct);
 
     /// <summary>The same JSON without indentation, as a review is stored; <see cref="ReadJson"/> reads both.</summary>
     public static string RenderStoredJson(WeeklyReviewReport report) => JsonSerializer.Serialize(report, StoredJson);
