@@ -148,6 +148,28 @@ public class WeeklyReviewCalculatorTests
     }
 
     [Fact]
+    public void Open_assignments_due_after_next_week_counted_per_unit_give_the_report_of_adding_each()
+    {
+        var farOff = Enumerable.Range(900, 5).Select(n => Open(n, Jiaoyuju, D(2026, 12, 1)))
+            .Append(Open(905, Fagaiwei, null))
+            .Append(Open(906, Elsewhere, D(2027, 1, 1)))
+            .ToList();
+        var added = Calculator.Calculate(Office, W47, EndOfW47, AllUnits, Week47Assignments().Concat(farOff));
+
+        var review = Calculator.Begin(Office, W47, EndOfW47, AllUnits);
+        Assert.Equal(D(2026, 11, 29), review.LastListedDueDate);
+        foreach (var a in Week47Assignments())
+            review.Add(a);
+        review.AddOpenBeyondNextWeek(Jiaoyuju, 5);
+        review.AddOpenBeyondNextWeek(Fagaiwei, 1);
+        review.AddOpenBeyondNextWeek(Elsewhere, 1);
+        var counted = review.Build();
+
+        Assert.Equal(BulletinRenderer.RenderJson(added), BulletinRenderer.RenderJson(counted));
+        Assert.Equal(8, Row(counted, Jiaoyuju).Counts.Assigned);
+    }
+
+    [Fact]
     public void The_same_input_in_any_order_gives_the_identical_report()
     {
         var items = Week47Assignments();
