@@ -24,12 +24,13 @@ public sealed record SendOutcome(bool Delivered, int? StatusCode, string Error);
 /// and jitter on transport errors, timeouts, 408, 429 and 5xx, each attempt under its own timeout. Anything longer is
 /// the dispatcher's rescheduling, which survives restarts because it lives in the database.
 /// </summary>
-public sealed class WebhookSender(IHttpClientFactory clients, IOptions<WebhookOptions> options)
+public sealed class WebhookSender(IHttpClientFactory clients, IOptions<WebhookOptions> options, TimeProvider time)
 {
     public const string ClientName = "webhooks";
     public const string SignatureHeader = "X-Duban-Signature";
     public const string DeliveryHeader = "X-Duban-Delivery";
     public const string EventHeader = "X-Duban-Event";
+    public const string TimestampHeader = "X-Duban-Timestamp";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -45,7 +46,6 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<WebhookOp
     public async Task<SendOutcome> SendAsync(ClaimedDelivery delivery, CancellationToken ct)
     {
         var body = Body(delivery);
-        var signature = "sha256=" + Sign(delivery.Secret, body);
         var client = clients.CreateClient(ClientName);
         try
         {
@@ -54,7 +54,10 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<WebhookOp
                 // A request message cannot be sent twice: every attempt builds its own, from the same bytes.
                 using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };
                 request.Content.Headers.ContentType = new("application/json");
-                request.Headers.Add(SignatureHeader, signature);
+                // Signed afresh at each attempt, so a receiver can refuse a request replayed long after it was sent.
+                var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                request.Headers.Add(TimestampHeader, timestamp);
+                request.Headers.Add(SignatureHeader, "sha256=" + Sign(delivery.Secret, timestamp, body));
                 request.Headers.Add(DeliveryHeader, delivery.Id.ToString());
                 request.Headers.Add(EventHeader, delivery.Notice.Id.ToString());
                 return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
@@ -72,9 +75,10 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<WebhookOp
         }
     }
 
-    /// <summary>Lowercase hex of HMAC-SHA256(secret as UTF-8, body).</summary>
-    public static string Sign(string secret, byte[] body) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret), body));
+    /// <summary>Lowercase hex of HMAC-SHA256(secret as UTF-8, the timestamp's digits, a '.', then the body's bytes).</summary>
+    public static string Sign(string secret, string timestamp, byte[] body) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret),
+            (byte[])[.. System.Text.Encoding.ASCII.GetBytes(timestamp + "."), .. body]));
 
     public static byte[] Body(ClaimedDelivery delivery)
     {

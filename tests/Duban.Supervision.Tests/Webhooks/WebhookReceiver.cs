@@ -91,8 +91,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
         var body = buffer.ToArray();
-        var valid = _secrets.TryGetValue(hook, out var secret) && CryptographicOperations.FixedTimeEquals(
-            Encoding.ASCII.GetBytes("sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body))),
+        // As a receiver should check it: the signature over "timestamp.body", and a timestamp within five minutes of now.
+        var timestamp = request.Headers["X-Duban-Timestamp"].ToString();
+        var fresh = long.TryParse(timestamp, out var seconds) && Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - seconds) <= 300;
+        var valid = fresh && _secrets.TryGetValue(hook, out var secret) && CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes("sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret),
+                (byte[])[.. Encoding.ASCII.GetBytes(timestamp + "."), .. body]))),
             Encoding.ASCII.GetBytes(request.Headers["X-Duban-Signature"].ToString()));
         var answer = _failWith.TryGetValue(hook, out var failing) ? failing : valid ? 200 : 401;
         _received.Enqueue(new ReceivedWebhook(hook, request.Headers["X-Duban-Delivery"].ToString(), request.Headers["X-Duban-Event"].ToString(),
