@@ -111,16 +111,18 @@ public sealed record RelativeDeadline(string OriginalText, RelativeAnchor Anchor
 
     /// <summary>
     /// The last day of the period. As in 民法典 art. 201–202, the anchor day itself is not counted:
-    /// 会后7日内 after a meeting on 6 June is due on 13 June; 3个月内 from 31 January is due on 30 April (the
-    /// corresponding day, or the month's last day when there is none).
-    /// A due date that falls on a holiday is not moved; only working-day counts skip days off.
+    /// 会后7日内 after a meeting on 5 June 2023 is due on 12 June; 3个月内 from 30 November 2023 is due on 29 February
+    /// 2024 (the corresponding day, or the month's last day when there is none).
+    /// As in art. 203, a period whose last day is a day off (a weekend or a public holiday, per the working calendar)
+    /// ends on the next working day instead: 3个月内 from 31 January 2023 would end on Sunday 30 April, in the 劳动节
+    /// break, and ends on 4 May. Working-day counts land on working days anyway.
     /// </summary>
     public DateOnly Resolve(DateOnly anchorDate, WorkingCalendar calendar) => Unit switch
     {
-        DurationUnit.CalendarDays => anchorDate.AddDays(Count),
+        DurationUnit.CalendarDays => calendar.SameOrNextWorkingDay(anchorDate.AddDays(Count)),
         DurationUnit.WorkingDays => calendar.AddWorkingDays(anchorDate, Count),
-        DurationUnit.Weeks => anchorDate.AddDays(7 * Count),
-        DurationUnit.Months => anchorDate.AddMonths(Count),
+        DurationUnit.Weeks => calendar.SameOrNextWorkingDay(anchorDate.AddDays(7 * Count)),
+        DurationUnit.Months => calendar.SameOrNextWorkingDay(anchorDate.AddMonths(Count)),
         _ => throw new ArgumentOutOfRangeException(nameof(Unit), Unit, null),
     };
 }

@@ -62,6 +62,14 @@ public sealed class WorkingCalendar
         return day;
     }
 
+    /// <summary><paramref name="day"/> when it is a working day, else the first working day after it.</summary>
+    public DateOnly SameOrNextWorkingDay(DateOnly day)
+    {
+        while (!IsWorkingDay(day))
+            day = day.AddDays(1);
+        return day;
+    }
+
     /// <summary>
     /// Working days in (start, end]: the start excluded and the end included, so that
     /// <c>WorkingDaysBetween(s, AddWorkingDays(s, n)) == n</c>. Negative when <paramref name="end"/> is earlier.

@@ -105,7 +105,10 @@ public class DeadlineParserTests
     [Theory]
     [InlineData("会后7日内", "2023-06-05", "2023-06-12")]
     [InlineData("1周内", "2023-06-05", "2023-06-12")]
-    [InlineData("3个月内", "2023-01-31", "2023-04-30")]     // no 31 April: the month's last day
+    [InlineData("3个月内", "2023-03-31", "2023-06-30")]     // no 31 June: the month's last day (a Friday)
+    [InlineData("3个月内", "2023-01-31", "2023-05-04")]     // 30 April is a Sunday in the 劳动节 break: the day after it (民法典 art. 203)
+    [InlineData("会后7日内", "2023-06-03", "2023-06-12")]   // Saturday 10 June: the next working day
+    [InlineData("2周内", "2023-09-15", "2023-10-07")]       // 29 September is 中秋: the break ends 6 October; Saturday 7 October is a make-up working day
     [InlineData("3个月内", "2023-11-30", "2024-02-29")]     // leap year
     [InlineData("30个工作日内", "2023-09-27", "2023-11-14")] // across the 8-day 中秋国庆 break
     [InlineData("印发之日起15个工作日内", "2024-02-01", "2024-02-27")] // across 春节 and both make-up Sundays
