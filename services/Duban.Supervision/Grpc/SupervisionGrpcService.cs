@@ -165,7 +165,7 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         {
             var report = await reviews.ReportAsync(review.Id, context.CancellationToken);
             content = request.Format == Contract.BulletinFormat.Csv
-                ? BulletinRenderer.RenderUnitsCsv(report) + "\r\n" + BulletinRenderer.RenderItemsCsv(report)
+                ? BulletinRenderer.RenderCsv(report)
                 : BulletinRenderer.RenderJson(report);
         }
         else
@@ -187,10 +187,8 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
             await using var writer = new StreamWriter(sink, new System.Text.UTF8Encoding(false), BulletinChunkStream.ChunkBytes, leaveOpen: true);
             if (request.Format == Contract.BulletinFormat.Csv)
             {
-                var report = await reviews.ReportAsync(review.Id, ct);
-                await writer.WriteAsync(BulletinRenderer.RenderUnitsCsv(report) + "\r\n");
-                foreach (var line in BulletinRenderer.ItemsCsvLines(report))
-                    await writer.WriteAsync(line);
+                foreach (var part in BulletinRenderer.CsvParts(await reviews.ReportAsync(review.Id, ct)))
+                    await writer.WriteAsync(part);
             }
             else
                 await writer.WriteAsync(await MarkdownAsync(review, ct));

@@ -21,7 +21,7 @@ namespace Duban.Supervision.Domain.Reviews;
 /// completions; 情况说明 is filled for overdue items only). Two files rather than one with mixed rows,
 /// because each then opens as a plain table in a spreadsheet. Text cells that begin with = + - @ get a leading
 /// apostrophe, so a spreadsheet never runs a title as a formula. Write them as UTF-8 (with a BOM if Excel must
-/// open them directly).</item>
+/// open them directly). The export (<see cref="RenderCsv"/>) is both, an empty line between them.</item>
 /// <item><b>JSON</b> (<see cref="RenderJson"/>): the report itself, camelCase, enums as camelCase strings, ISO dates,
 /// weeks as "2026-W47", Chinese left unescaped; property order is declaration order, so output is stable.</item>
 /// </list>
@@ -142,8 +142,15 @@ public static class BulletinRenderer
 
     public static string RenderItemsCsv(WeeklyReviewReport report) => string.Concat(ItemsCsvLines(report));
 
-    /// <summary>The lines of <see cref="RenderItemsCsv"/>, header first, each with its CRLF: for writing as they come.</summary>
-    public static IEnumerable<string> ItemsCsvLines(WeeklyReviewReport report)
+    /// <summary>The CSV export as one document: <see cref="RenderUnitsCsv"/>, an empty line, <see cref="RenderItemsCsv"/>.</summary>
+    public static string RenderCsv(WeeklyReviewReport report) => string.Concat(CsvParts(report));
+
+    /// <summary>The pieces of <see cref="RenderCsv"/>, in order: for writing as they come.</summary>
+    public static IEnumerable<string> CsvParts(WeeklyReviewReport report) =>
+        ItemsCsvLines(report).Prepend("\r\n").Prepend(RenderUnitsCsv(report));
+
+    /// <summary>The lines of <see cref="RenderItemsCsv"/>, header first, each with its CRLF.</summary>
+    private static IEnumerable<string> ItemsCsvLines(WeeklyReviewReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var csv = new StringBuilder();
