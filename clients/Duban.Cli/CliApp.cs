@@ -27,7 +27,14 @@ public static class CliApp
 
         try
         {
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, ct);
+            var parse = root.Parse(args);
+            // A mistake on the command line is the caller's, not the server's: one line, exit 2, as README says.
+            if (parse.Errors.Count > 0)
+            {
+                error.WriteLine($"duban: {parse.Errors[0].Message} (duban --help)");
+                return 2;
+            }
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, ct);
         }
         catch (RpcException ex)
         {

@@ -67,6 +67,20 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         Assert.Contains("Unauthenticated", error);
     }
 
+    [Theory]
+    [InlineData("plan", "shwo")]
+    [InlineData("units", "list", "--levle", "department")]
+    [InlineData("progress", "00000000-0000-0000-0000-000000000001", "eighty")]
+    public async Task A_mistake_on_the_command_line_exits_2_with_one_line(params string[] args)
+    {
+        var (exit, output, error) = await cli.RunAsync([.. args, "--token", Office]);
+        Assert.Equal(2, exit);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("duban: ", lines[0]);
+        Assert.DoesNotContain("   at ", error + output);
+    }
+
     [Fact]
     public async Task A_lead_signs_in_accepts_reports_and_confirms_and_the_office_verifies()
     {
