@@ -31,7 +31,7 @@ public static class CliApp
             // A mistake on the command line is the caller's, not the server's: one line, exit 2, as README says.
             if (parse.Errors.Count > 0)
             {
-                error.WriteLine($"duban: {parse.Errors[0].Message} (duban --help)");
+                error.WriteLine($"duban: {string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))} (duban --help)");
                 return 2;
             }
             return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, ct);

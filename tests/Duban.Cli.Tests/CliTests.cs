@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Duban.Cli.Output;
 using Duban.ServiceDefaults.Auth;
+using Duban.Testing;
 
 namespace Duban.Cli.Tests;
 
@@ -65,6 +66,31 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         (exit, _, error) = await cli.RunAsync("units", "list", "--token", "not-a-token");
         Assert.Equal(1, exit);
         Assert.Contains("Unauthenticated", error);
+    }
+
+    [Fact]
+    public async Task Token_prints_a_token_for_a_person_of_the_sample_that_the_services_accept()
+    {
+        var keyFile = Path.Combine(Path.GetTempPath(), $"duban-key-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(keyFile, Convert.ToBase64String(TestTokens.Key));
+        try
+        {
+            var (exit, output, error) = await cli.RunAsync("token", "--as", "杨帆", "--key", keyFile);
+            Assert.True(exit == 0, error);
+            var token = output.Trim();
+            Assert.DoesNotContain('\n', token);
+
+            (exit, output, error) = await cli.RunAsync("mine", "--token", token);
+            Assert.True(exit == 0, error);
+
+            (exit, _, error) = await cli.RunAsync("token", "--as", "杨帆", "--roles", "boss", "--key", keyFile);
+            Assert.Equal(2, exit);
+            Assert.Contains("unknown role", error);
+        }
+        finally
+        {
+            File.Delete(keyFile);
+        }
     }
 
     [Theory]

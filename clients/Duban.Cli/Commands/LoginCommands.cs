@@ -20,21 +20,18 @@ public static class LoginCommands
         {
             var saved = parse.GetValue(token);
             if (string.IsNullOrWhiteSpace(saved))
-            {
-                var person = parse.GetValue(name) ?? throw new CliException("say who you are: --as NAME, or --with-token TOKEN");
-                var signingKey = Convert.FromBase64String(File.ReadAllText(KeyFile(parse.GetValue(key))).Trim());
-                // A short service token finds the person; then the person gets a token of their own.
-                var probe = new CliContext(context.Settings with { Token = LocalTokens.Mint(signingKey, "service:cli", "", [DubanRoles.Service], TimeSpan.FromMinutes(5)) }, false, context.Output);
-                var people = await probe.Units.ListPeopleAsync(new Units.ListPeopleRequest { NameContains = person, PageSize = 50 }, probe.Call(ct));
-                var match = people.People.FirstOrDefault(p => p.Name == person) ?? throw new CliException($"no person named “{person}”");
-                var mainRole = match.Roles.OrderBy(r => r.Role).FirstOrDefault();
-                var roleList = parse.GetValue(roles)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    ?? [mainRole?.Role is Units.UnitRole.Lead or Units.UnitRole.Deputy ? "lead" : "staff"];
-                saved = LocalTokens.Mint(signingKey, match.Id, mainRole?.UnitId ?? "", roleList, TimeSpan.FromHours(parse.GetValue(hours)), match.Name);
-            }
+                saved = await MintAsync(context, parse.GetValue(name), parse.GetValue(roles), parse.GetValue(key), parse.GetValue(hours), ct);
             (context.Settings with { Token = saved }).Save();
             var jwt = new JsonWebToken(saved);
             context.Output.WriteLine($"signed in as {Claim(jwt, "name", "sub")} ({string.Join(",", jwt.Claims.Where(c => c.Type == "roles").Select(c => c.Value))}); saved to {Settings.ConfigPath}");
+            return 0;
+        });
+
+        // Prints a token instead of saving it, for scripts and curl: `export TOKEN=$(duban token --as 周敏 --roles office)`.
+        var tokenCommand = new Command("token", "print a bearer token minted with the local run's key (local runs only)") { name, roles, key, hours };
+        tokenCommand.With(async (context, parse, ct) =>
+        {
+            context.Output.WriteLine(await MintAsync(context, parse.GetValue(name), parse.GetValue(roles), parse.GetValue(key), parse.GetValue(hours), ct));
             return 0;
         });
 
@@ -46,7 +43,24 @@ public static class LoginCommands
             context.Output.WriteLine($"{Claim(jwt, "name", "sub")}  unit {Claim(jwt, "unit")}  roles {string.Join(",", jwt.Claims.Where(c => c.Type == "roles").Select(c => c.Value))}  expires {jwt.ValidTo:yyyy-MM-dd HH:mm}Z");
             return Task.FromResult(0);
         });
-        return [login, whoami];
+        return [login, tokenCommand, whoami];
+    }
+
+    /// <summary>A token for a person of the local run, found by name with a short service token, signed with the local key.</summary>
+    private static async Task<string> MintAsync(CliContext context, string? person, string? roles, string? key, double hours, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(person))
+            throw new CliException("say who you are: --as NAME, or --with-token TOKEN");
+        var signingKey = Convert.FromBase64String(File.ReadAllText(KeyFile(key)).Trim());
+        var probe = new CliContext(context.Settings with { Token = LocalTokens.Mint(signingKey, "service:cli", "", [DubanRoles.Service], TimeSpan.FromMinutes(5)) }, false, context.Output);
+        var people = await probe.Units.ListPeopleAsync(new Units.ListPeopleRequest { NameContains = person, PageSize = 50 }, probe.Call(ct));
+        var match = people.People.FirstOrDefault(p => p.Name == person) ?? throw new CliException($"no person named “{person}”");
+        var mainRole = match.Roles.OrderBy(r => r.Role).FirstOrDefault();
+        var roleList = roles?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            ?? [mainRole?.Role is Units.UnitRole.Lead or Units.UnitRole.Deputy ? DubanRoles.Lead : DubanRoles.Staff];
+        if (roleList.FirstOrDefault(r => !DubanRoles.All.Contains(r)) is { } unknown)
+            throw new CliException($"unknown role “{unknown}”; roles are {string.Join(", ", DubanRoles.All)}");
+        return LocalTokens.Mint(signingKey, match.Id, mainRole?.UnitId ?? "", roleList, TimeSpan.FromHours(hours), match.Name);
     }
 
     private static string Claim(JsonWebToken jwt, params string[] types) =>
