@@ -22,6 +22,16 @@ public static class Lookup
         };
     }
 
+    /// <summary>Short names of units by id, asked in one batch, for a table's 单位 column.</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> UnitShortNamesAsync(CliContext context, IEnumerable<string> ids, CancellationToken ct)
+    {
+        var wanted = ids.Where(id => id.Length > 0).Distinct().ToList();
+        if (wanted.Count == 0)
+            return new Dictionary<string, string>();
+        var units = (await context.Units.BatchGetUnitsAsync(new Units.BatchGetUnitsRequest { Ids = { wanted } }, context.Call(ct))).Units;
+        return units.Where(u => u.Id.Length > 0).ToDictionary(u => u.Id, u => u.ShortName.Length > 0 ? u.ShortName : u.Name);
+    }
+
     /// <summary>The unit the saved token acts for (its "unit" claim), read without validating it.</summary>
     public static string TokenUnit(CliContext context)
     {

@@ -6,10 +6,13 @@ namespace Duban.Local;
 public sealed class LocalLayout(RepoPaths repo)
 {
     public const int PostgresPort = 55432;
+    public const string DataDirectoryVariable = "DUBAN_DATA_DIR";
 
     public RepoPaths Repo { get; } = repo;
-    /// <summary>Ignored by git: the cluster, the signing key.</summary>
-    public string DataDirectory => Path.Combine(Repo.Root, ".data");
+    /// <summary>Ignored by git: the cluster, the signing key. `DUBAN_DATA_DIR` puts them elsewhere (a fresh run beside the usual one).</summary>
+    public string DataDirectory => Environment.GetEnvironmentVariable(DataDirectoryVariable) is { Length: > 0 } chosen
+        ? Path.GetFullPath(chosen)
+        : Path.Combine(Repo.Root, ".data");
     public string PostgresDirectory => Path.Combine(DataDirectory, "postgres");
     public string SigningKeyFile => Path.Combine(DataDirectory, "auth", "signing-key");
 

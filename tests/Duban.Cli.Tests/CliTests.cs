@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Duban.Cli.Output;
+using Duban.Harness;
 using Duban.ServiceDefaults.Auth;
 using Duban.Testing;
 
@@ -82,6 +83,14 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
 
             (exit, output, error) = await cli.RunAsync("mine", "--token", token);
             Assert.True(exit == 0, error);
+            (exit, output, error) = await cli.RunAsync("whoami", "--token", token);
+            Assert.True(exit == 0, error);
+            Assert.Contains("杨帆  单位 工业园区财政局（财政局）  角色 lead", output);
+
+            (exit, output, error) = await cli.RunAsync("token", "--person", "scheduler", "--roles", "scheduler", "--key", keyFile);
+            Assert.True(exit == 0, error);
+            (exit, output, error) = await cli.RunAsync("whoami", "--token", output.Trim());
+            Assert.Contains("scheduler  单位 —  角色 scheduler", output);
 
             (exit, _, error) = await cli.RunAsync("token", "--as", "杨帆", "--roles", "boss", "--key", keyFile);
             Assert.Equal(2, exit);
@@ -142,7 +151,9 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         Assert.True(exit == 0, error);
         Assert.Contains("已办结, 100%", output);
         (_, output, _) = await cli.RunAsync("show", id);
-        Assert.Contains("COMPLETION_VERIFIED", output);
+        Assert.Contains("核验办结", output);
+        Assert.DoesNotContain("COMPLETION_VERIFIED", output);
+        Assert.Matches(@"佐证材料:\s+\d{4}-\d\d-\d\d  确认办结  https://park.example.cn/files/42", output);
     }
 
     [Fact]
@@ -184,13 +195,23 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
                 { "code": "{{code}}", "name": "工业园区商务局{{code}}", "shortName": "商务局{{code}}", "level": "department", "parent": "park", "kind": "部门" },
                 { "code": "{{code}}-zb", "name": "商务局招商专班{{code}}", "level": "working_group", "parent": "{{code}}", "kind": "专班" }
               ],
-              "people": [ { "name": "商务局长{{code}}", "roles": [ { "unit": "{{code}}", "role": "lead", "title": "局长" } ] } ]
+              "people": [ { "name": "商务局长{{code}}", "roles": [ { "unit": "{{code}}", "role": "lead", "title": "局长" } ], "oversees": [ "{{code}}-zb" ] } ]
             }
             """);
         var (exit, output, error) = await cli.RunAsync("units", "import", file, "--token", Office);
         Assert.True(exit == 0, error);
-        Assert.Contains("imported 2 units and 1 people", output);
-        Assert.Equal(0, (await cli.RunAsync("units", "import", file, "--token", Office)).Exit);
+        Assert.Contains("imported 2 of 2 units and 1 of 1 people (the others were there already); oversight set for 1", output);
+        (exit, output, error) = await cli.RunAsync("units", "import", file, "--token", Office);
+        Assert.True(exit == 0, error);
+        Assert.Contains("imported 0 of 2 units and 0 of 1 people (the others were there already); oversight set for 0", output);
+        (_, output, _) = await cli.RunAsync("units", "show", $"{code}-zb", "--token", Office);
+        Assert.Contains($"分管领导: 商务局长{code}", output);
+
+        // The file the units service was seeded from (as in the local run) imports again without a complaint.
+        var seed = Path.Combine(RepoPaths.Find().Root, "services", "Duban.Units", "Seed", "sample-units.json");
+        (exit, output, error) = await cli.RunAsync("units", "import", seed, "--token", Office);
+        Assert.True(exit == 0, error);
+        Assert.Matches(@"imported 0 of \d+ units and 0 of \d+ people", output);
 
         (exit, output, _) = await cli.RunAsync("units", "tree", code, "--token", Office);
         Assert.Equal(0, exit);
@@ -200,6 +221,8 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         (_, output, _) = await cli.RunAsync("units", "show", code, "--token", Office);
         Assert.Contains($"商务局长{code}", output);
 
+        // Nothing to create is nothing to refuse; a lead who would create a unit is refused.
+        await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(file)).Replace(code, code + "x"));
         (exit, _, error) = await cli.RunAsync("units", "import", file, "--token", CliFixture.Token(DubanRoles.Lead));
         Assert.Equal(1, exit);
         Assert.Contains("PermissionDenied", error);

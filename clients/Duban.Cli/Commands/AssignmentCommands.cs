@@ -46,8 +46,17 @@ public static class AssignmentCommands
             context.Output.WriteLine($"状态 {Status(a.Status)}  进度 {a.ProgressPercent}%  时限 {a.Deadline.OriginalText}（{CliContext.Date(a.Deadline.DueDate)}）  责任人 {a.OwnerName}  版本 {a.Version}");
             var table = new Table("时间", "事项", "状态", "进度", "说明");
             foreach (var h in a.History)
-                table.Add(h.Time.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm"), h.Type, Status(h.StatusAfter), $"{h.ProgressPercent}%", PlanCommands.Short(h.Text, 40));
+                table.Add(h.Time.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm"), HistoryType(h.Type), Status(h.StatusAfter), $"{h.ProgressPercent}%", PlanCommands.Short(h.Text, 40));
             table.WriteTo(context.Output);
+            // 佐证材料: every link given with progress or a completion, in the order given.
+            var links = a.History.SelectMany(h => h.Links.Select(l => (h, l))).ToList();
+            if (links.Count > 0)
+            {
+                context.Output.WriteLine();
+                context.Output.WriteLine("佐证材料:");
+                foreach (var (h, l) in links)
+                    context.Output.WriteLine($"  {h.Time.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd}  {HistoryType(h.Type)}  {l}");
+            }
             return 0;
         });
 
@@ -151,11 +160,31 @@ public static class AssignmentCommands
             context.WriteJson(assignments);
             return;
         }
-        var table = new Table("完成时限", "到期日", "状态", "进度", "责任人", "事项", "ID");
+        var units = await Lookup.UnitShortNamesAsync(context, assignments.Select(a => a.LeadUnitId), ct);
+        var table = new Table("完成时限", "到期日", "状态", "进度", "牵头单位", "责任人", "事项", "ID");
         foreach (var a in assignments)
-            table.Add(a.Deadline.OriginalText, CliContext.Date(a.Deadline.DueDate), Status(a.Status), $"{a.ProgressPercent}%", a.OwnerName, PlanCommands.Short(a.Title, 36), a.Id);
+            table.Add(a.Deadline.OriginalText, CliContext.Date(a.Deadline.DueDate), Status(a.Status), $"{a.ProgressPercent}%",
+                units.GetValueOrDefault(a.LeadUnitId, ""), a.OwnerName, PlanCommands.Short(a.Title, 36), a.Id);
         table.WriteTo(context.Output);
     }
+
+    /// <summary>The record's entry types in the office's words; an unknown type is shown as it came.</summary>
+    public static string HistoryType(string type) => type switch
+    {
+        "ASSIGNED" => "交办",
+        "ACCEPTED" => "签收",
+        "PROGRESS_REPORTED" => "报送进展",
+        "COMPLETION_CONFIRMED" => "确认办结",
+        "COMPLETION_VERIFIED" => "核验办结",
+        "COMPLETION_REJECTED" => "退办",
+        "EXTENSION_REQUESTED" => "申请延期",
+        "EXTENSION_APPROVED" => "同意延期",
+        "EXTENSION_REFUSED" => "不同意延期",
+        "CANCELLED" => "撤销",
+        "DECOMPOSED" => "分解",
+        "ROLLED_UP" => "汇总进度",
+        _ => type,
+    };
 
     public static string Status(Tasks.AssignmentStatus status) => status switch
     {

@@ -28,20 +28,41 @@ public static class LoginCommands
         });
 
         // Prints a token instead of saving it, for scripts and curl: `export TOKEN=$(duban token --as 周敏 --roles office)`.
-        var tokenCommand = new Command("token", "print a bearer token minted with the local run's key (local runs only)") { name, roles, key, hours };
+        var personId = new Option<string?>("--person") { Description = "explicit ids instead of a name: the token's subject (a scheduler, say: --person scheduler --roles scheduler)" };
+        var unitId = new Option<string?>("--unit") { Description = "with --person: the unit id the token acts for" };
+        var tokenCommand = new Command("token", "print a bearer token minted with the local run's key (local runs only)") { name, personId, unitId, roles, key, hours };
         tokenCommand.With(async (context, parse, ct) =>
         {
+            if (parse.GetValue(personId) is { Length: > 0 } subject)
+            {
+                var roleList = Roles(parse.GetValue(roles)) ?? throw new CliException("with --person, say the roles: --roles scheduler");
+                context.Output.WriteLine(LocalTokens.Mint(SigningKey(parse.GetValue(key)), subject, parse.GetValue(unitId) ?? "", roleList, TimeSpan.FromHours(parse.GetValue(hours))));
+                return 0;
+            }
             context.Output.WriteLine(await MintAsync(context, parse.GetValue(name), parse.GetValue(roles), parse.GetValue(key), parse.GetValue(hours), ct));
             return 0;
         });
 
-        var whoami = new Command("whoami", "show who the saved token is for").With((context, _, _) =>
+        var whoami = new Command("whoami", "show who the saved token is for").With(async (context, _, ct) =>
         {
             if (string.IsNullOrEmpty(context.Settings.Token))
                 throw new CliException("no token: run `duban login`");
             var jwt = new JsonWebToken(context.Settings.Token);
-            context.Output.WriteLine($"{Claim(jwt, "name", "sub")}  unit {Claim(jwt, "unit")}  roles {string.Join(",", jwt.Claims.Where(c => c.Type == "roles").Select(c => c.Value))}  expires {jwt.ValidTo:yyyy-MM-dd HH:mm}Z");
-            return Task.FromResult(0);
+            var unit = Claim(jwt, "unit");
+            if (unit.Length > 0)
+            {
+                // The unit's name when the units service answers; its id otherwise, so whoami works offline too.
+                try
+                {
+                    var found = await context.Units.GetUnitAsync(new Units.GetUnitRequest { Id = unit }, context.Call(ct, seconds: 5));
+                    unit = $"{found.Name}（{found.ShortName}）";
+                }
+                catch (Grpc.Core.RpcException)
+                {
+                }
+            }
+            context.Output.WriteLine($"{Claim(jwt, "name", "sub")}  单位 {(unit.Length > 0 ? unit : "—")}  角色 {string.Join(",", jwt.Claims.Where(c => c.Type == "roles").Select(c => c.Value))}  有效至 {jwt.ValidTo:yyyy-MM-dd HH:mm}Z");
+            return 0;
         });
         return [login, tokenCommand, whoami];
     }
@@ -51,16 +72,24 @@ public static class LoginCommands
     {
         if (string.IsNullOrWhiteSpace(person))
             throw new CliException("say who you are: --as NAME, or --with-token TOKEN");
-        var signingKey = Convert.FromBase64String(File.ReadAllText(KeyFile(key)).Trim());
+        var signingKey = SigningKey(key);
         var probe = new CliContext(context.Settings with { Token = LocalTokens.Mint(signingKey, "service:cli", "", [DubanRoles.Service], TimeSpan.FromMinutes(5)) }, false, context.Output);
         var people = await probe.Units.ListPeopleAsync(new Units.ListPeopleRequest { NameContains = person, PageSize = 50 }, probe.Call(ct));
         var match = people.People.FirstOrDefault(p => p.Name == person) ?? throw new CliException($"no person named “{person}”");
         var mainRole = match.Roles.OrderBy(r => r.Role).FirstOrDefault();
-        var roleList = roles?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            ?? [mainRole?.Role is Units.UnitRole.Lead or Units.UnitRole.Deputy ? DubanRoles.Lead : DubanRoles.Staff];
-        if (roleList.FirstOrDefault(r => !DubanRoles.All.Contains(r)) is { } unknown)
-            throw new CliException($"unknown role “{unknown}”; roles are {string.Join(", ", DubanRoles.All)}");
+        var roleList = Roles(roles) ?? [mainRole?.Role is Units.UnitRole.Lead or Units.UnitRole.Deputy ? DubanRoles.Lead : DubanRoles.Staff];
         return LocalTokens.Mint(signingKey, match.Id, mainRole?.UnitId ?? "", roleList, TimeSpan.FromHours(hours), match.Name);
+    }
+
+    private static byte[] SigningKey(string? given) => Convert.FromBase64String(File.ReadAllText(KeyFile(given)).Trim());
+
+    private static string[]? Roles(string? given)
+    {
+        if (given?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is not { Length: > 0 } roles)
+            return null;
+        if (roles.FirstOrDefault(r => !DubanRoles.All.Contains(r)) is { } unknown)
+            throw new CliException($"unknown role “{unknown}”; roles are {string.Join(", ", DubanRoles.All)}");
+        return roles;
     }
 
     private static string Claim(JsonWebToken jwt, params string[] types) =>
@@ -70,12 +99,15 @@ public static class LoginCommands
     {
         if (!string.IsNullOrWhiteSpace(given))
             return given;
+        // The local run's data folder, when it was put elsewhere (deploy/local honours the same variable).
+        if (Environment.GetEnvironmentVariable("DUBAN_DATA_DIR") is { Length: > 0 } data)
+            return Path.Combine(data, "auth", "signing-key");
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, ".data", "auth", "signing-key");
             if (File.Exists(candidate))
                 return candidate;
         }
-        throw new CliException("no local signing key found (.data/auth/signing-key): start the local run first, or pass --key");
+        throw new CliException("no local signing key found (.data/auth/signing-key, or $DUBAN_DATA_DIR/auth/signing-key): start the local run first, or pass --key");
     }
 }

@@ -77,9 +77,13 @@ public static class UnitCommands
                 foreach (var level in (document.Levels ?? []).Where(l => !existingLevels.Contains(l.Code)))
                     await context.Units.CreateLevelAsync(new Units.CreateLevelRequest { Level = new Units.Level { Code = level.Code, Name = level.Name, Rank = level.Rank } }, context.Call(ct));
 
-                // The request id makes the import repeatable: a unit created before comes back instead of a second one.
+                // Repeatable: units already there (by code) and people already there (by name and first unit) are kept,
+                // whoever created them — the local run's seed, an earlier import, or the office by hand.
                 var ids = new Dictionary<string, string>();
-                foreach (var unit in document.Units)
+                await foreach (var existing in AllUnitsAsync(context, ct))
+                    ids.TryAdd(existing.Code, existing.Id);
+                var createdUnits = 0;
+                foreach (var unit in document.Units.Where(u => !ids.ContainsKey(u.Code)))
                 {
                     var created = await context.Units.CreateUnitAsync(new Units.CreateUnitRequest
                     {
@@ -88,18 +92,40 @@ public static class UnitCommands
                         Kind = unit.Kind ?? "", RequestId = "import:" + unit.Code,
                     }, context.Call(ct));
                     ids[unit.Code] = created.Id;
+                    createdUnits++;
                 }
+                var createdPeople = 0;
+                var oversightSet = 0;
                 foreach (var person in document.People ?? [])
-                    await context.Units.CreatePersonAsync(new Units.CreatePersonRequest
+                {
+                    var firstUnit = person.Roles?.FirstOrDefault()?.Unit is { } code ? ids.GetValueOrDefault(code) : null;
+                    var found = (await context.Units.ListPeopleAsync(new Units.ListPeopleRequest { NameContains = person.Name, PageSize = 100 }, context.Call(ct))).People
+                        .FirstOrDefault(p => p.Name == person.Name && (firstUnit is null || p.Roles.Any(r => r.UnitId == firstUnit)));
+                    if (found is null)
                     {
-                        Name = person.Name, Phone = person.Phone ?? "", Email = person.Email ?? "", RequestId = $"import:{person.Name}:{person.Roles?.FirstOrDefault()?.Unit}",
-                        Roles = { (person.Roles ?? []).Select(r => new Units.RoleInUnit
+                        found = await context.Units.CreatePersonAsync(new Units.CreatePersonRequest
                         {
-                            UnitId = ids.GetValueOrDefault(r.Unit) ?? throw new CliException($"{person.Name}: unit {r.Unit} is not in the file"),
-                            Role = Enum.Parse<Units.UnitRole>(r.Role, ignoreCase: true), Title = r.Title ?? "",
-                        }) },
-                    }, context.Call(ct));
-                context.Output.WriteLine($"imported {document.Units.Count} units and {document.People?.Count ?? 0} people");
+                            Name = person.Name, Phone = person.Phone ?? "", Email = person.Email ?? "", RequestId = $"import:{person.Name}:{person.Roles?.FirstOrDefault()?.Unit}",
+                            Roles = { (person.Roles ?? []).Select(r => new Units.RoleInUnit
+                            {
+                                UnitId = ids.GetValueOrDefault(r.Unit) ?? throw new CliException($"{person.Name}: unit {r.Unit} is not in the file"),
+                                Role = Enum.Parse<Units.UnitRole>(r.Role, ignoreCase: true), Title = r.Title ?? "",
+                            }) },
+                        }, context.Call(ct));
+                        createdPeople++;
+                    }
+                    if (person.Oversees is { Count: > 0 } oversees)
+                    {
+                        var wanted = oversees.Select(c => ids.GetValueOrDefault(c) ?? throw new CliException($"{person.Name} oversees {c}, which is not a unit")).ToHashSet();
+                        if (!wanted.SetEquals(found.OverseenUnitIds))
+                        {
+                            await context.Units.SetOversightAsync(new Units.SetOversightRequest { PersonId = found.Id, UnitIds = { wanted }, Version = found.Version }, context.Call(ct));
+                            oversightSet++;
+                        }
+                    }
+                }
+                context.Output.WriteLine($"imported {createdUnits} of {document.Units.Count} units and {createdPeople} of {document.People?.Count ?? 0} people " +
+                    $"(the others were there already); oversight set for {oversightSet}");
                 return 0;
             });
         return [new Command("units", "the unit tree") { list, tree, show, import }];
@@ -108,8 +134,20 @@ public static class UnitCommands
     private sealed record UnitFile(List<LevelEntry>? Levels, List<UnitEntry> Units, List<PersonEntry>? People);
     private sealed record LevelEntry(string Code, string Name, int Rank);
     private sealed record UnitEntry(string Code, string Name, string? ShortName, List<string>? Aliases, string Level, string? Parent, string? Kind);
-    private sealed record PersonEntry(string Name, string? Phone, string? Email, List<RoleEntry>? Roles);
+    private sealed record PersonEntry(string Name, string? Phone, string? Email, List<RoleEntry>? Roles, List<string>? Oversees);
     private sealed record RoleEntry(string Unit, string Role, string? Title);
+
+    private static async IAsyncEnumerable<Units.Unit> AllUnitsAsync(CliContext context, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var request = new Units.ListUnitsRequest { PageSize = 1000 };
+        do
+        {
+            var page = await context.Units.ListUnitsAsync(request, context.Call(ct));
+            foreach (var unit in page.Units)
+                yield return unit;
+            request.PageToken = page.NextPageToken;
+        } while (request.PageToken.Length > 0);
+    }
 
     private static string Names(IEnumerable<Units.Person> people) =>
         string.Join("、", people.Select(p => p.Phone.Length > 0 ? $"{p.Name} {p.Phone}" : p.Name)) is { Length: > 0 } names ? names : "—";
