@@ -13,6 +13,13 @@ namespace Duban.Cli.Tests;
 /// </summary>
 public sealed class CliFixture : IAsyncLifetime
 {
+    /// <summary>
+    /// `duban` finds its config file through the process's environment (DUBAN_CONFIG), which every fixture sets for
+    /// its own file. Classes with fixtures of their own must therefore not run side by side: one saving a login into
+    /// the other's file made a later command use the wrong token.
+    /// </summary>
+    public const string Collection = "duban command line";
+
     public GrpcServiceFactory<UnitsDb> Units { get; } = new GrpcServiceFactory<UnitsDb>("units", "Units").OnKestrel();
     public GrpcServiceFactory<TasksDb> Tasks { get; private set; } = null!;
     public GrpcServiceFactory<SupervisionDb> Supervision { get; private set; } = null!;

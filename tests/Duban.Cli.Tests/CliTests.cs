@@ -6,6 +6,7 @@ using Duban.Testing;
 
 namespace Duban.Cli.Tests;
 
+[Collection(CliFixture.Collection)]
 public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
 {
     private static readonly string Office = CliFixture.Token(DubanRoles.Office);

@@ -8,6 +8,7 @@ namespace Duban.Cli.Tests;
 /// the leads and a scheduler would: import → decompose to a lower level → progress → a deadline passes (the scan's
 /// as-of time) → notices → explanation → confirm → verify → weekly review twice → the bulletin.
 /// </summary>
+[Collection(CliFixture.Collection)]
 public class EndToEndTests(CliFixture cli) : IClassFixture<CliFixture>
 {
     private static readonly string Office = CliFixture.Token(DubanRoles.Office);
