@@ -68,5 +68,21 @@ echo "Deployment files:"
 check "docker-compose.yml is valid" compose_is_valid
 check "deploy/k8s manifests parse" k8s_manifests_parse
 
+# README's command blocks, run as written against a fresh local run; each block counts as one test.
+echo "README walkthroughs:"
+readme_log=$(mktemp)
+python3 tests/readme/run_readme.py | tee "$readme_log"
+readme_status=${PIPESTATUS[0]}
+readme_counts=$(grep -E '^readme: [0-9]+ passed, [0-9]+ failed$' "$readme_log" | tail -1)
+rm -f "$readme_log"
+if [ -n "$readme_counts" ]; then
+  passed=$((passed + $(sed -E 's/readme: ([0-9]+) passed.*/\1/' <<<"$readme_counts")))
+  failed=$((failed + $(sed -E 's/.* ([0-9]+) failed/\1/' <<<"$readme_counts")))
+fi
+if [ "$readme_status" -ne 0 ] && ! grep -qE ' [1-9][0-9]* failed' <<<"$readme_counts"; then
+  echo "  FAILED  the README runner itself (exit $readme_status)" >&2
+  failed=$((failed + 1))
+fi
+
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
