@@ -62,7 +62,11 @@ public sealed class WebhookSender(IHttpClientFactory clients, WebhookTargetPolic
             using var response = await _pipeline.ExecuteAsync(async token =>
             {
                 // A request message cannot be sent twice: every attempt builds its own, from the same bytes.
-                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+                // HTTP/1.1 over TCP, pinned: HTTP/3 would open QUIC connections without WebhookConnector's checks.
+                using var request = new HttpRequestMessage(HttpMethod.Post, url)
+                {
+                    Content = new ByteArrayContent(body), Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+                };
                 request.Content.Headers.ContentType = new("application/json");
                 // Signed afresh at each attempt, so a receiver can refuse a request replayed long after it was sent.
                 var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
