@@ -36,13 +36,27 @@ public static class Extensions
         builder.Services.Configure<Domain.Assessments.AssessmentWeights>(builder.Configuration.GetSection("Assessment"));
         builder.Services.AddScoped<Assessments>();
 
-        builder.Services.Configure<WebhookOptions>(builder.Configuration.GetSection(WebhookOptions.Section));
+        builder.Services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section))
+            .Validate(o => o.AllowedInternalTargets.All(Domain.Webhooks.WebhookTargetPolicy.IsValidEntry),
+                "Webhooks:AllowedInternalTargets holds an entry that is neither a host name, an address nor a network (CIDR)")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(provider =>
+        {
+            var o = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value;
+            return new Domain.Webhooks.WebhookTargetPolicy(o.AllowHttp, o.AllowedInternalTargets);
+        });
+        builder.Services.AddSingleton<WebhookConnector>();
         builder.Services.AddScoped<WebhookSubscriptions>();
         builder.Services.AddScoped<WebhookQueue>();
         // No resilience handler on the client: WebhookSender's pipeline is the one retry layer, and it owns the timeouts.
-        // Redirects are not followed: a POST redirected would arrive as a GET, or at a host nobody subscribed.
+        // Redirects are not followed: a POST redirected would arrive as a GET, or at a host nobody subscribed. Connections
+        // are opened by WebhookConnector, which vets the addresses it connects to; no proxy, or it would connect to that.
         builder.Services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false, UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectCallback = provider.GetRequiredService<WebhookConnector>().ConnectAsync,
+            });
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddHostedService<WebhookDispatcher>();
         return builder;

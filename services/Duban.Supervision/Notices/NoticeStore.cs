@@ -5,7 +5,9 @@ using Duban.ServiceDefaults.Paging;
 using Duban.Supervision.Data;
 using Duban.Supervision.Reviews;
 using Duban.Units.Client;
+using Duban.Supervision.Domain.Explanations;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Duban.Supervision.Notices;
 
@@ -98,7 +100,11 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
         return notice;
     }
 
-    /// <summary>催办: raised by hand, so each urging is a notice of its own (its level counts the urgings).</summary>
+    /// <summary>
+    /// 催办: raised by hand, so each urging is a notice of its own (its level counts the urgings). Concurrent urgings of
+    /// one assignment both count: the one that loses the race for a level takes the next. Concurrent calls with one
+    /// request id get the first call's notice.
+    /// </summary>
     public async Task<Notice> UrgeAsync(string assignmentId, string message, DateOnly? replyBy, string requestId, Caller caller, CancellationToken ct)
     {
         if (!caller.IsOffice)
@@ -108,28 +114,45 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
             return earlier;
         var id = Ids.Parse(assignmentId, "assignment_id");
         var assignment = await db.Assignments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException("assignment", assignmentId);
-        var level = await db.Notices.CountAsync(n => n.AssignmentId == id && n.Kind == NoticeKind.Urged, ct);
-        var notice = new Notice
+        for (var attempt = 1; ; attempt++)
         {
-            Id = Guid.CreateVersion7(),
-            AssignmentId = id,
-            Kind = NoticeKind.Urged,
-            DeadlineVersion = assignment.DeadlineVersion,
-            Level = level,
-            PlanId = assignment.PlanId,
-            LeadUnitId = assignment.LeadUnitId,
-            OwnerPersonId = assignment.OwnerPersonId,
-            Title = assignment.Title,
-            DueDate = assignment.DueDate,
-            Message = message.Trim(),
-            RecipientUnitIds = [assignment.LeadUnitId],
-            RaisedAt = time.GetStoredUtcNow(),
-            ReplyBy = replyBy,
-            RequestId = requestId.Length > 0 ? requestId : null,
-        };
-        db.Notices.Add(notice);
-        await db.SaveChangesAsync(ct);
-        return notice;
+            var level = await db.Notices.CountAsync(n => n.AssignmentId == id && n.Kind == NoticeKind.Urged, ct);
+            var notice = new Notice
+            {
+                Id = Guid.CreateVersion7(),
+                AssignmentId = id,
+                Kind = NoticeKind.Urged,
+                DeadlineVersion = assignment.DeadlineVersion,
+                Level = level,
+                PlanId = assignment.PlanId,
+                LeadUnitId = assignment.LeadUnitId,
+                OwnerPersonId = assignment.OwnerPersonId,
+                Title = assignment.Title,
+                DueDate = assignment.DueDate,
+                Message = message.Trim(),
+                RecipientUnitIds = [assignment.LeadUnitId],
+                RaisedAt = time.GetStoredUtcNow(),
+                ReplyBy = replyBy,
+                RequestId = requestId.Length > 0 ? requestId : null,
+            };
+            db.Notices.Add(notice);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return notice;
+            }
+            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg)
+            {
+                db.Entry(notice).State = EntityState.Detached;
+                // The same request id committed first: its notice is this call's answer.
+                if (requestId.Length > 0 && await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.RequestId == requestId, ct) is { } first)
+                    return first;
+                // Another urging took this level; count again. A bounded number of rounds, so a constraint that is not the
+                // level's (or endless contention) still surfaces instead of looping.
+                if (pg.ConstraintName?.Contains("level", StringComparison.OrdinalIgnoreCase) != true || attempt >= 10)
+                    throw;
+            }
+        }
     }
 
     public async Task<Explanation> ExplainAsync(string noticeId, string reasons, DateOnly? remedyDate, Caller caller, CancellationToken ct)
@@ -167,6 +190,8 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
             ?? throw new NotFoundException("explanation", id);
         if (explanation.Status != ExplanationStatus.Submitted)
             throw new FailedPreconditionException("STATE", $"explanations/{id}", $"the explanation was already {explanation.Status}");
+        if (!ExplanationRules.MayDecide(explanation.SubmittedBy, caller.PersonId))
+            throw new PermissionDeniedException("不能核验自己提交的情况说明: whoever submitted an explanation cannot accept or return it");
         explanation.Status = accept ? ExplanationStatus.Accepted : ExplanationStatus.Returned;
         explanation.DecisionRemark = remark.Trim();
         explanation.DecidedAt = time.GetStoredUtcNow();

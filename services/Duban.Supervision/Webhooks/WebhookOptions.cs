@@ -12,6 +12,14 @@ public sealed class WebhookOptions
     public int BatchSize { get; set; } = 50;
     /// <summary>Sends in flight at once, so one slow receiver does not hold up the others.</summary>
     public int MaxConcurrentSends { get; set; } = 8;
+    /// <summary>Accept http:// targets besides https:// — for development, where the receiver is on loopback.</summary>
+    public bool AllowHttp { get; set; }
+    /// <summary>
+    /// Hosts that may be reached although they are not public: host names, addresses or networks (10.8.0.0/16), matched
+    /// against the URL's host as written. Empty: loopback, private, link-local, multicast, unspecified and CGNAT
+    /// addresses are refused, at subscription and again at delivery.
+    /// </summary>
+    public List<string> AllowedInternalTargets { get; set; } = [];
     /// <summary>The deadline of each POST.</summary>
     public double TimeoutSeconds { get; set; } = 10;
     /// <summary>Quick retries inside one round (transport errors, 408, 429, 5xx), with exponential backoff and jitter.</summary>

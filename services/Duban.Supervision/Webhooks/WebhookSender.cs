@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Duban.Supervision.Data;
+using Duban.Supervision.Domain.Webhooks;
 using Google.Protobuf.Reflection;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -15,7 +16,11 @@ namespace Duban.Supervision.Webhooks;
 /// <summary>A delivery claimed for sending, with what the body and the signature need.</summary>
 public sealed record ClaimedDelivery(Guid Id, Guid SubscriptionId, int AttemptCount, DateTimeOffset CreatedAt, string Url, string Secret, Notice Notice);
 
-/// <summary>How one round of sending ended: delivered (2xx), or the last status or error seen.</summary>
+/// <summary>
+/// How one round of sending ended: delivered (2xx), or the last status code or a category of error ("connection
+/// refused", "timeout", "refused: private address"). Never exception text or what the receiver said: the log is read by
+/// whoever manages subscriptions, and must not tell them what answers on some port.
+/// </summary>
 public sealed record SendOutcome(bool Delivered, int? StatusCode, string Error);
 
 /// <summary>
@@ -24,7 +29,7 @@ public sealed record SendOutcome(bool Delivered, int? StatusCode, string Error);
 /// and jitter on transport errors, timeouts, 408, 429 and 5xx, each attempt under its own timeout. Anything longer is
 /// the dispatcher's rescheduling, which survives restarts because it lives in the database.
 /// </summary>
-public sealed class WebhookSender(IHttpClientFactory clients, IOptions<WebhookOptions> options, TimeProvider time)
+public sealed class WebhookSender(IHttpClientFactory clients, WebhookTargetPolicy policy, IOptions<WebhookOptions> options, TimeProvider time)
 {
     public const string ClientName = "webhooks";
     public const string SignatureHeader = "X-Duban-Signature";
@@ -45,6 +50,11 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<WebhookOp
 
     public async Task<SendOutcome> SendAsync(ClaimedDelivery delivery, CancellationToken ct)
     {
+        if (!Uri.TryCreate(delivery.Url, UriKind.Absolute, out var url))
+            return new SendOutcome(false, null, "refused: not a URL");
+        // Subscriptions stored before a policy change are held to the policy of today.
+        if (policy.CheckDelivery(url) is { } refused)
+            return new SendOutcome(false, null, refused);
         var body = Body(delivery);
         var client = clients.CreateClient(ClientName);
         try
@@ -52,7 +62,11 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<WebhookOp
             using var response = await _pipeline.ExecuteAsync(async token =>
             {
                 // A request message cannot be sent twice: every attempt builds its own, from the same bytes.
-                using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };
+                // HTTP/1.1 over TCP, pinned: HTTP/3 would open QUIC connections without WebhookConnector's checks.
+                using var request = new HttpRequestMessage(HttpMethod.Post, url)
+                {
+                    Content = new ByteArrayContent(body), Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+                };
                 request.Content.Headers.ContentType = new("application/json");
                 // Signed afresh at each attempt, so a receiver can refuse a request replayed long after it was sent.
                 var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -63,16 +77,57 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<WebhookOp
                 return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
             }, ct);
             var code = (int)response.StatusCode;
-            return response.IsSuccessStatusCode ? new SendOutcome(true, code, "") : new SendOutcome(false, code, $"HTTP {code} {response.ReasonPhrase}");
+            // The status code only: the reason phrase and the body are the receiver's words, not ours to keep.
+            return response.IsSuccessStatusCode ? new SendOutcome(true, code, "") : new SendOutcome(false, code, $"HTTP {code}");
         }
         catch (HttpRequestException ex)
         {
-            return new SendOutcome(false, null, ex.Message);
+            return new SendOutcome(false, null, Category(ex));
         }
         catch (TimeoutRejectedException)
         {
-            return new SendOutcome(false, null, $"no answer within {options.Value.TimeoutSeconds} s");
+            return new SendOutcome(false, null, "timeout");
         }
+    }
+
+    /// <summary>What went wrong, in a few fixed words.</summary>
+    public static string Category(HttpRequestException ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+            switch (e)
+            {
+                case WebhookTargetRefusedException refused:
+                    return refused.Message;
+                case System.Net.Sockets.SocketException socket:
+                    return socket.SocketErrorCode switch
+                    {
+                        System.Net.Sockets.SocketError.ConnectionRefused => "connection refused",
+                        System.Net.Sockets.SocketError.TimedOut => "timeout",
+                        System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData or System.Net.Sockets.SocketError.TryAgain
+                            => "name not resolved",
+                        System.Net.Sockets.SocketError.HostUnreachable or System.Net.Sockets.SocketError.NetworkUnreachable => "unreachable",
+                        System.Net.Sockets.SocketError.ConnectionReset or System.Net.Sockets.SocketError.ConnectionAborted => "connection reset",
+                        _ => "connection failed",
+                    };
+                case System.Security.Authentication.AuthenticationException:
+                    return "TLS handshake failed";
+            }
+        return ex.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError => "name not resolved",
+            HttpRequestError.SecureConnectionError => "TLS handshake failed",
+            HttpRequestError.ResponseEnded => "connection closed before an answer",
+            HttpRequestError.InvalidResponse or HttpRequestError.HttpProtocolError => "invalid response",
+            _ => "connection failed",
+        };
+    }
+
+    private static bool IsRefusal(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+            if (e is WebhookTargetRefusedException)
+                return true;
+        return false;
     }
 
     /// <summary>Lowercase hex of HMAC-SHA256(secret as UTF-8, the timestamp's digits, a '.', then the body's bytes).</summary>
@@ -104,7 +159,8 @@ public sealed class WebhookSender(IHttpClientFactory clients, IOptions<WebhookOp
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
-                    .Handle<HttpRequestException>()
+                    // A refused target stays refused for the moment: no quick retry, the next round tries again.
+                    .Handle<HttpRequestException>(ex => !IsRefusal(ex))
                     .Handle<TimeoutRejectedException>()
                     .HandleResult(r => r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500),
                 MaxRetryAttempts = o.QuickRetries,

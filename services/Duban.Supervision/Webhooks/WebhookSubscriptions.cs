@@ -4,6 +4,7 @@ using Duban.ServiceDefaults.Data;
 using Duban.ServiceDefaults.Errors;
 using Duban.ServiceDefaults.Paging;
 using Duban.Supervision.Data;
+using Duban.Supervision.Domain.Webhooks;
 using Duban.Supervision.Reviews;
 using Duban.Units.Client;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +17,7 @@ public sealed record NewWebhookSubscription(string Name, string Url, string Secr
 public sealed record ReplayOutcome(Guid ReplayId, int Enqueued);
 
 /// <summary>The office's webhook subscriptions, their deliveries, and replays from the notice history.</summary>
-public sealed class WebhookSubscriptions(SupervisionDb db, UnitsDirectory units, TimeProvider time)
+public sealed class WebhookSubscriptions(SupervisionDb db, UnitsDirectory units, WebhookTargetPolicy targets, TimeProvider time)
 {
     public const int MinSecretLength = 16;
 
@@ -25,8 +26,8 @@ public sealed class WebhookSubscriptions(SupervisionDb db, UnitsDirectory units,
     {
         var violations = new Violations().RequireText(request.Name, "name", 200).RequireText(request.Url, "url", 2000);
         var url = request.Url.Trim();
-        if (url.Length > 0 && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0))
-            violations.Add("url", "must be an absolute http:// or https:// URL");
+        if (url.Length > 0 && targets.CheckSubscription(url) is { } badUrl)
+            violations.Add("url", badUrl);
         if (request.Secret.Length > 0 && request.Secret.Length < MinSecretLength)
             violations.Add("secret", $"must be at least {MinSecretLength} characters (or empty: one is generated)");
         violations.MaxLength(request.Secret, "secret", 200);

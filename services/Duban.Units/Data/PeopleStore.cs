@@ -215,7 +215,7 @@ public sealed class PeopleStore(UnitsDb db, UnitStore units, TimeProvider time)
     private static void ValidateContact(string? name, string? phone, string? email, string prefix, Violations violations)
     {
         if (name is not null || prefix.Length == 0)
-            violations.RequireText(name, prefix + "name", UnitRules.MaxNameLength);
+            violations.RequireText(name, prefix + "name", UnitRules.MaxNameLength).RequirePrintable(name, prefix + "name");
         if (!string.IsNullOrWhiteSpace(phone) && (phone.Trim().Length > 32 || !phone.Trim().All(c => char.IsAsciiDigit(c) || c is '+' or '-' or ' ' or '(' or ')')))
             violations.Add(prefix + "phone", "must be at most 32 digits, spaces, '+', '-' or parentheses");
         if (!string.IsNullOrWhiteSpace(email) && (email.Trim().Length > 254 || !email.Contains('@') || email.Trim().Contains(' ')))

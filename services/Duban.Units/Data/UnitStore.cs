@@ -23,6 +23,8 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
 {
     // Changes to the tree's shape take this lock so paths never go stale under a concurrent move.
     private const long TreeLockKey = 0x4475_6261_6E55; // "DubanU"
+    // Changes to units' names take this one, so no two commit names that clash (see CheckNamesFreeAsync).
+    private const long NamesLockKey = 0x4475_6261_6E4E; // "DubanN"
 
     public Task<List<Level>> ListLevelsAsync(CancellationToken ct) =>
         db.Levels.AsNoTracking().OrderBy(l => l.Rank).ToListAsync(ct);
@@ -56,8 +58,8 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
         var violations = new Violations();
         if (!UnitRules.IsValidCode(request.Code))
             violations.Add("code", "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-        violations.RequireText(request.Name, "name", UnitRules.MaxNameLength)
-            .MaxLength(request.ShortName, "short_name", UnitRules.MaxShortNameLength)
+        violations.RequireText(request.Name, "name", UnitRules.MaxNameLength).RequirePrintable(request.Name, "name")
+            .MaxLength(request.ShortName, "short_name", UnitRules.MaxShortNameLength).RequirePrintable(request.ShortName, "short_name")
             .MaxLength(request.Kind, "kind", UnitRules.MaxKindLength)
             .MaxLength(request.RequestId, "request_id", 100);
         if (string.IsNullOrWhiteSpace(request.LevelCode))
@@ -71,6 +73,7 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await LockTreeAsync(ct);
+        await LockNamesAsync(ct);
 
         var level = await db.Levels.FindAsync([request.LevelCode], ct);
         ResponsibilityUnit? parent = null;
@@ -89,7 +92,6 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
 
         if (await db.Units.AnyAsync(u => u.Code == request.Code, ct))
             throw new AlreadyExistsException("code", $"a unit with code '{request.Code}' already exists");
-        await CheckAliasesFreeAsync(aliases, exceptUnit: null, ct);
 
         var id = Guid.CreateVersion7();
         var now = time.GetStoredUtcNow();
@@ -111,6 +113,7 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
             UpdateTime = now,
         };
         unit.Names = NamesOf(unit, aliases);
+        await CheckNamesFreeAsync(unit, aliases, "", ct);
         db.Units.Add(unit);
         await SaveAsync(ct);
         await transaction.CommitAsync(ct);
@@ -180,14 +183,17 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
     {
         var violations = new Violations().RequireVersion(changes.Version, "unit.version");
         if (changes.Name is not null)
-            violations.RequireText(changes.Name, "unit.name", UnitRules.MaxNameLength);
-        violations.MaxLength(changes.ShortName, "unit.short_name", UnitRules.MaxShortNameLength)
+            violations.RequireText(changes.Name, "unit.name", UnitRules.MaxNameLength).RequirePrintable(changes.Name, "unit.name");
+        violations.MaxLength(changes.ShortName, "unit.short_name", UnitRules.MaxShortNameLength).RequirePrintable(changes.ShortName, "unit.short_name")
             .MaxLength(changes.Kind, "unit.kind", UnitRules.MaxKindLength);
         if (changes.TimeZone is not null && !UnitRules.IsValidTimeZone(changes.TimeZone))
             violations.Add("unit.time_zone", $"'{changes.TimeZone}' is not a known IANA time zone");
         var aliases = changes.Aliases is null ? null : UnitRules.CleanAliases(changes.Aliases, violations, "unit.aliases");
         violations.ThrowIfAny();
 
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (changes.Name is not null || changes.ShortName is not null || aliases is not null)
+            await LockNamesAsync(ct);
         var unit = await db.Units.Include(u => u.Names).FirstOrDefaultAsync(u => u.Id == Ids.Parse(changes.Id, "unit.id"), ct)
             ?? throw new NotFoundException("unit", changes.Id);
         UnitRules.CheckVersion(unit, changes.Version);
@@ -206,16 +212,17 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
             UnitRules.CheckLevelAboveChildren(level, childLevels, "unit.level_code");
             unit.LevelCode = level.Code;
         }
-        if (aliases is not null)
-            await CheckAliasesFreeAsync(aliases, unit.Id, ct);
-
         unit.Name = changes.Name?.Trim() ?? unit.Name;
         unit.ShortName = changes.ShortName?.Trim() ?? unit.ShortName;
         unit.Kind = changes.Kind?.Trim() ?? unit.Kind;
         unit.TimeZone = changes.TimeZone ?? unit.TimeZone;
-        ReplaceNames(unit, aliases ?? unit.Aliases.ToList());
+        var keptAliases = aliases ?? unit.Aliases.ToList();
+        if (changes.Name is not null || changes.ShortName is not null || aliases is not null)
+            await CheckNamesFreeAsync(unit, keptAliases, "unit.", ct);
+        ReplaceNames(unit, keptAliases);
         unit.Touch(time.GetStoredUtcNow());
         await SaveAsync(ct);
+        await transaction.CommitAsync(ct);
         return unit;
     }
 
@@ -322,18 +329,27 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
     private Task<ResponsibilityUnit?> FindByRequestIdAsync(string requestId, CancellationToken ct) =>
         db.Units.AsNoTracking().Include(u => u.Names).FirstOrDefaultAsync(u => u.CreateRequestId == requestId, ct);
 
-    private async Task CheckAliasesFreeAsync(IReadOnlyList<string> aliases, Guid? exceptUnit, CancellationToken ct)
+    /// <summary>
+    /// Refuses a unit whose names would make another unit's ambiguous (<see cref="UnitRules.FindNameClash"/>). Callers
+    /// hold the names lock, so two units cannot each pass this check and then both commit the same text.
+    /// </summary>
+    private async Task CheckNamesFreeAsync(ResponsibilityUnit unit, IReadOnlyList<string> aliases, string prefix, CancellationToken ct)
     {
-        var normalized = aliases.Select(NameNormalizer.Normalize).ToList();
-        var taken = await db.UnitNames.AsNoTracking()
-            .Where(n => n.Kind == UnitNameKind.Alias && normalized.Contains(n.Normalized) && n.UnitId != exceptUnit)
-            .Join(db.Units, n => n.UnitId, u => u.Id, (n, u) => new { n.Normalized, u.Name })
-            .ToListAsync(ct);
-        if (taken.Count == 0)
+        var proposed = NamesOf(unit, aliases);
+        var texts = proposed.Select(n => n.Normalized).Distinct().ToList();
+        var others = await db.UnitNames.AsNoTracking().Where(n => texts.Contains(n.Normalized) && n.UnitId != unit.Id).ToListAsync(ct);
+        if (UnitRules.FindNameClash(proposed, others) is not { } clash)
             return;
-        var index = normalized.IndexOf(taken[0].Normalized);
-        throw new AlreadyExistsException(exceptUnit is null ? $"aliases[{index}]" : $"unit.aliases[{index}]",
-            $"'{aliases[index]}' is already an alias of unit '{taken[0].Name}'");
+        var holder = await db.Units.AsNoTracking().Where(u => u.Id == clash.Existing.UnitId).Select(u => u.Name).SingleAsync(ct);
+        var field = clash.Proposed.Kind switch
+        {
+            UnitNameKind.Name => "name",
+            UnitNameKind.ShortName => "short_name",
+            UnitNameKind.Code => "code",
+            _ => $"aliases[{aliases.Select(NameNormalizer.Normalize).ToList().IndexOf(clash.Proposed.Normalized)}]",
+        };
+        throw new AlreadyExistsException(prefix + field,
+            $"'{clash.Proposed.Text}' is {UnitRules.Describe(clash.Existing.Kind)} of unit '{holder}' ('{clash.Existing.Text}'); an alias names one unit only");
     }
 
     private static List<UnitName> NamesOf(ResponsibilityUnit unit, IEnumerable<string> aliases)
@@ -359,6 +375,10 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
         var added = wanted.Where(w => !keep.Any(k => k.Kind == w.Kind && k.Normalized == w.Normalized)).ToList();
         unit.Names = [.. keep, .. added];
     }
+
+    /// <summary>Held by every change to a unit's names, for the clash check to see every committed name (taken after the tree lock).</summary>
+    private Task LockNamesAsync(CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({NamesLockKey})", ct);
 
     private Task LockTreeAsync(CancellationToken ct) =>
         db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({TreeLockKey})", ct);

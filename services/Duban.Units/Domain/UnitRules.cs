@@ -60,6 +60,8 @@ public static class UnitRules
             var alias = raw.Trim();
             if (alias.Length == 0)
                 violations.Add($"{field}[{index}]", "must not be empty");
+            else if (!IsPrintable(alias))
+                violations.Add($"{field}[{index}]", NotPrintable);
             else if (alias.Length > MaxNameLength)
                 violations.Add($"{field}[{index}]", $"must be at most {MaxNameLength} characters");
             else if (!seen.Add(NameNormalizer.Normalize(alias)))
@@ -72,4 +74,49 @@ public static class UnitRules
             violations.Add(field, $"at most {MaxAliases} aliases");
         return cleaned;
     }
+
+    public const string NotPrintable = "must not contain control characters (line breaks, tabs, NUL, ANSI escapes) or direction overrides";
+
+    /// <summary>
+    /// Names are shown in lists, bulletins, documents and terminals: no control characters (an ANSI escape starts with
+    /// ESC, one) and no bidirectional overrides or isolates, which make a name display as something it is not.
+    /// </summary>
+    public static bool IsPrintable(string text) =>
+        !text.Any(c => char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069');
+
+    /// <summary>Adds a violation on <paramref name="field"/> when <paramref name="text"/> is set and not printable.</summary>
+    public static Violations RequirePrintable(this Violations violations, string? text, string field)
+    {
+        if (text is not null && !IsPrintable(text))
+            violations.Add(field, NotPrintable);
+        return violations;
+    }
+
+    /// <summary>
+    /// An alias names one unit only: no two units may share a normalised text where either side is an alias — the alias
+    /// of one and the name, short name, code or alias of another. Normalised as resolution compares, so two spellings that
+    /// resolve alike collide. Names and short names may repeat between units (a 财政局 in each park): a scope tells them
+    /// apart, but nothing tells apart an alias that another unit is called by. Null when <paramref name="proposed"/> is
+    /// free of clashes with <paramref name="others"/>.
+    /// </summary>
+    public static NameClash? FindNameClash(IEnumerable<UnitName> proposed, IEnumerable<UnitName> others)
+    {
+        var byText = others.ToLookup(n => n.Normalized);
+        foreach (var mine in proposed)
+            foreach (var theirs in byText[mine.Normalized])
+                if (theirs.UnitId != mine.UnitId && (mine.Kind == UnitNameKind.Alias || theirs.Kind == UnitNameKind.Alias))
+                    return new NameClash(mine, theirs);
+        return null;
+    }
+
+    public static string Describe(UnitNameKind kind) => kind switch
+    {
+        UnitNameKind.Name => "the name",
+        UnitNameKind.ShortName => "the short name",
+        UnitNameKind.Alias => "an alias",
+        _ => "the code",
+    };
 }
+
+/// <summary>One of a unit's names (<see cref="Proposed"/>) that another unit already holds (<see cref="Existing"/>).</summary>
+public sealed record NameClash(UnitName Proposed, UnitName Existing);

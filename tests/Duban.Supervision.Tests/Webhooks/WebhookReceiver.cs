@@ -111,7 +111,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 }
 
-/// <summary>The usual three services, with a supervision instance that polls and backs off in milliseconds, and a receiver.</summary>
+/// <summary>
+/// The usual three services, with a supervision instance that polls and backs off in milliseconds, and a receiver. The
+/// receiver is plain http on 127.0.0.1, so this instance allows http and lists that one address as an allowed inside
+/// target — nothing else inside, not even names that resolve to it.
+/// </summary>
 public sealed class WebhookFixture : SupervisionFixture
 {
     protected override IReadOnlyDictionary<string, string> SupervisionSettings { get; } = new Dictionary<string, string>
@@ -122,6 +126,8 @@ public sealed class WebhookFixture : SupervisionFixture
         ["Webhooks:QuickRetryDelayMilliseconds"] = "20",
         ["Webhooks:RetryBaseSeconds"] = "0.2",
         ["Webhooks:RetryMaxSeconds"] = "0.5",
+        ["Webhooks:AllowHttp"] = "true",
+        ["Webhooks:AllowedInternalTargets:0"] = "127.0.0.1",
     };
 
     public WebhookReceiver Receiver { get; private set; } = null!;

@@ -82,3 +82,81 @@ public class UnitRulesTests
     public void Names_compare_without_spacing_width_case_or_punctuation(string written, string normalized) =>
         Assert.Equal(normalized, NameNormalizer.Normalize(written));
 }
+
+public class UnitNameRulesTests
+{
+    private static readonly Guid A = Guid.CreateVersion7();
+    private static readonly Guid B = Guid.CreateVersion7();
+
+    [Theory]
+    [InlineData("工业园区经济发展局")]
+    [InlineData("XX省委、省政府")]
+    [InlineData("经发局（招商局）")]
+    [InlineData("Café Nº 1")]
+    public void Ordinary_names_are_printable(string name) => Assert.True(UnitRules.IsPrintable(name));
+
+    [Theory]
+    [InlineData("经发局\u001b[31m")]
+    [InlineData("\u001b]0;title\u0007经发局")]
+    [InlineData("经发局\0")]
+    [InlineData("经发\n局")]
+    [InlineData("经发\r局")]
+    [InlineData("经发\t局")]
+    [InlineData("经发\u007f局")]
+    [InlineData("经发\u0085局")]
+    [InlineData("经发\u009b31m局")]
+    [InlineData("\u202e局发经")]
+    [InlineData("经发\u2067局")]
+    public void Control_characters_escapes_and_direction_overrides_are_not(string name)
+    {
+        Assert.False(UnitRules.IsPrintable(name));
+        var violations = new Violations().RequirePrintable(name, "name");
+        var ex = Assert.Throws<ValidationFailedException>(violations.ThrowIfAny);
+        Assert.Equal("name", ex.Violations.Single().Field);
+    }
+
+    [Fact]
+    public void An_alias_with_a_control_character_is_named_by_its_index()
+    {
+        var violations = new Violations();
+        UnitRules.CleanAliases(["好别名", "坏\u001b别名"], violations);
+        var ex = Assert.Throws<ValidationFailedException>(violations.ThrowIfAny);
+        Assert.Equal("aliases[1]", ex.Violations.Single().Field);
+    }
+
+    private static UnitName N(Guid unit, UnitNameKind kind, string text) => UnitName.Of(unit, kind, text);
+
+    [Theory]
+    [InlineData(UnitNameKind.Alias, UnitNameKind.Name)]
+    [InlineData(UnitNameKind.Alias, UnitNameKind.ShortName)]
+    [InlineData(UnitNameKind.Alias, UnitNameKind.Alias)]
+    [InlineData(UnitNameKind.Alias, UnitNameKind.Code)]
+    [InlineData(UnitNameKind.Name, UnitNameKind.Alias)]
+    [InlineData(UnitNameKind.ShortName, UnitNameKind.Alias)]
+    [InlineData(UnitNameKind.Code, UnitNameKind.Alias)]
+    public void An_alias_clashes_with_any_name_of_another_unit_either_way(UnitNameKind mine, UnitNameKind theirs)
+    {
+        var clash = UnitRules.FindNameClash([N(A, UnitNameKind.Name, "甲单位"), N(A, mine, "经发局")], [N(B, theirs, "经发局")]);
+        Assert.NotNull(clash);
+        Assert.Equal((mine, theirs, B), (clash.Proposed.Kind, clash.Existing.Kind, clash.Existing.UnitId));
+    }
+
+    [Theory]
+    [InlineData("经发局", "经 发 局")]
+    [InlineData("经发局", "“经发局”")]
+    [InlineData("经发局", "经发局。")]
+    [InlineData("ＸＸ园区", "xx园区")]
+    [InlineData("党工委、管委会", "党工委管委会")]
+    [InlineData("XX市（本级）", "XX市本级")]
+    public void Spellings_that_resolve_alike_clash(string alias, string otherName) =>
+        Assert.NotNull(UnitRules.FindNameClash([N(A, UnitNameKind.Alias, alias)], [N(B, UnitNameKind.Name, otherName)]));
+
+    [Fact]
+    public void Names_and_short_names_may_repeat_between_units_and_a_unit_never_clashes_with_itself()
+    {
+        Assert.Null(UnitRules.FindNameClash([N(A, UnitNameKind.Name, "财政局"), N(A, UnitNameKind.ShortName, "财政局")],
+            [N(B, UnitNameKind.Name, "财政局"), N(B, UnitNameKind.ShortName, "财政局")]));
+        Assert.Null(UnitRules.FindNameClash([N(A, UnitNameKind.Alias, "经发局")], [N(A, UnitNameKind.Name, "经发局")]));
+        Assert.Null(UnitRules.FindNameClash([N(A, UnitNameKind.Alias, "经发局")], [N(B, UnitNameKind.Alias, "经发委")]));
+    }
+}

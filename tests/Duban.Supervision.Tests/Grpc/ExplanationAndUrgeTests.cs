@@ -1,0 +1,85 @@
+using Duban.Contracts.Supervision.V1;
+using Duban.ServiceDefaults.Auth;
+using Duban.Testing;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace Duban.Supervision.Tests.Grpc;
+
+/// <summary>Separation of duties on explanations, and urgings that arrive at the same moment, over the full wire.</summary>
+public class ExplanationAndUrgeTests(SupervisionFixture service) : IClassFixture<SupervisionFixture>
+{
+    private static Timestamp At(int year, int month, int day) =>
+        Timestamp.FromDateTimeOffset(new DateTimeOffset(year, month, day, 12, 0, 0, TimeSpan.FromHours(8)));
+
+    private SupervisionService.SupervisionServiceClient As(string personId, Duban.Contracts.Units.V1.Unit? unit, params string[] roles) =>
+        new(service.Supervision.Channel(LocalTokens.Mint(TestTokens.Key, personId, unit?.Id ?? "", roles, TimeSpan.FromDays(30))));
+
+    private async Task<Notice> OverdueNoticeAsync(string unitShortName)
+    {
+        var assignment = (await service.ImportAsync($"1,说明{Guid.NewGuid():N},措施,{unitShortName},,,2026年4月30日前")).Single();
+        await service.Office.ScanNowAsync(new ScanNowRequest { AsOf = At(2026, 5, 2) });
+        var notices = await service.Office.ListNoticesAsync(new ListNoticesRequest { AssignmentId = assignment.Id, Kinds = { NoticeKind.Overdue } });
+        return notices.Notices.Single();
+    }
+
+    [Fact]
+    public async Task Whoever_submitted_an_explanation_cannot_decide_it_even_holding_the_office_role()
+    {
+        var notice = await OverdueNoticeAsync("经发局");
+        // One person who leads the unit and also sits in the office.
+        var both = As(service.EconomyLead.Id, service.Economy, DubanRoles.Lead, DubanRoles.Office);
+        var explanation = await both.SubmitExplanationAsync(new SubmitExplanationRequest { NoticeId = notice.Id, Reasons = "配套资金未到位" });
+
+        foreach (var accept in new[] { true, false })
+        {
+            var denied = await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
+                await both.DecideExplanationAsync(new DecideExplanationRequest { Id = explanation.Id, Accept = accept }));
+            Assert.Contains("不能核验自己提交的", denied.Status.Detail);
+        }
+
+        // Refused means untouched: another person of the office still decides it.
+        var decided = await As(Guid.NewGuid().ToString(), null, DubanRoles.Office)
+            .DecideExplanationAsync(new DecideExplanationRequest { Id = explanation.Id, Accept = true, Remark = "同意" });
+        Assert.Equal(ExplanationStatus.Accepted, decided.Status);
+    }
+
+    [Fact]
+    public async Task Urgings_sent_at_once_without_a_request_id_are_all_raised_each_at_its_own_level()
+    {
+        var assignment = (await service.ImportAsync($"1,催办{Guid.NewGuid():N},措施,财政局,,,2026年9月30日前")).Single();
+        const int urgings = 8;
+        var start = new TaskCompletionSource();
+        var calls = Enumerable.Range(0, urgings).Select(async i =>
+        {
+            await start.Task;
+            return await service.Office.UrgeAsync(new UrgeRequest { AssignmentId = assignment.Id, Message = $"请加快推进（{i}）" });
+        }).ToList();
+        start.SetResult();
+        var raised = await Task.WhenAll(calls);
+
+        Assert.Equal(urgings, raised.Select(n => n.Id).Distinct().Count());
+        Assert.Equal(Enumerable.Range(0, urgings), raised.Select(n => n.Level).Order());
+        var listed = await service.Office.ListNoticesAsync(new ListNoticesRequest { AssignmentId = assignment.Id, Kinds = { NoticeKind.Urged } });
+        Assert.Equal(urgings, listed.Notices.Count);
+    }
+
+    [Fact]
+    public async Task Urgings_sent_at_once_with_one_request_id_all_get_the_first_notice()
+    {
+        var assignment = (await service.ImportAsync($"1,催办{Guid.NewGuid():N},措施,财政局,,,2026年9月30日前")).Single();
+        var requestId = "urge-" + Guid.NewGuid().ToString("N");
+        var start = new TaskCompletionSource();
+        var calls = Enumerable.Range(0, 6).Select(async _ =>
+        {
+            await start.Task;
+            return await service.Office.UrgeAsync(new UrgeRequest { AssignmentId = assignment.Id, Message = "请加快推进", RequestId = requestId });
+        }).ToList();
+        start.SetResult();
+        var raised = await Task.WhenAll(calls);
+
+        Assert.Single(raised.Select(n => n.Id).Distinct());
+        var listed = await service.Office.ListNoticesAsync(new ListNoticesRequest { AssignmentId = assignment.Id, Kinds = { NoticeKind.Urged } });
+        Assert.Single(listed.Notices);
+    }
+}
