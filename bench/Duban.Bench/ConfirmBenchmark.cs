@@ -151,7 +151,7 @@ public static class ConfirmBenchmark
 
     /// <summary>
     /// Numbers the pgbench side's assignments in a shuffled order, with the person confirming and the feed
-    /// snapshot the service would write (the stored one, moved on to CompletionRequested) — pgbench cannot encode protobuf.
+    /// facts the service would write (the stored ones, moved on to CompletionRequested) — pgbench cannot encode protobuf.
     /// </summary>
     private static async Task PrepareScriptTableAsync(TasksSetup setup, string planId)
     {
@@ -162,14 +162,14 @@ public static class ConfirmBenchmark
         await read.OpenAsync();
         await write.OpenAsync();
         await using var command = new NpgsqlCommand("""
-            SELECT e.snapshot FROM assignments a JOIN task_events e ON e.assignment_id = a.id
+            SELECT e.facts FROM assignments a JOIN task_events e ON e.assignment_id = a.id
             WHERE a.plan_id = $1 ORDER BY md5(a.id::text)
             """, read) { Parameters = { new() { Value = Guid.Parse(planId) } } };
         await using var reader = await command.ExecuteReaderAsync();
         await using var copy = await write.BeginBinaryImportAsync("COPY bench_confirm (n, id, person_id, snapshot) FROM STDIN (FORMAT BINARY)");
         for (var n = 1; await reader.ReadAsync(); n++)
         {
-            var snapshot = Contracts.Tasks.V1.Assignment.Parser.ParseFrom(reader.GetFieldValue<byte[]>(0));
+            var snapshot = Contracts.Tasks.V1.AssignmentFacts.Parser.ParseFrom(reader.GetFieldValue<byte[]>(0));
             snapshot.Status = AssignmentStatus.CompletionRequested;
             snapshot.Version = AcceptedVersion + 1;
             snapshot.UpdateTime = now;
@@ -198,7 +198,7 @@ public static class ConfirmBenchmark
         INSERT INTO assignment_history (assignment_id, type, time, person_id, unit_id, status_after, progress_percent, text, links, due_date, version)
             VALUES (:id, 'COMPLETION_CONFIRMED', now(), :person, :lead_unit_id, 4, :progress_percent, '已按期完成，成果文件已印发',
                     '{https://park.example.cn/docs/1}', NULL, :version + 1) RETURNING id;
-        INSERT INTO task_events (assignment_id, type, version, time, snapshot)
+        INSERT INTO task_events (assignment_id, type, version, time, facts)
             VALUES (:id, 'COMPLETION_CONFIRMED', :version + 1, now(), :snap) RETURNING sequence, transaction_id;
         COMMIT;
         """;

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
+using System.Threading.Channels;
 using Duban.Supervision.Data;
+using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Contract = Duban.Contracts.Tasks.V1;
 
@@ -11,14 +13,15 @@ public sealed class ProjectionOptions
 
     /// <summary>Follow the tasks feed (turn off only for a replica that must not read it).</summary>
     public bool Enabled { get; set; } = true;
-    /// <summary>Events per catch-up page.</summary>
+    /// <summary>Events per catch-up page, and at most per transaction while watching.</summary>
     public int BatchSize { get; set; } = 2000;
 }
 
 /// <summary>
 /// Follows the tasks service's feed into the projection: pages of ListEvents from the stored cursor until
-/// caught up, then a WatchEvents stream that wakes it for the next event; any break (either service
-/// restarting) resumes from the stored cursor after a short, growing pause.
+/// caught up, then a WatchEvents stream whose events are applied as they arrive, those that arrived together
+/// in one transaction; any break (either service restarting) resumes from the stored cursor after a short,
+/// growing pause.
 /// </summary>
 public sealed class FeedFollower(IServiceScopeFactory scopes, Contract.TasksService.TasksServiceClient tasks,
     Microsoft.Extensions.Options.IOptions<ProjectionOptions> options, TimeProvider time, ILogger<FeedFollower> logger) : BackgroundService
@@ -39,7 +42,7 @@ public sealed class FeedFollower(IServiceScopeFactory scopes, Contract.TasksServ
             try
             {
                 var cursor = await CatchUpAsync(await StoredCursorAsync(stoppingToken), stoppingToken);
-                await WaitForNextAsync(cursor, stoppingToken);
+                await FollowAsync(cursor, stoppingToken);
                 pause = TimeSpan.FromMilliseconds(200);
             }
             catch (Exception) when (stoppingToken.IsCancellationRequested)
@@ -67,20 +70,68 @@ public sealed class FeedFollower(IServiceScopeFactory scopes, Contract.TasksServ
                 Volatile.Write(ref _lagSeconds, 0);
                 return cursor;
             }
-            await using (var scope = scopes.CreateAsyncScope())
-                await scope.ServiceProvider.GetRequiredService<ProjectionApplier>().ApplyAsync(page.Events, page.NextCursor, ct);
+            await ApplyAsync(page.Events, page.NextCursor, ct);
             cursor = page.NextCursor;
             Volatile.Write(ref _lagSeconds, Math.Max(0, (time.GetUtcNow() - page.Events[^1].Time.ToDateTimeOffset()).TotalSeconds));
         }
     }
 
-    /// <summary>Blocks until the feed has something after <paramref name="cursor"/>; heartbeats keep the stream alive.</summary>
-    private async Task WaitForNextAsync(string cursor, CancellationToken ct)
+    /// <summary>
+    /// Applies what the watch stream delivers after <paramref name="cursor"/> until the stream ends. A reader
+    /// hands events to the applier through a bounded channel, so events that arrive while a batch is being
+    /// written go into the next batch together instead of one transaction each.
+    /// </summary>
+    private async Task FollowAsync(string cursor, CancellationToken ct)
     {
-        using var watch = tasks.WatchEvents(new Contract.WatchEventsRequest { AfterCursor = cursor, HeartbeatSeconds = 5 }, cancellationToken: ct);
-        while (await watch.ResponseStream.MoveNext(ct))
-            if (watch.ResponseStream.Current.KindCase == Contract.WatchEventsResponse.KindOneofCase.Event)
-                return;
+        var batchSize = Math.Max(1, options.Value.BatchSize);
+        var received = Channel.CreateBounded<Contract.AssignmentEvent>(new BoundedChannelOptions(batchSize) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var watch = tasks.WatchEvents(new Contract.WatchEventsRequest { AfterCursor = cursor, HeartbeatSeconds = 5 }, cancellationToken: stop.Token);
+        var reading = ReadAsync(watch.ResponseStream, received, stop.Token);
+        try
+        {
+            var batch = new List<Contract.AssignmentEvent>(batchSize);
+            // Faults with the reader's exception when the stream broke; returns false when it ended.
+            while (await received.Reader.WaitToReadAsync(ct))
+            {
+                while (batch.Count < batchSize && received.Reader.TryRead(out var e))
+                    batch.Add(e);
+                await ApplyAsync(batch, batch[^1].Cursor, ct);
+                if (received.Reader.Count == 0)
+                    Volatile.Write(ref _lagSeconds, Math.Max(0, (time.GetUtcNow() - batch[^1].Time.ToDateTimeOffset()).TotalSeconds));
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await reading.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task ReadAsync(IAsyncStreamReader<Contract.WatchEventsResponse> stream, Channel<Contract.AssignmentEvent> received, CancellationToken ct)
+    {
+        try
+        {
+            while (await stream.MoveNext(ct))
+            {
+                if (stream.Current.KindCase == Contract.WatchEventsResponse.KindOneofCase.Event)
+                    await received.Writer.WriteAsync(stream.Current.Event, ct);
+                else if (received.Reader.Count == 0)
+                    Volatile.Write(ref _lagSeconds, 0); // a heartbeat with nothing waiting: caught up
+            }
+            received.Writer.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            received.Writer.TryComplete(ex);
+        }
+    }
+
+    private async Task ApplyAsync(IReadOnlyList<Contract.AssignmentEvent> events, string cursor, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ProjectionApplier>().ApplyAsync(events, cursor, ct);
     }
 
     private async Task<string> StoredCursorAsync(CancellationToken ct)

@@ -1,5 +1,6 @@
 using Duban.ServiceDefaults.Data;
 using Duban.Supervision.Data;
+using Duban.Supervision.Domain.Reports;
 using Duban.Supervision.Domain.Reviews;
 using Microsoft.EntityFrameworkCore;
 using Contract = Duban.Contracts.Tasks.V1;
@@ -22,41 +23,38 @@ public sealed class ProjectionApplier(SupervisionDb db, TimeProvider time)
 
         foreach (var e in events)
         {
-            var snapshot = e.Assignment;
-            if (snapshot is null || string.IsNullOrEmpty(snapshot.Id))
+            // An event without facts is a contract this build cannot read (an older tasks service): stop, do not skip it.
+            var facts = e.Assignment ?? throw new InvalidOperationException($"feed event {e.Cursor} carries no assignment facts");
+            if (string.IsNullOrEmpty(facts.Id))
                 continue;
-            var id = Guid.Parse(snapshot.Id);
-            if (rows.TryGetValue(id, out var row) && row.Version >= snapshot.Version)
+            var id = Guid.Parse(facts.Id);
+            facts.Deadline ??= new Contract.DeadlineFacts();
+            if (rows.TryGetValue(id, out var row) && row.Version >= facts.Version)
                 continue;
             if (row is null)
             {
-                row = new ProjectedAssignment { Id = id, AssignedAt = snapshot.CreateTime.ToDateTimeOffset() };
+                row = new ProjectedAssignment { Id = id, AssignedAt = facts.CreateTime.ToDateTimeOffset() };
                 rows[id] = row;
                 db.Assignments.Add(row);
             }
-            var deadlineMoved = row.DeadlineVersion != 0 && snapshot.DeadlineVersion > row.DeadlineVersion;
+            var deadlineMoved = row.DeadlineVersion != 0 && facts.Deadline.Version > row.DeadlineVersion;
             var isNew = row.Version == 0;
-            Copy(snapshot, row, now);
-            // A report due on or after the day it is filed is the one it satisfies; the next one is then due.
-            var reportDates = snapshot.Deadline?.NextReportDates.Select(d => ToDate(d)).OfType<DateOnly>().ToList() ?? [];
-            if (e.Type == "PROGRESS_REPORTED")
-            {
-                row.LastReportAt = e.Time.ToDateTimeOffset();
-                row.ReportDueDate = reportDates.Skip(1).Cast<DateOnly?>().FirstOrDefault();
-            }
-            else if (isNew || row.ReportDueDate is null)
-                row.ReportDueDate = reportDates.Cast<DateOnly?>().FirstOrDefault();
+            Copy(facts, row, now);
+            var eventTime = e.Time.ToDateTimeOffset();
+            ApplyReportDuty(e.Type, facts, row, eventTime, isNew);
             switch (e.Type)
             {
-                case "COMPLETION_REJECTED":
+                case Contract.AssignmentEventType.CompletionRejected:
                     row.RejectedCompletions++;
                     break;
-                case "EXTENSION_APPROVED":
+                case Contract.AssignmentEventType.ExtensionApproved:
                     row.ApprovedExtensions++;
-                    if (row.OriginalDueDate is { } original && e.Time.ToDateTimeOffset() < ReviewClock.DueInstant(original, row.TimeZone))
+                    if (row.OriginalDueDate is { } original && eventTime < ReviewClock.DueInstant(original, row.TimeZone))
                         row.ExtensionApprovedBeforeOriginalDue = true;
                     break;
             }
+
+            // Which assignments have their open notices resolved by this batch.
             if (deadlineMoved || row.Status is AssignmentState.CompletionRequested or AssignmentState.Completed or AssignmentState.Cancelled)
                 resolve.Add(id);
         }
@@ -89,8 +87,28 @@ public sealed class ProjectionApplier(SupervisionDb db, TimeProvider time)
               AND (a.status IN (4, 5, 6) OR n.deadline_version < a.deadline_version)
             """, ct);
 
-    private static void Copy(Contract.Assignment s, ProjectedAssignment row, DateTimeOffset now)
+    /// <summary>
+    /// The report due next, from the duty's rule and the day of the change in the assignment's time zone, so
+    /// replaying the feed later gives the same dates. A report satisfies the one due on or after the day it is
+    /// filed; a new duty owes the first one due from the day it is assigned.
+    /// </summary>
+    private static void ApplyReportDuty(Contract.AssignmentEventType type, Contract.AssignmentFacts facts, ProjectedAssignment row,
+        DateTimeOffset eventTime, bool isNew)
     {
+        var rule = FeedContract.ToRecurrence(facts.Deadline.ReportRule);
+        var day = ReviewClock.LocalDate(eventTime, row.TimeZone);
+        if (type == Contract.AssignmentEventType.ProgressReported)
+        {
+            row.LastReportAt = eventTime;
+            row.ReportDueDate = rule is null ? null : ReportDuty.DueAfterReportOn(rule, day);
+        }
+        else if (isNew || row.ReportDueDate is null)
+            row.ReportDueDate = rule is null ? null : ReportDuty.FirstDue(rule, day);
+    }
+
+    private static void Copy(Contract.AssignmentFacts s, ProjectedAssignment row, DateTimeOffset now)
+    {
+        var deadline = s.Deadline;
         row.PlanId = Guid.Parse(s.PlanId);
         row.ParentId = s.ParentAssignmentId.Length > 0 ? Guid.Parse(s.ParentAssignmentId) : null;
         row.LeadUnitId = Guid.Parse(s.LeadUnitId);
@@ -98,25 +116,22 @@ public sealed class ProjectionApplier(SupervisionDb db, TimeProvider time)
         row.OwnerPersonId = s.OwnerPersonId.Length > 0 ? Guid.Parse(s.OwnerPersonId) : null;
         row.OwnerName = s.OwnerName;
         row.Title = s.Title;
-        row.Status = (AssignmentState)(int)s.Status;
+        row.Status = FeedContract.ToState(s.Status);
         row.TimeZone = s.TimeZone.Length > 0 ? s.TimeZone : ReviewClock.DefaultTimeZone;
-        row.DueDate = ToDate(s.Deadline?.DueDate);
+        row.DueDate = FeedContract.ToDate(deadline.DueDate);
         row.DueAt = row.DueDate is { } due ? ReviewClock.DueInstant(due, row.TimeZone) : null;
-        row.OriginalDueDate = ToDate(s.OriginalDueDate);
+        row.OriginalDueDate = FeedContract.ToDate(deadline.OriginalDueDate);
         // The final step is the deadline itself; the ones before it get MILESTONE_OVERDUE notices of their own.
-        row.Milestones = System.Text.Json.JsonSerializer.Serialize(s.Deadline?.Milestones
-            .Where(m => ToDate(m.Date) is { } d && d < row.DueDate)
-            .Select(m => new { date = ToDate(m.Date)!.Value.ToString("yyyy-MM-dd"), label = m.Label }) ?? []);
-        row.DeadlineVersion = s.DeadlineVersion;
+        row.Milestones = System.Text.Json.JsonSerializer.Serialize(deadline.Milestones
+            .Where(m => FeedContract.ToDate(m.Date) is { } d && d < row.DueDate)
+            .Select(m => new { date = FeedContract.ToDate(m.Date)!.Value.ToString("yyyy-MM-dd"), label = m.Label }));
+        row.DeadlineVersion = deadline.Version;
         row.ProgressPercent = s.ProgressPercent;
         row.CompletionRequestedAt = s.CompletionRequestedTime?.ToDateTimeOffset();
         row.CompletedAt = s.CompletedTime?.ToDateTimeOffset();
         row.Version = s.Version;
         row.UpdatedAt = now;
     }
-
-    private static DateOnly? ToDate(Google.Type.Date? date) =>
-        date is null || date.Year == 0 ? null : new DateOnly(date.Year, date.Month, date.Day);
 
     public static (long Tx, long Seq) ParseCursor(string cursor)
     {

@@ -26,7 +26,7 @@ public static class AssignmentWriter
         history AS (
             INSERT INTO assignment_history (assignment_id, type, time, person_id, unit_id, status_after, progress_percent, text, links, due_date, version)
             SELECT id, $17, $6, $18, $19, $3, $4, $20, $21, $22, $5 FROM changed)
-        INSERT INTO task_events (assignment_id, type, version, time, snapshot)
+        INSERT INTO task_events (assignment_id, type, version, time, facts)
         SELECT id, $17, $5, $6, $23 FROM changed
         """;
 
@@ -57,7 +57,7 @@ public static class AssignmentWriter
         p.Add(new NpgsqlParameter<string> { TypedValue = entry.Text });
         p.Add(new NpgsqlParameter<string[]> { TypedValue = entry.Links });
         p.Add(Nullable(entry.DueDate, NpgsqlDbType.Date));
-        p.Add(new NpgsqlParameter<byte[]> { TypedValue = EventFeed.Snapshot(a, entry.Time) });
+        p.Add(new NpgsqlParameter<byte[]> { TypedValue = EventFeed.Facts(a) });
 
         if (await command.ExecuteNonQueryAsync(ct) == 0)
             throw new StaleVersionException("assignment", a.Id.ToString(), readVersion, a.Version);

@@ -105,7 +105,7 @@ public sealed class BulkWriter(TasksDb db)
         }
 
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY task_events (assignment_id, type, version, time, snapshot) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY task_events (assignment_id, type, version, time, facts) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var a in assignments)
             {
@@ -114,7 +114,7 @@ public sealed class BulkWriter(TasksDb db)
                 await copy.WriteAsync(HistoryTypes.Assigned, NpgsqlDbType.Varchar, ct);
                 await copy.WriteAsync(a.Version, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(EventFeed.Snapshot(a, now), NpgsqlDbType.Bytea, ct);
+                await copy.WriteAsync(EventFeed.Facts(a), NpgsqlDbType.Bytea, ct);
             }
             await copy.CompleteAsync(ct);
         }

@@ -11,9 +11,15 @@ public sealed class TaskEvent
     public long Sequence { get; init; }
     public ulong TransactionId { get; init; }
     public Guid AssignmentId { get; init; }
+    /// <summary>The history entry type (<see cref="Domain.HistoryTypes"/>) that caused the event.</summary>
     public required string Type { get; init; }
     public long Version { get; init; }
     public DateTimeOffset Time { get; init; }
-    /// <summary>The assignment after the change, as the protobuf message supervision reads.</summary>
-    public required byte[] Snapshot { get; init; }
+    /// <summary>The assignment after the change, as the feed's AssignmentFacts message.</summary>
+    public byte[]? Facts { get; init; }
+    /// <summary>
+    /// Events written before the feed had a contract of its own hold the tasks API's Assignment message here
+    /// instead of <see cref="Facts"/>; they are read through <see cref="Events.LegacyEvents"/>. Kept for one release.
+    /// </summary>
+    public byte[]? Snapshot { get; init; }
 }

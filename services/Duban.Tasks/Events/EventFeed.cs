@@ -1,12 +1,25 @@
 using Duban.Tasks.Data;
 using Duban.Tasks.Domain;
-using Duban.Tasks.Grpc;
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using Npgsql;
+using Contract = Duban.Contracts.Tasks.V1;
 
 namespace Duban.Tasks.Events;
 
-public sealed record FeedEvent(FeedCursor Cursor, string Type, Guid AssignmentId, long Version, DateTimeOffset Time, byte[] Snapshot);
+/// <summary>One event as read from the feed; <paramref name="Type"/> is the stored history entry type.</summary>
+public sealed record FeedEvent(FeedCursor Cursor, string Type, Guid AssignmentId, long Version, DateTimeOffset Time, Contract.AssignmentFacts Assignment)
+{
+    public Contract.AssignmentEvent ToContract() => new()
+    {
+        Cursor = Cursor.ToString(),
+        Type = EventMapping.TypeOf(Type),
+        AssignmentId = AssignmentId.ToString(),
+        Version = Version,
+        Time = Timestamp.FromDateTimeOffset(Time),
+        Assignment = Assignment,
+    };
+}
 
 /// <summary>
 /// The ordered feed of assignment changes. Writers add an event in the same transaction as the change;
@@ -33,11 +46,11 @@ public sealed class EventFeed(NpgsqlDataSource dataSource, TimeProvider time)
         Type = type,
         Version = assignment.Version,
         Time = now,
-        Snapshot = Snapshot(assignment, now),
+        Facts = Facts(assignment),
     };
 
-    public static byte[] Snapshot(Assignment assignment, DateTimeOffset now) =>
-        assignment.ToContract(DateOnly.FromDateTime(now.UtcDateTime)).ToByteArray();
+    /// <summary>What the event stores: the assignment's facts after the change.</summary>
+    public static byte[] Facts(Assignment assignment) => EventMapping.ToFacts(assignment).ToByteArray();
 
     public async Task<IReadOnlyList<FeedEvent>> ReadAsync(FeedCursor after, int limit, CancellationToken ct)
     {
@@ -50,7 +63,7 @@ public sealed class EventFeed(NpgsqlDataSource dataSource, TimeProvider time)
                 SELECT coalesce(min(running), (SELECT pg_snapshot_xmax(s) FROM snapshot)) AS below
                 FROM snapshot, pg_snapshot_xip(snapshot.s) AS running
                 WHERE (running::text::numeric % 4294967296)::bigint NOT IN (SELECT xid FROM elsewhere))
-            SELECT e.transaction_id::text AS tx, e.sequence, e.type, e.assignment_id, e.version, e.time, e.snapshot
+            SELECT e.transaction_id::text AS tx, e.sequence, e.type, e.assignment_id, e.version, e.time, e.facts, e.snapshot
             FROM task_events e, bound
             WHERE (e.transaction_id, e.sequence) > ($1::text::xid8, $2)
               AND e.transaction_id < bound.below
@@ -61,10 +74,31 @@ public sealed class EventFeed(NpgsqlDataSource dataSource, TimeProvider time)
         command.Parameters.Add(new NpgsqlParameter { Value = after.Sequence });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
         var events = new List<FeedEvent>(Math.Min(limit, 1024));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            events.Add(new FeedEvent(new FeedCursor(ulong.Parse(reader.GetString(0)), reader.GetInt64(1)), reader.GetString(2),
-                reader.GetGuid(3), reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<byte[]>(6)));
+        List<(int Index, Contract.Assignment Snapshot)>? legacy = null;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+            {
+                Contract.AssignmentFacts facts;
+                if (!reader.IsDBNull(6))
+                    facts = Contract.AssignmentFacts.Parser.ParseFrom(reader.GetFieldValue<byte[]>(6));
+                else
+                {
+                    facts = new Contract.AssignmentFacts();
+                    if (!reader.IsDBNull(7))
+                        (legacy ??= []).Add((events.Count, Contract.Assignment.Parser.ParseFrom(reader.GetFieldValue<byte[]>(7))));
+                }
+                events.Add(new FeedEvent(new FeedCursor(ulong.Parse(reader.GetString(0)), reader.GetInt64(1)), reader.GetString(2),
+                    reader.GetGuid(3), reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5), facts));
+            }
+        if (legacy is not null)
+            await ReadLegacyAsync(events, legacy, ct);
         return events;
+    }
+
+    private async Task ReadLegacyAsync(List<FeedEvent> events, List<(int Index, Contract.Assignment Snapshot)> legacy, CancellationToken ct)
+    {
+        var rules = await LegacyEvents.ReportRulesAsync(dataSource, legacy.Select(l => events[l.Index].AssignmentId).Distinct().ToArray(), ct);
+        foreach (var (index, snapshot) in legacy)
+            events[index] = events[index] with { Assignment = LegacyEvents.ToFacts(snapshot, rules.GetValueOrDefault(events[index].AssignmentId)) };
     }
 }

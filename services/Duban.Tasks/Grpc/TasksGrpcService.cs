@@ -184,7 +184,7 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         var events = await feed.ReadAsync(after, request.Limit == 0 ? EventFeed.DefaultLimit : request.Limit, context.CancellationToken);
         return new()
         {
-            Events = { events.Select(ToContract) },
+            Events = { events.Select(e => e.ToContract()) },
             NextCursor = (events.Count > 0 ? events[^1].Cursor : after).ToString(),
         };
     }
@@ -218,7 +218,7 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
             var wake = notifier.NextAsync();
             var events = await feed.ReadAsync(cursor, EventFeed.MaxLimit, ct);
             foreach (var e in events)
-                await responseStream.WriteAsync(new Contract.WatchEventsResponse { Event = ToContract(e) }, ct);
+                await responseStream.WriteAsync(new Contract.WatchEventsResponse { Event = e.ToContract() }, ct);
             if (events.Count > 0)
             {
                 cursor = events[^1].Cursor;
@@ -255,16 +255,6 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
     }
 
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-
-    private static Contract.AssignmentEvent ToContract(FeedEvent e) => new()
-    {
-        Cursor = e.Cursor.ToString(),
-        Type = e.Type,
-        AssignmentId = e.AssignmentId.ToString(),
-        Version = e.Version,
-        Time = Timestamp.FromDateTimeOffset(e.Time),
-        Assignment = Contract.Assignment.Parser.ParseFrom(e.Snapshot),
-    };
 
     private static Contract.ImportProblem ToContract(ImportIssue issue) => new()
     {

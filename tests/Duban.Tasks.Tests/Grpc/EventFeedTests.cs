@@ -46,7 +46,7 @@ public class EventFeedTests(TasksServiceFixture service) : IClassFixture<TasksSe
 
         var events = first.Events.Concat(second.Events).ToList();
         Assert.Equal(assignments.Select(a => a.Id).Order(), events.Select(e => e.AssignmentId).Order());
-        Assert.All(events, e => Assert.Equal(("ASSIGNED", e.AssignmentId, 1L), (e.Type, e.Assignment.Id, e.Assignment.Version)));
+        Assert.All(events, e => Assert.Equal((AssignmentEventType.Assigned, e.AssignmentId, 1L), (e.Type, e.Assignment.Id, e.Assignment.Version)));
 
         await Assert.ThrowsAsync<RpcException>(async () => await service.Office.ListEventsAsync(new ListEventsRequest { AfterCursor = "not-a-cursor" }));
     }
@@ -60,7 +60,7 @@ public class EventFeedTests(TasksServiceFixture service) : IClassFixture<TasksSe
         using var watch = service.Office.WatchEvents(new WatchEventsRequest { AfterCursor = start, HeartbeatSeconds = 1 }, cancellationToken: cancel.Token);
 
         Assert.True(await watch.ResponseStream.MoveNext(cancel.Token));
-        Assert.Equal(("ASSIGNED", assignment.Id), (watch.ResponseStream.Current.Event.Type, watch.ResponseStream.Current.Event.AssignmentId));
+        Assert.Equal((AssignmentEventType.Assigned, assignment.Id), (watch.ResponseStream.Current.Event.Type, watch.ResponseStream.Current.Event.AssignmentId));
 
         var lead = service.LeadOf(service.Tree.Economy);
         await lead.AcceptAssignmentAsync(new AcceptAssignmentRequest { Id = assignment.Id, Version = assignment.Version });
@@ -70,7 +70,7 @@ public class EventFeedTests(TasksServiceFixture service) : IClassFixture<TasksSe
             Assert.True(await watch.ResponseStream.MoveNext(cancel.Token));
             next = watch.ResponseStream.Current;
         } while (next.KindCase == WatchEventsResponse.KindOneofCase.HeartbeatCursor);
-        Assert.Equal(("ACCEPTED", 2L), (next.Event.Type, next.Event.Assignment.Version));
+        Assert.Equal((AssignmentEventType.Accepted, 2L), (next.Event.Type, next.Event.Assignment.Version));
 
         Assert.True(await watch.ResponseStream.MoveNext(cancel.Token));
         Assert.Equal(next.Event.Cursor, watch.ResponseStream.Current.HeartbeatCursor);
@@ -190,7 +190,7 @@ public class EventFeedTests(TasksServiceFixture service) : IClassFixture<TasksSe
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO task_events (assignment_id, type, version, time, snapshot) VALUES ($1, 'LATE_TEST', 0, now(), ''::bytea) RETURNING transaction_id::text",
+            "INSERT INTO task_events (assignment_id, type, version, time, facts) VALUES ($1, 'LATE_TEST', 0, now(), ''::bytea) RETURNING transaction_id::text",
             connection, transaction))
         {
             insert.Parameters.Add(new NpgsqlParameter { Value = Guid.Parse(assignmentId) });

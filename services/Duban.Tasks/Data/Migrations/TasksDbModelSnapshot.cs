@@ -35,8 +35,11 @@ namespace Duban.Tasks.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("assignment_id");
 
+                    b.Property<byte[]>("Facts")
+                        .HasColumnType("bytea")
+                        .HasColumnName("facts");
+
                     b.Property<byte[]>("Snapshot")
-                        .IsRequired()
                         .HasColumnType("bytea")
                         .HasColumnName("snapshot");
 

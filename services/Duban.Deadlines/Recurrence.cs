@@ -1,4 +1,4 @@
-namespace Duban.Tasks.Domain.Deadlines;
+namespace Duban.Deadlines;
 
 public enum RecurrenceFrequency
 {
