@@ -57,6 +57,8 @@ public sealed class Assignment
     public DateTimeOffset CreateTime { get; init; }
     public DateTimeOffset UpdateTime { get; set; }
     public DateTimeOffset? CompletionRequestedTime { get; set; }
+    /// <summary>Who confirmed the completion waiting for verification: they may not verify it themselves.</summary>
+    public Guid? CompletionRequestedBy { get; set; }
     public DateTimeOffset? CompletedTime { get; set; }
     public PendingExtension? PendingExtension { get; set; }
     public int ChildCount { get; set; }
@@ -103,6 +105,7 @@ public sealed class Assignment
                 $"{OpenChildCount} decomposed assignment(s) are still open; they must be completed or cancelled first");
         Status = AssignmentStatus.CompletionRequested;
         CompletionRequestedTime = now;
+        CompletionRequestedBy = actor.PersonId;
         // The unit says the work is done: an extension it asked for earlier is moot.
         PendingExtension = null;
         var entry = Record(HistoryTypes.CompletionConfirmed, actor, now, evidence);
@@ -113,6 +116,9 @@ public sealed class Assignment
     public HistoryEntry Verify(Actor actor, string remark, DateTimeOffset now)
     {
         RequireStatus("verify", AssignmentStatus.CompletionRequested);
+        // Separation of duties: a claim is checked by someone else, whatever roles the claimant also holds.
+        if (CompletionRequestedBy is { } claimant && actor.PersonId == claimant)
+            throw new PermissionDeniedException("whoever confirmed a completion cannot verify it; another member of the office must");
         Status = AssignmentStatus.Completed;
         ProgressPercent = 100;
         CompletedTime = now;
@@ -125,6 +131,7 @@ public sealed class Assignment
         RequireStatus("reject", AssignmentStatus.CompletionRequested);
         Status = AssignmentStatus.InProgress;
         CompletionRequestedTime = null;
+        CompletionRequestedBy = null;
         return Record(HistoryTypes.CompletionRejected, actor, now, reason);
     }
 
@@ -151,6 +158,8 @@ public sealed class Assignment
         RequireStatus("decide an extension of", AssignmentStatus.Assigned, AssignmentStatus.Accepted, AssignmentStatus.InProgress);
         var pending = PendingExtension
             ?? throw new FailedPreconditionException("NO_EXTENSION_PENDING", Subject, "there is no extension request to decide");
+        if (pending.RequestedBy is { } requester && actor.PersonId == requester)
+            throw new PermissionDeniedException("whoever requested an extension cannot decide it; another member of the office must");
         var previousDue = DueDate;
         PendingExtension = null;
         if (!approve)

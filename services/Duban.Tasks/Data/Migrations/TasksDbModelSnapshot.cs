@@ -94,6 +94,10 @@ namespace Duban.Tasks.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_time");
 
+                    b.Property<Guid?>("CompletionRequestedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("completion_requested_by");
+
                     b.Property<DateTimeOffset?>("CompletionRequestedTime")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completion_requested_time");
