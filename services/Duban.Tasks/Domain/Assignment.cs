@@ -54,6 +54,8 @@ public sealed class Assignment
     public long Version { get; set; } = 1;
     public required string TimeZone { get; init; }
     public string? CreateRequestId { get; init; }
+    /// <summary>SHA-256 of the request that created it, so a request id sent again with another body is refused.</summary>
+    public string? CreateRequestHash { get; init; }
     public DateTimeOffset CreateTime { get; init; }
     public DateTimeOffset UpdateTime { get; set; }
     public DateTimeOffset? CompletionRequestedTime { get; set; }

@@ -102,6 +102,12 @@ namespace Duban.Tasks.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completion_requested_time");
 
+                    b.Property<string>("CreateRequestHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("create_request_hash")
+                        .IsFixedLength();
+
                     b.Property<string>("CreateRequestId")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
