@@ -12,6 +12,28 @@ public sealed record MilestoneValue(DateOnly Date, DatePrecision Precision, stri
 /// <summary>An extension the lead unit asked for and the office has not decided yet.</summary>
 public sealed record PendingExtension(DateOnly RequestedDueDate, string Reason, Guid? RequestedBy, DateTimeOffset RequestTime);
 
+/// <summary>
+/// A link to evidence (佐证材料) sent with a completion. Pages show these links, so only http and https
+/// pass: a javascript: or data: link would run in the reader's browser.
+/// </summary>
+public static class EvidenceLink
+{
+    public const int MaxLength = 2000;
+    public const int MaxCount = 20;
+
+    /// <summary>Why the link is refused, or null when it is fine.</summary>
+    public static string? Problem(string link)
+    {
+        if (link.Length > MaxLength)
+            return $"must be at most {MaxLength} characters";
+        if (!Uri.TryCreate(link, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+            return "must be an absolute http or https link";
+        if (uri.UserInfo.Length > 0)
+            return "must not carry a user name or password";
+        return null;
+    }
+}
+
 /// <summary>量化目标</summary>
 public sealed record QuantitativeTarget(string Metric, double Value, string UnitOfMeasure, string ByText);
 

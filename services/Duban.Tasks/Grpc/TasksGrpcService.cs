@@ -134,9 +134,11 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
     public override Task<Contract.Assignment> ConfirmCompletion(Contract.ConfirmCompletionRequest request, ServerCallContext context)
     {
         var violations = new Violations().RequireText(request.Evidence, "evidence", 4000);
+        if (request.Links.Count > EvidenceLink.MaxCount)
+            violations.Add("links", $"at most {EvidenceLink.MaxCount} links");
         for (var i = 0; i < request.Links.Count; i++)
-            if (!Uri.TryCreate(request.Links[i], UriKind.Absolute, out _))
-                violations.Add($"links[{i}]", "is not an absolute link");
+            if (EvidenceLink.Problem(request.Links[i]) is { } problem)
+                violations.Add($"links[{i}]", problem);
         violations.ThrowIfAny();
         return ChangeAsync(request.Id, request.Version, context, (caller, a) => AssignmentPermissions.CheckConfirmCompletion(caller, a),
             (a, actor, now) => a.ConfirmCompletion(actor, request.Evidence.Trim(), request.Links, now));
