@@ -84,13 +84,16 @@ public sealed class UnitsDirectory(UnitsService.UnitsServiceClient client, Units
     }
 
     /// <summary>The whole active subtree below a unit.</summary>
-    public async Task<IReadOnlyList<Unit>> ListSubtreeAsync(Guid unitId, CancellationToken ct)
+    public Task<IReadOnlyList<Unit>> ListSubtreeAsync(Guid unitId, CancellationToken ct) => ListSubtreeAsync(unitId, includeArchived: false, ct);
+
+    /// <summary>The whole subtree below a unit; with <paramref name="includeArchived"/>, archived units too.</summary>
+    public async Task<IReadOnlyList<Unit>> ListSubtreeAsync(Guid unitId, bool includeArchived, CancellationToken ct)
     {
         var units = new List<Unit>();
         var token = "";
         do
         {
-            var request = new ListDescendantsRequest { Id = unitId.ToString(), PageSize = MaxBatch, PageToken = token };
+            var request = new ListDescendantsRequest { Id = unitId.ToString(), PageSize = MaxBatch, PageToken = token, IncludeArchived = includeArchived };
             var page = await CallAsync(t => client.ListDescendantsAsync(request, deadline: Deadline(), cancellationToken: t).ResponseAsync, ct);
             units.AddRange(page.Units);
             token = page.NextPageToken;

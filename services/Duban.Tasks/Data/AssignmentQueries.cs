@@ -3,6 +3,7 @@ using Duban.ServiceDefaults.Paging;
 using Duban.Tasks.Domain;
 using Duban.Tasks.Domain.Deadlines;
 using Duban.Units.Client;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Tasks.Data;
@@ -40,7 +41,21 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         return (assignment, history);
     }
 
-    public async Task<Page<Assignment>> ListAsync(AssignmentFilter filter, CancellationToken ct)
+    /// <summary>
+    /// The assignments a reader whose subtree is <paramref name="readable"/> may see (null: everything), in SQL, as
+    /// <see cref="ReadScope.Covers(Assignment, IReadOnlySet{Guid})"/> has it in C#.
+    /// </summary>
+    public static Expression<Func<Assignment, bool>> Readable(IReadOnlySet<Guid> readable)
+    {
+        var units = readable.ToArray();
+        return a => units.Contains(a.LeadUnitId) || units.Contains(a.AssigningUnitId) || a.CoUnitIds.Any(c => units.Contains(c));
+    }
+
+    private IQueryable<Assignment> ReadableAssignments(IReadOnlySet<Guid>? readable) =>
+        readable is null ? db.Assignments.AsNoTracking() : db.Assignments.AsNoTracking().Where(Readable(readable));
+
+    /// <param name="readable">The reader's subtree (<see cref="ReadAccess.SubtreeAsync"/>); null for everything.</param>
+    public async Task<Page<Assignment>> ListAsync(AssignmentFilter filter, IReadOnlySet<Guid>? readable, CancellationToken ct)
     {
         var size = PageToken.Size(filter.PageSize);
         var violations = new Violations();
@@ -65,7 +80,7 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
             string.Join(',', filter.Statuses), filter.PlanId, filter.DueAfter, filter.DueBefore, filter.OverdueAsOf, filter.ParentAssignmentId);
         var after = PageToken.Decode(filter.PageToken, fingerprint);
 
-        var query = db.Assignments.AsNoTracking();
+        var query = ReadableAssignments(readable);
         if (leadUnit is { } unit)
         {
             if (filter.IncludeSubtree)
@@ -109,14 +124,22 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         return new Page<Assignment>(rows, PageToken.Encode(fingerprint, $"{last.DueDate ?? DateOnly.MaxValue:yyyy-MM-dd}|{last.Id}"));
     }
 
-    public async Task<(Plan Plan, int Items, int Assignments)> GetPlanAsync(string id, CancellationToken ct)
+    /// <summary>
+    /// A plan with its counts. A reader with a subtree sees a plan their subtree issued or holds an assignment of,
+    /// and counts the assignments they may read.
+    /// </summary>
+    public async Task<(Plan Plan, int Items, int Assignments)> GetPlanAsync(string id, IReadOnlySet<Guid>? readable, CancellationToken ct)
     {
         var planId = Ids.Parse(id, "id");
         var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == planId, ct) ?? throw new NotFoundException("plan", id);
-        return (plan, await db.PlanItems.CountAsync(i => i.PlanId == planId, ct), await db.Assignments.CountAsync(a => a.PlanId == planId, ct));
+        var assignments = await ReadableAssignments(readable).CountAsync(a => a.PlanId == planId, ct);
+        if (readable is not null && assignments == 0 && !readable.Contains(plan.IssuingUnitId))
+            throw new PermissionDeniedException("a unit reads the plans it issued or holds an assignment of");
+        return (plan, await db.PlanItems.CountAsync(i => i.PlanId == planId, ct), assignments);
     }
 
-    public async Task<Page<(Plan Plan, int Items, int Assignments)>> ListPlansAsync(string issuingUnitId, int pageSize, string pageToken, CancellationToken ct)
+    public async Task<Page<(Plan Plan, int Items, int Assignments)>> ListPlansAsync(string issuingUnitId, int pageSize, string pageToken,
+        IReadOnlySet<Guid>? readable, CancellationToken ct)
     {
         var size = PageToken.Size(pageSize);
         var fingerprint = $"plans|{issuingUnitId}";
@@ -127,13 +150,19 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
             var unit = Ids.Parse(issuingUnitId, "issuing_unit_id");
             query = query.Where(p => p.IssuingUnitId == unit);
         }
+        var visible = ReadableAssignments(readable);
+        if (readable is not null)
+        {
+            var issuers = readable.ToArray();
+            query = query.Where(p => issuers.Contains(p.IssuingUnitId) || visible.Any(a => a.PlanId == p.Id));
+        }
         if (after is not null)
         {
             var afterId = Guid.Parse(after);
             query = query.Where(p => p.Id.CompareTo(afterId) > 0);
         }
         var rows = await query.OrderBy(p => p.Id).Take(size + 1)
-            .Select(p => new { Plan = p, Items = db.PlanItems.Count(i => i.PlanId == p.Id), Assignments = db.Assignments.Count(a => a.PlanId == p.Id) })
+            .Select(p => new { Plan = p, Items = db.PlanItems.Count(i => i.PlanId == p.Id), Assignments = visible.Count(a => a.PlanId == p.Id) })
             .ToListAsync(ct);
         var page = rows.Select(r => (r.Plan, r.Items, r.Assignments)).ToList();
         if (page.Count <= size)
@@ -142,12 +171,17 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         return new(page, PageToken.Encode(fingerprint, page[^1].Plan.Id.ToString()));
     }
 
-    /// <summary>The item tree in document order; each node's progress and counts cover its whole branch.</summary>
-    public async Task<PlanTreeView> GetPlanTreeAsync(string planId, CancellationToken ct)
+    /// <summary>
+    /// The item tree in document order; each node's progress and counts cover its whole branch. A reader with a
+    /// subtree sees every item (the plan is issued to all its units) but only the assignments they may read,
+    /// and the counts and progress of those.
+    /// </summary>
+    public async Task<PlanTreeView> GetPlanTreeAsync(string planId, IReadOnlySet<Guid>? readable, CancellationToken ct)
     {
-        var (plan, itemCount, assignmentCount) = await GetPlanAsync(planId, ct);
+        var (plan, itemCount, assignmentCount) = await GetPlanAsync(planId, readable, ct);
         var items = await db.PlanItems.AsNoTracking().Where(i => i.PlanId == plan.Id).OrderBy(i => i.Position).ToListAsync(ct);
-        var assignments = await db.Assignments.AsNoTracking().Where(a => a.PlanId == plan.Id).ToListAsync(ct);
+        var assignments = await ReadableAssignments(readable).Where(a => a.PlanId == plan.Id).ToListAsync(ct);
+        var shown = assignments.Select(a => a.Id).ToHashSet();
         var now = time.GetUtcNow();
 
         var byItem = assignments.ToLookup(a => a.ItemId);
@@ -163,9 +197,11 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
             return branch[item.Id] = all;
         }
 
-        // A branch's progress comes from its top-level assignments; decomposed ones already roll up into them.
-        static int Progress(IEnumerable<Assignment> list) =>
-            ProgressRollup.Average(list.Where(a => a.ParentAssignmentId is null).Select(a => new ProgressRollup.ChildState(a.Status, a.ProgressPercent))) ?? 0;
+        // A branch's progress comes from its top-level assignments, decomposed ones already roll up into them;
+        // for a reader who does not see a parent, the assignments decomposed from it are the top level.
+        int Progress(IEnumerable<Assignment> list) =>
+            ProgressRollup.Average(list.Where(a => a.ParentAssignmentId is not { } parent || !shown.Contains(parent))
+                .Select(a => new ProgressRollup.ChildState(a.Status, a.ProgressPercent))) ?? 0;
 
         var nodes = items.Select(item => new PlanTreeNode(item,
             byItem[item.Id].OrderBy(a => a.ParentAssignmentId is not null).ThenBy(a => a.Id).ToList(),

@@ -20,7 +20,7 @@ public static class AssignmentWriter
             UPDATE assignments SET status = $3, progress_percent = $4, version = $5, update_time = $6,
                 completion_requested_time = $7, completed_time = $8, pending_extension = $9::jsonb, deadline_kind = $10,
                 due_date = $11, due_precision = $12, milestones = $13::jsonb, deadline_version = $14, child_count = $15,
-                open_child_count = $16
+                open_child_count = $16, completion_requested_by = $24
             WHERE id = $1 AND version = $2
             RETURNING id),
         history AS (
@@ -58,6 +58,7 @@ public static class AssignmentWriter
         p.Add(new NpgsqlParameter<string[]> { TypedValue = entry.Links });
         p.Add(Nullable(entry.DueDate, NpgsqlDbType.Date));
         p.Add(new NpgsqlParameter<byte[]> { TypedValue = EventFeed.Facts(a) });
+        p.Add(Nullable(a.CompletionRequestedBy, NpgsqlDbType.Uuid));
 
         if (await command.ExecuteNonQueryAsync(ct) == 0)
             throw new StaleVersionException("assignment", a.Id.ToString(), readVersion, a.Version);

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using Duban.ServiceDefaults.Auth;
 using Duban.ServiceDefaults.Data;
 using Duban.ServiceDefaults.Errors;
@@ -43,27 +45,32 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
         }
         violations.ThrowIfAny();
 
-        if (requestId.Length > 0)
-        {
-            var earlier = await db.Assignments.Where(a => a.CreateRequestId == requestId).OrderBy(a => a.Id).ToListAsync(ct);
-            if (earlier.Count > 0)
-                return earlier;
-        }
-
-        // What is decomposed, by whom, and under which deadline.
+        // Who may decompose comes first: a request id must not hand anyone else's result back.
         Assignment? parent = null;
-        PlanItem item;
         if (assignmentId.Length > 0)
         {
             parent = await db.Assignments.FirstOrDefaultAsync(a => a.Id == Ids.Parse(assignmentId, "assignment_id"), ct)
                 ?? throw new NotFoundException("assignment", assignmentId);
             AssignmentPermissions.CheckDecompose(caller, parent);
+        }
+        else
+        {
+            AssignmentPermissions.CheckDecompose(caller, null);
+        }
+        var requestHash = requestId.Length > 0 ? BodyHash(itemId, assignmentId, parentVersion, specs) : null;
+        // A repeat comes before the version check: the first call bumped the parent's version.
+        if (requestHash is not null && await EarlierAsync(requestId, requestHash, ct) is { } repeated)
+            return repeated;
+
+        // What is decomposed, by whom, and under which deadline.
+        PlanItem item;
+        if (parent is not null)
+        {
             parent.CheckVersion(parentVersion);
             item = await db.PlanItems.SingleAsync(i => i.Id == parent.ItemId, ct);
         }
         else
         {
-            AssignmentPermissions.CheckDecompose(caller, null);
             item = await db.PlanItems.FirstOrDefaultAsync(i => i.Id == Ids.Parse(itemId, "item_id"), ct)
                 ?? throw new NotFoundException("plan item", itemId);
         }
@@ -138,6 +145,7 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
                 Source = spec.Source.Length > 0 ? spec.Source.Trim() : parent?.Source ?? plan.Source,
                 TimeZone = plan.TimeZone,
                 CreateRequestId = requestId.Length > 0 ? requestId : null,
+                CreateRequestHash = requestHash,
                 CreateTime = now,
                 UpdateTime = now,
             });
@@ -145,6 +153,13 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
         violations.ThrowIfAny();
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (requestHash is not null)
+        {
+            // Calls with one request id queue here; each later one finds the first one's assignments once it committed.
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('decompose'), hashtext({requestId}))", ct);
+            if (await EarlierAsync(requestId, requestHash, ct) is { } first)
+                return first;
+        }
         var actor = AssignmentStore.ActorOf(caller);
         foreach (var assignment in created)
         {
@@ -170,4 +185,20 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
         await transaction.CommitAsync(ct);
         return created;
     }
+
+    /// <summary>What an earlier call with this request id created; refused when that call asked for something else.</summary>
+    private async Task<IReadOnlyList<Assignment>?> EarlierAsync(string requestId, string requestHash, CancellationToken ct)
+    {
+        var earlier = await db.Assignments.AsNoTracking().Where(a => a.CreateRequestId == requestId).OrderBy(a => a.Id).ToListAsync(ct);
+        if (earlier.Count == 0)
+            return null;
+        // Assignments stored before bodies were hashed carry none; their request id alone decides, as it did then.
+        if (earlier[0].CreateRequestHash is { } stored && stored != requestHash)
+            throw new AlreadyExistsException("request_id", "was already used for a different decomposition; send a new request id");
+        return earlier;
+    }
+
+    /// <summary>The request as sent, hashed: the same parent, version and assignments give the same hash.</summary>
+    public static string BodyHash(string itemId, string assignmentId, long parentVersion, IReadOnlyList<NewAssignmentSpec> specs) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { itemId, assignmentId, parentVersion, specs })));
 }

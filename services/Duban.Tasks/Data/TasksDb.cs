@@ -50,6 +50,7 @@ public sealed class TasksDb(DbContextOptions<TasksDb> options) : DbContext(optio
             assignment.Property(a => a.TimeZone).HasMaxLength(64);
             assignment.Property(a => a.Source).HasMaxLength(100);
             assignment.Property(a => a.CreateRequestId).HasMaxLength(100);
+            assignment.Property(a => a.CreateRequestHash).HasMaxLength(64).IsFixedLength();
             assignment.Property(a => a.Version).IsConcurrencyToken();
             assignment.Property(a => a.Milestones).HasColumnType("jsonb").HasConversion(Json<MilestoneValue[]>());
             assignment.Property(a => a.Target).HasColumnType("jsonb").HasConversion(Json<QuantitativeTarget?>());

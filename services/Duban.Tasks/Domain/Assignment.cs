@@ -12,6 +12,28 @@ public sealed record MilestoneValue(DateOnly Date, DatePrecision Precision, stri
 /// <summary>An extension the lead unit asked for and the office has not decided yet.</summary>
 public sealed record PendingExtension(DateOnly RequestedDueDate, string Reason, Guid? RequestedBy, DateTimeOffset RequestTime);
 
+/// <summary>
+/// A link to evidence (佐证材料) sent with a completion. Pages show these links, so only http and https
+/// pass: a javascript: or data: link would run in the reader's browser.
+/// </summary>
+public static class EvidenceLink
+{
+    public const int MaxLength = 2000;
+    public const int MaxCount = 20;
+
+    /// <summary>Why the link is refused, or null when it is fine.</summary>
+    public static string? Problem(string link)
+    {
+        if (link.Length > MaxLength)
+            return $"must be at most {MaxLength} characters";
+        if (!Uri.TryCreate(link, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+            return "must be an absolute http or https link";
+        if (uri.UserInfo.Length > 0)
+            return "must not carry a user name or password";
+        return null;
+    }
+}
+
 /// <summary>量化目标</summary>
 public sealed record QuantitativeTarget(string Metric, double Value, string UnitOfMeasure, string ByText);
 
@@ -54,9 +76,13 @@ public sealed class Assignment
     public long Version { get; set; } = 1;
     public required string TimeZone { get; init; }
     public string? CreateRequestId { get; init; }
+    /// <summary>SHA-256 of the request that created it, so a request id sent again with another body is refused.</summary>
+    public string? CreateRequestHash { get; init; }
     public DateTimeOffset CreateTime { get; init; }
     public DateTimeOffset UpdateTime { get; set; }
     public DateTimeOffset? CompletionRequestedTime { get; set; }
+    /// <summary>Who confirmed the completion waiting for verification: they may not verify it themselves.</summary>
+    public Guid? CompletionRequestedBy { get; set; }
     public DateTimeOffset? CompletedTime { get; set; }
     public PendingExtension? PendingExtension { get; set; }
     public int ChildCount { get; set; }
@@ -103,6 +129,7 @@ public sealed class Assignment
                 $"{OpenChildCount} decomposed assignment(s) are still open; they must be completed or cancelled first");
         Status = AssignmentStatus.CompletionRequested;
         CompletionRequestedTime = now;
+        CompletionRequestedBy = actor.PersonId;
         // The unit says the work is done: an extension it asked for earlier is moot.
         PendingExtension = null;
         var entry = Record(HistoryTypes.CompletionConfirmed, actor, now, evidence);
@@ -113,6 +140,9 @@ public sealed class Assignment
     public HistoryEntry Verify(Actor actor, string remark, DateTimeOffset now)
     {
         RequireStatus("verify", AssignmentStatus.CompletionRequested);
+        // Separation of duties: a claim is checked by someone else, whatever roles the claimant also holds.
+        if (CompletionRequestedBy is { } claimant && actor.PersonId == claimant)
+            throw new PermissionDeniedException("whoever confirmed a completion cannot verify it; another member of the office must");
         Status = AssignmentStatus.Completed;
         ProgressPercent = 100;
         CompletedTime = now;
@@ -125,6 +155,7 @@ public sealed class Assignment
         RequireStatus("reject", AssignmentStatus.CompletionRequested);
         Status = AssignmentStatus.InProgress;
         CompletionRequestedTime = null;
+        CompletionRequestedBy = null;
         return Record(HistoryTypes.CompletionRejected, actor, now, reason);
     }
 
@@ -151,6 +182,8 @@ public sealed class Assignment
         RequireStatus("decide an extension of", AssignmentStatus.Assigned, AssignmentStatus.Accepted, AssignmentStatus.InProgress);
         var pending = PendingExtension
             ?? throw new FailedPreconditionException("NO_EXTENSION_PENDING", Subject, "there is no extension request to decide");
+        if (pending.RequestedBy is { } requester && actor.PersonId == requester)
+            throw new PermissionDeniedException("whoever requested an extension cannot decide it; another member of the office must");
         var previousDue = DueDate;
         PendingExtension = null;
         if (!approve)

@@ -1,3 +1,4 @@
+using Duban.ServiceDefaults.Errors;
 using Duban.Tasks.Domain.Import;
 using Contract = Duban.Contracts.Tasks.V1;
 
@@ -8,6 +9,7 @@ internal static class StructureMapping
 {
     public static PlanDraft ToDraft(Contract.PlanStructure structure)
     {
+        RequireContent(structure);
         var line = 0;
         DraftItem Map(Contract.StructuredItem source, DraftItem? parent, int index)
         {
@@ -33,6 +35,25 @@ internal static class StructureMapping
         }
 
         return new PlanDraft { Items = structure.Items.Select((item, i) => Map(item, null, i)).ToList() };
+    }
+
+    /// <summary>An empty structure would store an empty plan, and an item without text an assignment without a title.</summary>
+    private static void RequireContent(Contract.PlanStructure structure)
+    {
+        var violations = new Violations();
+        if (structure.Items.Count == 0)
+            violations.Add("structure.items", "must list at least one item");
+        void Check(IReadOnlyList<Contract.StructuredItem> items, string at)
+        {
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (string.IsNullOrWhiteSpace(items[i].Text))
+                    violations.Add($"{at}[{i}].text", "must not be empty");
+                Check(items[i].Children, $"{at}[{i}].children");
+            }
+        }
+        Check(structure.Items, "structure.items");
+        violations.ThrowIfAny();
     }
 
     private static List<UnitRef> Refs(IEnumerable<string> names) =>

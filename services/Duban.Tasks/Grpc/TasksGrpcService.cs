@@ -14,7 +14,7 @@ namespace Duban.Tasks.Grpc;
 
 /// <summary>The tasks API: thin — validate the shape, call the store, map the result.</summary>
 public sealed class TasksGrpcService(PlanImporter importer, Decomposer decomposer, AssignmentStore store, AssignmentQueries queries,
-    EventFeed feed, FeedNotifier notifier, IHostApplicationLifetime lifetime, TimeProvider time) : Contract.TasksService.TasksServiceBase
+    ReadAccess access, EventFeed feed, FeedNotifier notifier, IHostApplicationLifetime lifetime, TimeProvider time) : Contract.TasksService.TasksServiceBase
 {
     public override async Task<Contract.ImportPlanResponse> ImportPlan(Contract.ImportPlanRequest request, ServerCallContext context)
     {
@@ -47,7 +47,7 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         else if (outcome.Plan is { } plan && outcome.Items.Count == 0)
         {
             // A repeated request_id: the plan stored the first time, with its counts.
-            var (_, items, assignments) = await queries.GetPlanAsync(plan.Id.ToString(), context.CancellationToken);
+            var (_, items, assignments) = await queries.GetPlanAsync(plan.Id.ToString(), readable: null, context.CancellationToken);
             response.Plan = plan.ToContract(items, assignments);
         }
         return response;
@@ -55,19 +55,22 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
 
     public override async Task<Contract.Plan> GetPlan(Contract.GetPlanRequest request, ServerCallContext context)
     {
-        var (plan, items, assignments) = await queries.GetPlanAsync(request.Id, context.CancellationToken);
+        var readable = await ReadableAsync(context);
+        var (plan, items, assignments) = await queries.GetPlanAsync(request.Id, readable, context.CancellationToken);
         return plan.ToContract(items, assignments);
     }
 
     public override async Task<Contract.ListPlansResponse> ListPlans(Contract.ListPlansRequest request, ServerCallContext context)
     {
-        var page = await queries.ListPlansAsync(request.IssuingUnitId.Trim(), request.PageSize, request.PageToken, context.CancellationToken);
+        var readable = await ReadableAsync(context);
+        var page = await queries.ListPlansAsync(request.IssuingUnitId.Trim(), request.PageSize, request.PageToken, readable, context.CancellationToken);
         return new() { Plans = { page.Items.Select(p => p.Plan.ToContract(p.Items, p.Assignments)) }, NextPageToken = page.NextPageToken };
     }
 
     public override async Task<Contract.PlanTree> GetPlanTree(Contract.GetPlanTreeRequest request, ServerCallContext context)
     {
-        var tree = await queries.GetPlanTreeAsync(request.PlanId, context.CancellationToken);
+        var readable = await ReadableAsync(context);
+        var tree = await queries.GetPlanTreeAsync(request.PlanId, readable, context.CancellationToken);
         var today = Today();
         return new Contract.PlanTree
         {
@@ -98,7 +101,9 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
 
     public override async Task<Contract.Assignment> GetAssignment(Contract.GetAssignmentRequest request, ServerCallContext context)
     {
+        var scope = AssignmentPermissions.ReadScopeOf(context.GetCaller());
         var (assignment, history) = await queries.GetAsync(request.Id, context.CancellationToken);
+        await access.CheckAsync(scope, assignment, context.CancellationToken);
         var contract = assignment.ToContract(Today());
         contract.History.AddRange(history.Select(h => h.ToContract()));
         return contract;
@@ -106,10 +111,11 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
 
     public override async Task<Contract.ListAssignmentsResponse> ListAssignments(Contract.ListAssignmentsRequest request, ServerCallContext context)
     {
+        var readable = await ReadableAsync(context);
         var page = await queries.ListAsync(new AssignmentFilter(request.LeadUnitId.Trim(), request.IncludeSubtree, request.OwnerPersonId.Trim(),
             request.Statuses.Where(s => s != Contract.AssignmentStatus.Unspecified).Select(s => (AssignmentStatus)(int)s).ToList(),
             request.PlanId.Trim(), request.DueAfter.ToDateOnly(), request.DueBefore.ToDateOnly(), request.OverdueAsOf.ToDateOnly(),
-            request.ParentAssignmentId.Trim(), request.PageSize, request.PageToken), context.CancellationToken);
+            request.ParentAssignmentId.Trim(), request.PageSize, request.PageToken), readable, context.CancellationToken);
         var today = Today();
         return new() { Assignments = { page.Items.Select(a => a.ToContract(today)) }, NextPageToken = page.NextPageToken };
     }
@@ -128,9 +134,11 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
     public override Task<Contract.Assignment> ConfirmCompletion(Contract.ConfirmCompletionRequest request, ServerCallContext context)
     {
         var violations = new Violations().RequireText(request.Evidence, "evidence", 4000);
+        if (request.Links.Count > EvidenceLink.MaxCount)
+            violations.Add("links", $"at most {EvidenceLink.MaxCount} links");
         for (var i = 0; i < request.Links.Count; i++)
-            if (!Uri.TryCreate(request.Links[i], UriKind.Absolute, out _))
-                violations.Add($"links[{i}]", "is not an absolute link");
+            if (EvidenceLink.Problem(request.Links[i]) is { } problem)
+                violations.Add($"links[{i}]", problem);
         violations.ThrowIfAny();
         return ChangeAsync(request.Id, request.Version, context, (caller, a) => AssignmentPermissions.CheckConfirmCompletion(caller, a),
             (a, actor, now) => a.ConfirmCompletion(actor, request.Evidence.Trim(), request.Links, now));
@@ -178,6 +186,7 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
 
     public override async Task<Contract.ListEventsResponse> ListEvents(Contract.ListEventsRequest request, ServerCallContext context)
     {
+        AssignmentPermissions.CheckReadFeed(context.GetCaller());
         var after = FeedCursor.Parse(request.AfterCursor, "after_cursor");
         if (request.Limit is < 0 or > EventFeed.MaxLimit)
             throw new ValidationFailedException("limit", $"must be between 1 and {EventFeed.MaxLimit}");
@@ -193,6 +202,7 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
     public override async Task WatchEvents(Contract.WatchEventsRequest request, IServerStreamWriter<Contract.WatchEventsResponse> responseStream,
         ServerCallContext context)
     {
+        AssignmentPermissions.CheckReadFeed(context.GetCaller());
         var cursor = FeedCursor.Parse(request.AfterCursor, "after_cursor");
         if (request.HeartbeatSeconds is < 0 or > 300)
             throw new ValidationFailedException("heartbeat_seconds", "must be between 1 and 300");
@@ -237,6 +247,10 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
     }
 
     private static readonly TimeSpan WatchPoll = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The caller's readable subtree for a list or a plan (null: everything); refuses callers who read nothing.</summary>
+    private Task<IReadOnlySet<Guid>?> ReadableAsync(ServerCallContext context) =>
+        access.SubtreeAsync(AssignmentPermissions.ReadScopeOf(context.GetCaller()), context.CancellationToken);
 
     private async Task<Contract.Assignment> ChangeAsync(string id, long version, ServerCallContext context, Action<Caller, Assignment> authorize,
         AssignmentStore.Change change)

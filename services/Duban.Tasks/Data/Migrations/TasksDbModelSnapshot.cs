@@ -97,9 +97,19 @@ namespace Duban.Tasks.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_time");
 
+                    b.Property<Guid?>("CompletionRequestedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("completion_requested_by");
+
                     b.Property<DateTimeOffset?>("CompletionRequestedTime")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completion_requested_time");
+
+                    b.Property<string>("CreateRequestHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("create_request_hash")
+                        .IsFixedLength();
 
                     b.Property<string>("CreateRequestId")
                         .HasMaxLength(100)

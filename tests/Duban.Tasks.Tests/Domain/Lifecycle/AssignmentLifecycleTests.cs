@@ -397,16 +397,17 @@ public class AssignmentLifecycleTests
     public void A_whole_round_trip_bumps_the_version_once_per_change()
     {
         var assignment = NewAssignment();
+        var office = new Actor(Guid.NewGuid(), Guid.NewGuid());
 
         HistoryEntry[] entries =
         [
             assignment.Accept(Lead, Now),
             assignment.ReportProgress(Lead, 60, "", Now),
             assignment.ConfirmCompletion(Lead, "", [], Now),
-            assignment.Reject(Lead, "", Now),
+            assignment.Reject(office, "", Now),
             assignment.ReportProgress(Lead, 100, "", Now),
             assignment.ConfirmCompletion(Lead, "", [], Now),
-            assignment.Verify(Lead, "", Now),
+            assignment.Verify(office, "", Now),
         ];
 
         Assert.Equal([2L, 3, 4, 5, 6, 7, 8], entries.Select(e => e.Version));
