@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Duban.Cli.Output;
+using Grpc.Core;
 using Tasks = Duban.Contracts.Tasks.V1;
 
 namespace Duban.Cli.Commands;
@@ -32,7 +33,7 @@ public static class PlanCommands
                 request.TableText = text;
             else
                 request.OutlineText = text;
-            var response = await context.Tasks.ImportPlanAsync(request, context.Call(ct, 600));
+            var response = await ImportAsync(context, request, ct);
             if (context.Json)
             {
                 context.WriteJson(response);
@@ -45,7 +46,9 @@ public static class PlanCommands
                 context.Output.WriteLine($"warning  line {warning.Line} {warning.Field}: {warning.Message}");
             if (response.Plan is { } plan)
                 context.Output.WriteLine($"imported {plan.Title}: {plan.ItemCount} items, {plan.AssignmentCount} assignments  (plan {plan.Id})");
-            else if (response.Problems.Count == 0)
+            else if (response.Problems.Count > 0)
+                context.Output.WriteLine($"{response.Problems.Count} problem(s); nothing stored");
+            else
                 context.Output.WriteLine($"dry run: {response.Items.Count} items, {response.Assignments.Count} assignments, no problems; nothing stored");
             return response.Problems.Count == 0 ? 0 : 1;
         });
@@ -83,6 +86,41 @@ public static class PlanCommands
             return 0;
         });
         return [new Command("plan", "plans: import, show, list") { import, show, list }];
+    }
+
+    /// <summary>
+    /// The import, or, when it is refused for problems of the document, its dry run: the refusal's details name only
+    /// the first problems (they travel in a trailer), the dry run's body holds every one.
+    /// </summary>
+    private static async Task<Tasks.ImportPlanResponse> ImportAsync(CliContext context, Tasks.ImportPlanRequest request, CancellationToken ct)
+    {
+        try
+        {
+            return await context.Tasks.ImportPlanAsync(request, context.Call(ct, 600));
+        }
+        catch (RpcException refused) when (refused.StatusCode == StatusCode.InvalidArgument && !request.DryRun)
+        {
+            // Refused for something other than the document (the dry run finds no problems): the refusal stands.
+            if (await DryRunWithProblemsAsync(context, request, ct) is { } checkedOnly)
+                return checkedOnly;
+            throw;
+        }
+    }
+
+    private static async Task<Tasks.ImportPlanResponse?> DryRunWithProblemsAsync(CliContext context, Tasks.ImportPlanRequest request,
+        CancellationToken ct)
+    {
+        var dryRun = request.Clone();
+        dryRun.DryRun = true;
+        try
+        {
+            var response = await context.Tasks.ImportPlanAsync(dryRun, context.Call(ct, 600));
+            return response.Problems.Count > 0 ? response : null;
+        }
+        catch (RpcException)
+        {
+            return null;
+        }
     }
 
     public static string Short(string text, int cells)
