@@ -8,7 +8,8 @@ using Google.Protobuf.Reflection;
 namespace Duban.Sweep.Tests;
 
 /// <summary>The same contracts over HTTP/JSON: a body that is no JSON of the request, or a bad path value, is a 4xx with a JSON body, never a 500.</summary>
-public partial class JsonSweepTests(ThreeServicesFixture services) : IClassFixture<ThreeServicesFixture>
+[Collection(ThreeServicesCollection.Name)]
+public partial class JsonSweepTests(ThreeServicesFixture services)
 {
     private static readonly (string Kind, string Body)[] BadBodies =
     [

@@ -13,7 +13,8 @@ namespace Duban.Sweep.Tests;
 /// field's type: each call ends with a clean status (never Unknown or Internal), a value the services must refuse
 /// is refused with InvalidArgument naming the field, and no table of any database gains or loses a row.
 /// </summary>
-public class SweepTests(ThreeServicesFixture services, ITestOutputHelper output) : IClassFixture<ThreeServicesFixture>
+[Collection(ThreeServicesCollection.Name)]
+public class SweepTests(ThreeServicesFixture services, ITestOutputHelper output)
 {
     public static readonly Google.Protobuf.Reflection.ServiceDescriptor[] Services =
     [

@@ -62,6 +62,14 @@ public sealed class ThreeServicesFixture : IAsyncLifetime
         _ => throw new ArgumentOutOfRangeException(nameof(serviceName), serviceName, null),
     };
 
+    public async Task<long> CountTasksAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Tasks.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
     /// <summary>The row count of every table of the three databases: what "nothing was stored" is measured by.</summary>
     public async Task<IReadOnlyDictionary<string, long>> RowCountsAsync()
     {
@@ -90,4 +98,11 @@ public sealed class ThreeServicesFixture : IAsyncLifetime
         }
         return result;
     }
+}
+
+/// <summary>The tests that share one set of services run one after another: the sweep counts every table's rows.</summary>
+[CollectionDefinition(Name)]
+public sealed class ThreeServicesCollection : ICollectionFixture<ThreeServicesFixture>
+{
+    public const string Name = "three services";
 }
