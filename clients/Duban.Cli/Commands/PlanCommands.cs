@@ -39,16 +39,12 @@ public static class PlanCommands
                 context.WriteJson(response);
                 return response.Problems.Count == 0 ? 0 : 1;
             }
-            foreach (var problem in response.Problems)
-                context.Output.WriteLine($"problem  line {problem.Line} {problem.Field}: {problem.Message}"
-                    + (problem.Suggestions.Count > 0 ? $"（是否为：{string.Join("、", problem.Suggestions.Select(s => s.Name))}）" : ""));
+            WriteProblems(context, response);
             foreach (var warning in response.Warnings)
                 context.Output.WriteLine($"warning  line {warning.Line} {warning.Field}: {warning.Message}");
             if (response.Plan is { } plan)
                 context.Output.WriteLine($"imported {plan.Title}: {plan.ItemCount} items, {plan.AssignmentCount} assignments  (plan {plan.Id})");
-            else if (response.Problems.Count > 0)
-                context.Output.WriteLine($"{response.Problems.Count} problem(s); nothing stored");
-            else
+            else if (response.Problems.Count == 0)
                 context.Output.WriteLine($"dry run: {response.Items.Count} items, {response.Assignments.Count} assignments, no problems; nothing stored");
             return response.Problems.Count == 0 ? 0 : 1;
         });
@@ -89,8 +85,8 @@ public static class PlanCommands
     }
 
     /// <summary>
-    /// The import, or, when it is refused for problems of the document, its dry run: the refusal's details name only
-    /// the first problems (they travel in a trailer), the dry run's body holds every one.
+    /// The import. A refusal names only the first problems when there are many (they travel in a trailer): then the
+    /// dry run's body, which holds every one, is printed before the refusal itself.
     /// </summary>
     private static async Task<Tasks.ImportPlanResponse> ImportAsync(CliContext context, Tasks.ImportPlanRequest request, CancellationToken ct)
     {
@@ -98,13 +94,28 @@ public static class PlanCommands
         {
             return await context.Tasks.ImportPlanAsync(request, context.Call(ct, 600));
         }
-        catch (RpcException refused) when (refused.StatusCode == StatusCode.InvalidArgument && !request.DryRun)
+        catch (RpcException refused) when (refused.StatusCode == StatusCode.InvalidArgument && !request.DryRun && IsCapped(refused))
         {
-            // Refused for something other than the document (the dry run finds no problems): the refusal stands.
             if (await DryRunWithProblemsAsync(context, request, ct) is { } checkedOnly)
-                return checkedOnly;
+            {
+                if (context.Json)
+                    context.WriteJson(checkedOnly);
+                else
+                    WriteProblems(context, checkedOnly);
+            }
             throw;
         }
+    }
+
+    private static bool IsCapped(RpcException refused) =>
+        refused.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations is { Count: > 0 } violations
+        && violations[^1] is { Field: "request" } last && last.Description.Contains("more problems", StringComparison.Ordinal);
+
+    private static void WriteProblems(CliContext context, Tasks.ImportPlanResponse response)
+    {
+        foreach (var problem in response.Problems)
+            context.Output.WriteLine($"problem  line {problem.Line} {problem.Field}: {problem.Message}"
+                + (problem.Suggestions.Count > 0 ? $"（是否为：{string.Join("、", problem.Suggestions.Select(s => s.Name))}）" : ""));
     }
 
     private static async Task<Tasks.ImportPlanResponse?> DryRunWithProblemsAsync(CliContext context, Tasks.ImportPlanRequest request,

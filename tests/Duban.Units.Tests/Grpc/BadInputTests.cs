@@ -147,8 +147,12 @@ public class BadInputTests(UnitsServiceFixture service) : IClassFixture<UnitsSer
     public async Task Every_problem_of_a_request_is_reported_at_once()
     {
         var ex = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, async () =>
-            await service.Office.CreateUnitAsync(new CreateUnitRequest { Code = "", Name = "", LevelCode = "", ParentId = "x" }));
-        Assert.Equal(["code", "name", "level_code", "parent_id"], RpcAssert.FieldsOf(ex));
+            await service.Office.CreateUnitAsync(new CreateUnitRequest { Code = "", Name = "", LevelCode = "", ParentId = Guid.NewGuid().ToString() }));
+        Assert.Equal(["code", "name", "level_code"], RpcAssert.FieldsOf(ex));
+        // The shape of a request (here an id that is no id) is checked first, for every field at once.
+        ex = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, async () =>
+            await service.Office.CreateUnitAsync(new CreateUnitRequest { Name = "a\0b", ParentId = "x", Aliases = { "\u0007" } }));
+        Assert.Equal(["name", "aliases[0]", "parent_id"], RpcAssert.FieldsOf(ex));
     }
 
     [Fact]
