@@ -3,7 +3,9 @@ using Google.Protobuf.Reflection;
 using Google.Rpc;
 using Duban.ServiceDefaults.Errors;
 using Duban.ServiceDefaults.Telemetry;
+using Duban.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -37,19 +39,31 @@ public static class Extensions
 
         builder.Services.AddDubanAuthentication(builder.Configuration);
 
+        // One request size limit for both transports. Kestrel's own body limit (30 MB by default) sits a little above
+        // it, so that gRPC's check answers first, with ResourceExhausted and a message, instead of a cut body.
+        var maxRequestBytes = MaxRequestBytes(builder.Configuration);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxRequestBytes + KestrelSlackBytes);
         builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<ErrorMappingInterceptor>();
+            options.Interceptors.Add<RequestValidationInterceptor>();
             options.EnableDetailedErrors = builder.Environment.IsDevelopment();
-            // Whole plans travel in one import call; 16 MB by default, more by configuration.
-            options.MaxReceiveMessageSize = builder.Configuration.GetValue("Grpc:MaxReceiveMessageMegabytes", 16) * 1024 * 1024;
+            options.MaxReceiveMessageSize = maxRequestBytes;
         }).AddJsonTranscoding(options =>
             // Error details travel as google.protobuf.Any; JSON needs to know their types to print them.
             options.TypeRegistry = TypeRegistry.FromMessages(
                 BadRequest.Descriptor, PreconditionFailure.Descriptor, ResourceInfo.Descriptor, ErrorInfo.Descriptor));
+        builder.Services.BindWithMalformedRequestStatus();
         builder.Services.AddGrpcReflection();
         return builder;
     }
+
+    /// <summary>Room for gRPC framing and JSON's extra bytes above the message limit.</summary>
+    private const long KestrelSlackBytes = 1024 * 1024;
+
+    /// <summary>Grpc:MaxReceiveMessageMegabytes: whole plans travel in one import call; 16 MB by default, more by configuration.</summary>
+    public static int MaxRequestBytes(IConfiguration configuration) =>
+        configuration.GetValue("Grpc:MaxReceiveMessageMegabytes", 16) * 1024 * 1024;
 
     /// <summary>
     /// Health (HTTP /healthz and /readyz, and the standard gRPC health service) and reflection, all

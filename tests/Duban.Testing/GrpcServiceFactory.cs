@@ -26,6 +26,9 @@ public class GrpcServiceFactory<TProgram>(string databasePrefix, string connecti
     /// <summary>Where gRPC clients reach the service: the test server, or a loopback port with <see cref="OnKestrel"/>.</summary>
     public Uri GrpcAddress { get; private set; } = new("http://localhost");
 
+    /// <summary>Where HTTP/JSON clients reach the service with <see cref="OnKestrel"/> (HTTP/1.1).</summary>
+    public Uri HttpAddress { get; private set; } = new("http://localhost");
+
     /// <summary>Extra configuration for the host (set before the first call).</summary>
     public GrpcServiceFactory<TProgram> With(string key, string? value)
     {
@@ -48,8 +51,10 @@ public class GrpcServiceFactory<TProgram>(string databasePrefix, string connecti
     {
         var grpcPort = FreePort();
         With("Kestrel:Endpoints:Grpc:Url", $"http://127.0.0.1:{grpcPort}");
-        With("Kestrel:Endpoints:Http:Url", $"http://127.0.0.1:{FreePort()}");
+        var httpPort = FreePort();
+        With("Kestrel:Endpoints:Http:Url", $"http://127.0.0.1:{httpPort}");
         GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
+        HttpAddress = new Uri($"http://127.0.0.1:{httpPort}");
         _onKestrel = true;
         UseKestrel();
         return this;

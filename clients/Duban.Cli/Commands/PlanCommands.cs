@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Duban.Cli.Output;
+using Grpc.Core;
 using Tasks = Duban.Contracts.Tasks.V1;
 
 namespace Duban.Cli.Commands;
@@ -32,15 +33,13 @@ public static class PlanCommands
                 request.TableText = text;
             else
                 request.OutlineText = text;
-            var response = await context.Tasks.ImportPlanAsync(request, context.Call(ct, 600));
+            var response = await ImportAsync(context, request, ct);
             if (context.Json)
             {
                 context.WriteJson(response);
                 return response.Problems.Count == 0 ? 0 : 1;
             }
-            foreach (var problem in response.Problems)
-                context.Output.WriteLine($"problem  line {problem.Line} {problem.Field}: {problem.Message}"
-                    + (problem.Suggestions.Count > 0 ? $"（是否为：{string.Join("、", problem.Suggestions.Select(s => s.Name))}）" : ""));
+            WriteProblems(context, response);
             foreach (var warning in response.Warnings)
                 context.Output.WriteLine($"warning  line {warning.Line} {warning.Field}: {warning.Message}");
             if (response.Plan is { } plan)
@@ -83,6 +82,56 @@ public static class PlanCommands
             return 0;
         });
         return [new Command("plan", "plans: import, show, list") { import, show, list }];
+    }
+
+    /// <summary>
+    /// The import. A refusal names only the first problems when there are many (they travel in a trailer): then the
+    /// dry run's body, which holds every one, is printed before the refusal itself.
+    /// </summary>
+    private static async Task<Tasks.ImportPlanResponse> ImportAsync(CliContext context, Tasks.ImportPlanRequest request, CancellationToken ct)
+    {
+        try
+        {
+            return await context.Tasks.ImportPlanAsync(request, context.Call(ct, 600));
+        }
+        catch (RpcException refused) when (refused.StatusCode == StatusCode.InvalidArgument && !request.DryRun && IsCapped(refused))
+        {
+            if (await DryRunWithProblemsAsync(context, request, ct) is { } checkedOnly)
+            {
+                if (context.Json)
+                    context.WriteJson(checkedOnly);
+                else
+                    WriteProblems(context, checkedOnly);
+            }
+            throw;
+        }
+    }
+
+    private static bool IsCapped(RpcException refused) =>
+        refused.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations is { Count: > 0 } violations
+        && violations[^1] is { Field: "request" } last && last.Description.Contains("more problems", StringComparison.Ordinal);
+
+    private static void WriteProblems(CliContext context, Tasks.ImportPlanResponse response)
+    {
+        foreach (var problem in response.Problems)
+            context.Output.WriteLine($"problem  line {problem.Line} {problem.Field}: {problem.Message}"
+                + (problem.Suggestions.Count > 0 ? $"（是否为：{string.Join("、", problem.Suggestions.Select(s => s.Name))}）" : ""));
+    }
+
+    private static async Task<Tasks.ImportPlanResponse?> DryRunWithProblemsAsync(CliContext context, Tasks.ImportPlanRequest request,
+        CancellationToken ct)
+    {
+        var dryRun = request.Clone();
+        dryRun.DryRun = true;
+        try
+        {
+            var response = await context.Tasks.ImportPlanAsync(dryRun, context.Call(ct, 600));
+            return response.Problems.Count > 0 ? response : null;
+        }
+        catch (RpcException)
+        {
+            return null;
+        }
     }
 
     public static string Short(string text, int cells)

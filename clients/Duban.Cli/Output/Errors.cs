@@ -16,7 +16,9 @@ public static class Errors
             error.WriteLine($"  {violation.Type} {violation.Subject}");
         if (ex.StatusCode == StatusCode.Unauthenticated)
             error.WriteLine("  (no valid token: run `duban login`, or pass --token / DUBAN_TOKEN)");
-        if (ex.StatusCode == StatusCode.Unavailable)
+        if (status?.GetDetail<ErrorInfo>() is { Reason: "DATABASE_TRANSIENT" })
+            error.WriteLine("  (a passing database failure: nothing was stored; run the command again)");
+        else if (ex.StatusCode == StatusCode.Unavailable)
             error.WriteLine("  (is the service running? see --units-url, --tasks-url, --supervision-url)");
     }
 }

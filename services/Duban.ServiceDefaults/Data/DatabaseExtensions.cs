@@ -32,7 +32,8 @@ public static class DatabaseExtensions
             options.UseNpgsql(dataSource);
             configure?.Invoke(options);
         });
-        builder.Services.AddHealthChecks().AddDbContextCheck<TContext>("database", tags: [HealthTags.Ready]);
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>("database", tags: [HealthTags.Ready]);
+        builder.Services.AddOptions<DatabaseHealthOptions>().Bind(builder.Configuration.GetSection(DatabaseHealthOptions.Section)).ValidateOnStart();
 
         builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection(DatabaseOptions.Section));
         builder.Services.AddHostedService<DatabaseMigrator<TContext>>();

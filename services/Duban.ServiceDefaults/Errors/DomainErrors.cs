@@ -10,9 +10,12 @@ public sealed record FieldViolation(string Field, string Description);
 public abstract class DomainException(string message) : Exception(message);
 
 /// <summary>The request itself is malformed: InvalidArgument with every offending field.</summary>
-public sealed class ValidationFailedException(IReadOnlyList<FieldViolation> violations)
-    : DomainException(Describe(violations))
+public sealed class ValidationFailedException(string message, IReadOnlyList<FieldViolation> violations)
+    : DomainException(message)
 {
+    public ValidationFailedException(IReadOnlyList<FieldViolation> violations)
+        : this(Describe(violations), violations) { }
+
     public ValidationFailedException(string field, string description)
         : this([new FieldViolation(field, description)]) { }
 

@@ -4,13 +4,15 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Duban.ServiceDefaults.Errors;
 
 /// <summary>
 /// Turns domain exceptions into gRPC statuses with google.rpc details (BadRequest field violations,
-/// ResourceInfo, PreconditionFailure), so clients can point at the offending field.
+/// ResourceInfo, PreconditionFailure), so clients can point at the offending field; database failures into
+/// InvalidArgument / AlreadyExists (the caller's data), Unavailable / Aborted (transient: retry).
+/// Details travel in a trailer, which clients refuse past a few tens of kilobytes: a status carries at most
+/// <see cref="MaxFieldViolations"/> violations and <see cref="MaxDetailBytes"/> bytes of details, the rest counted.
 /// </summary>
 public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
 {
@@ -59,17 +61,25 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     {
         RpcException => null,
         DomainException domain => ToRpcException(domain),
+        // EF Core wraps what a query's parameter threw (an id parsed inside the LINQ expression).
+        InvalidOperationException { InnerException: DomainException domain } => ToRpcException(domain),
         DbUpdateConcurrencyException => new Google.Rpc.Status
         {
             Code = (int)Code.Aborted,
             Message = "the record was changed by someone else; read it again and retry",
         }.ToRpcException(),
-        DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg } =>
-            ToRpcException(new AlreadyExistsException(pg.ConstraintName ?? "record", "already exists")),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
             new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "the call was cancelled")),
+        _ when DatabaseErrors.Classify(ex) is { } status => LogDatabase(ex, status, context),
         _ => LogUnexpected(ex, context),
     };
+
+    private RpcException LogDatabase(Exception ex, Google.Rpc.Status status, ServerCallContext context)
+    {
+        if ((Code)status.Code is Code.Unavailable or Code.Aborted or Code.DeadlineExceeded)
+            logger.LogWarning(ex, "Transient database failure in {Method}: {Code}", context.Method, (Code)status.Code);
+        return Capped(status).ToRpcException();
+    }
 
     private RpcException? LogUnexpected(Exception ex, ServerCallContext context)
     {
@@ -115,7 +125,45 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
                 status.Code = (int)Code.Internal;
                 break;
         }
-        return status.ToRpcException();
+        return Capped(status).ToRpcException();
+    }
+
+    public const int MaxFieldViolations = 50;
+    public const int MaxDetailBytes = 6 * 1024;
+    public const int MaxMessageLength = 1000;
+
+    /// <summary>
+    /// The status cut to what a trailer can carry: the first violations, then one entry counting the rest (the
+    /// full list belongs in a response body, e.g. ImportPlan's dry run); the message cut likewise.
+    /// </summary>
+    public static Google.Rpc.Status Capped(Google.Rpc.Status status)
+    {
+        if (status.Message.Length > MaxMessageLength)
+            status.Message = status.Message[..MaxMessageLength] + "…";
+        for (var i = 0; i < status.Details.Count; i++)
+        {
+            if (!status.Details[i].TryUnpack<BadRequest>(out var badRequest))
+                continue;
+            var all = badRequest.FieldViolations.ToList();
+            var kept = Math.Min(all.Count, MaxFieldViolations);
+            while (true)
+            {
+                var capped = new BadRequest { FieldViolations = { all.Take(kept) } };
+                if (kept < all.Count)
+                    capped.FieldViolations.Add(new BadRequest.Types.FieldViolation
+                    {
+                        Field = "request",
+                        Description = $"… and {all.Count - kept} more problems not listed here",
+                    });
+                if (capped.CalculateSize() <= MaxDetailBytes || kept == 0)
+                {
+                    status.Details[i] = Any.Pack(capped);
+                    break;
+                }
+                kept = kept / 2;
+            }
+        }
+        return status;
     }
 
     private static BadRequest ToBadRequest(IEnumerable<FieldViolation> violations)

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Security.Cryptography;
 using System.Text;
 using Duban.ServiceDefaults.Errors;
 
@@ -6,12 +7,15 @@ namespace Duban.ServiceDefaults.Paging;
 
 /// <summary>
 /// Opaque page tokens for keyset paging: the last key of a page, bound to the query it came from so a
-/// token cannot be replayed against different filters.
+/// token cannot be replayed against different filters, and sealed with a check sum so that a hand-made or
+/// damaged token is refused here instead of reaching a query as a malformed key.
 /// </summary>
 public static class PageToken
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 1000;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
 
     public static int Size(int requested, string field = "page_size")
     {
@@ -20,26 +24,45 @@ public static class PageToken
         return requested == 0 ? DefaultPageSize : Math.Min(requested, MaxPageSize);
     }
 
-    public static string Encode(string queryFingerprint, string lastKey) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(queryFingerprint + "\n" + lastKey));
+    public static string Encode(string queryFingerprint, string lastKey)
+    {
+        var body = queryFingerprint + "\n" + lastKey;
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(body + "\n" + Seal(body)));
+    }
+
+    /// <summary>Whether the token is one this service issued (for any query).</summary>
+    public static bool IsWellFormed(string token) => Open(token) is not null;
 
     /// <summary>The last key, or null for the first page.</summary>
     public static string? Decode(string? token, string queryFingerprint, string field = "page_token")
     {
         if (string.IsNullOrEmpty(token))
             return null;
+        var body = Open(token) ?? throw new ValidationFailedException(field, "is not a token this service issued");
+        var newline = body.IndexOf('\n');
+        if (newline < 0 || body[..newline] != queryFingerprint)
+            throw new ValidationFailedException(field, "does not belong to this query; start again without it");
+        return body[(newline + 1)..];
+    }
+
+    /// <summary>The fingerprint and key of an intact token, or null.</summary>
+    private static string? Open(string token)
+    {
         string text;
         try
         {
-            text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
+            text = StrictUtf8.GetString(Base64Url.DecodeFromChars(token));
         }
-        catch (FormatException)
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
-            throw new ValidationFailedException(field, "is not a token this service issued");
+            return null;
         }
-        var newline = text.IndexOf('\n');
-        if (newline < 0 || text[..newline] != queryFingerprint)
-            throw new ValidationFailedException(field, "does not belong to this query; start again without it");
-        return text[(newline + 1)..];
+        var seal = text.LastIndexOf('\n');
+        if (seal < 0)
+            return null;
+        var body = text[..seal];
+        return body.Contains('\n') && text[(seal + 1)..] == Seal(body) ? body : null;
     }
+
+    private static string Seal(string body) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body)), 0, 8);
 }

@@ -8,8 +8,9 @@ namespace Duban.ServiceDefaults.Resilience;
 
 /// <summary>
 /// The one resilience layer around calls to another service: retries with exponential backoff and jitter on
-/// transient statuses only (Unavailable, ResourceExhausted), then a circuit breaker that stops calling a
-/// service that keeps failing. Only idempotent calls go through it. A dependency that stays down surfaces as
+/// transient statuses only (Unavailable, and Aborted when the other service's database rolled the call back: a
+/// deadlock or serialization failure; never Aborted for a stale version, which needs a fresh read), then a circuit
+/// breaker that stops calling a service that keeps failing. Only idempotent calls go through it. A dependency that stays down surfaces as
 /// <see cref="DependencyUnavailableException"/> (Unavailable).
 /// </summary>
 public class ServiceCallPipeline
@@ -41,7 +42,12 @@ public class ServiceCallPipeline
             .Build();
     }
 
-    public static bool IsTransient(RpcException ex) => ex.StatusCode is StatusCode.Unavailable or StatusCode.ResourceExhausted;
+    public static bool IsTransient(RpcException ex) => ex.StatusCode switch
+    {
+        StatusCode.Unavailable => true,
+        StatusCode.Aborted => ex.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>() is { Reason: "DATABASE_TRANSIENT" },
+        _ => false,
+    };
 
     public async Task<T> ExecuteIdempotentAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {

@@ -42,6 +42,13 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
 {
     private const int LargeImport = 20_000;
 
+    // The stored columns' lengths (TasksDb): a longer cell is a problem of its row, not a database error.
+    private const int MaxTitleLength = 300;
+    private const int MaxItemTextLength = 2000;
+    private const int MaxNumberingLength = 50;
+    private const int MaxPathLabelLength = 200;
+    private const int MaxDeadlineTextLength = 500;
+
     public async Task<ImportOutcome> ImportAsync(ImportRequest request, CancellationToken ct)
     {
         var violations = new Violations()
@@ -78,6 +85,8 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
         var title = request.Title.Trim().Length > 0 ? request.Title.Trim() : draft?.Title?.Trim() ?? "";
         if (title.Length == 0)
             problems.Add(new ImportIssue(0, "title", "计划标题未填写（请求中未给出，文件中也没有标题行）", []));
+        else if (title.Length > MaxTitleLength)
+            problems.Add(new ImportIssue(0, "title", $"计划标题超过 {MaxTitleLength} 字", []));
         if (draft is null || problems.Count > 0 && draft.Items.Count == 0)
             return Fail(request, problems, warnings);
 
@@ -223,9 +232,17 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
                 Depth = depth,
             };
             items.Add(item);
+            if (item.Text.Length > MaxItemTextLength)
+                problems.Add(new ImportIssue(draftItem.LineOrRow, "事项", $"内容超过 {MaxItemTextLength} 字（{item.Text.Length} 字）", []));
+            if (item.Numbering.Length > MaxNumberingLength)
+                problems.Add(new ImportIssue(draftItem.LineOrRow, "序号", $"编号超过 {MaxNumberingLength} 字", []));
+            else if (item.PathLabel.Length > MaxPathLabelLength)
+                problems.Add(new ImportIssue(draftItem.LineOrRow, "序号", $"完整编号超过 {MaxPathLabelLength} 字", []));
 
             AssignmentDeadline? deadline = null;
-            if (!string.IsNullOrWhiteSpace(draftItem.DeadlineText))
+            if (draftItem.DeadlineText is { Length: > MaxDeadlineTextLength })
+                problems.Add(new ImportIssue(draftItem.LineOrRow, "完成时限", $"超过 {MaxDeadlineTextLength} 字", []));
+            else if (!string.IsNullOrWhiteSpace(draftItem.DeadlineText))
             {
                 var parsedDeadline = ParsedDeadlines.Parse(draftItem.DeadlineText, deadlines);
                 if (parsedDeadline.Deadline is null)
@@ -306,13 +323,18 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
 
     private static List<ImportIssue> Sorted(IEnumerable<ImportIssue> issues) => issues.OrderBy(i => i.Line).ThenBy(i => i.Field, StringComparer.Ordinal).ToList();
 
-    /// <summary>A real import with problems stores nothing and fails with every problem as a field violation.</summary>
+    /// <summary>
+    /// A real import with problems stores nothing and fails with the problems as field violations. A status travels in
+    /// a trailer, which holds only the first of many (the rest are counted); a dry run returns all of them in its body.
+    /// </summary>
     private static ImportOutcome Fail(ImportRequest request, List<ImportIssue> problems, List<ImportIssue> warnings)
     {
         if (request.DryRun)
             return new ImportOutcome(null, [], [], [], Sorted(problems), warnings);
         var unit = request.Form == ImportForm.Outline ? "lines" : "rows";
-        throw new ValidationFailedException(Sorted(problems).Select(p => new FieldViolation(
+        var summary = $"the plan has {problems.Count} problem(s); nothing was stored. "
+            + "Import it again with dry_run to receive every problem in the response.";
+        throw new ValidationFailedException(summary, Sorted(problems).Select(p => new FieldViolation(
             p.Line > 0 ? $"{FormField(request.Form)}.{unit}[{p.Line}].{p.Field}" : p.Field,
             p.Suggestions.Count == 0 ? p.Message : $"{p.Message}；是否为：{string.Join("、", p.Suggestions.Select(s => s.Name))}")).ToList());
     }

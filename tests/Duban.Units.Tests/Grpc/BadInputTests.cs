@@ -40,6 +40,46 @@ public class BadInputTests(UnitsServiceFixture service) : IClassFixture<UnitsSer
         return AssertRefusedAndNothingStored(StatusCode.InvalidArgument, "name", request);
     }
 
+    [Theory]
+    [InlineData("合规\0单位")]
+    [InlineData("\u001b[31m合规单位\u001b[0m")]
+    [InlineData("合规\n单位")]
+    public Task A_name_with_nul_or_control_characters_is_refused(string name)
+    {
+        var request = Valid();
+        request.Name = name;
+        return AssertRefusedAndNothingStored(StatusCode.InvalidArgument, "name", request);
+    }
+
+    [Fact]
+    public async Task A_hand_made_page_token_is_refused_on_page_token()
+    {
+        var forged = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes("units||||Active||False\nnot-a-key"));
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "page_token", async () =>
+            await service.Staff.ListUnitsAsync(new ListUnitsRequest { PageToken = forged }));
+    }
+
+    [Fact]
+    public async Task A_page_token_still_leads_to_the_next_page()
+    {
+        var parent = await service.CreateUnitAsync("翻页园区", "district");
+        for (var i = 0; i < 3; i++)
+            await service.CreateUnitAsync("翻页部门" + i, "department", parent);
+        var first = await service.Staff.ListUnitsAsync(new ListUnitsRequest { ParentId = parent.Id, PageSize = 2 });
+        var second = await service.Staff.ListUnitsAsync(new ListUnitsRequest { ParentId = parent.Id, PageSize = 2, PageToken = first.NextPageToken });
+        Assert.Equal(2, first.Units.Count);
+        Assert.Single(second.Units);
+        Assert.Empty(first.Units.Select(u => u.Id).Intersect(second.Units.Select(u => u.Id)));
+    }
+
+    [Fact]
+    public async Task An_empty_or_malformed_id_is_invalid_argument_on_id()
+    {
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "id", async () => await service.Staff.GetUnitAsync(new GetUnitRequest()));
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "id", async () =>
+            await service.Office.ArchiveUnitAsync(new ArchiveUnitRequest { Id = "x", Version = long.MaxValue }));
+    }
+
     [Fact]
     public Task A_code_with_spaces_is_refused()
     {
@@ -107,8 +147,12 @@ public class BadInputTests(UnitsServiceFixture service) : IClassFixture<UnitsSer
     public async Task Every_problem_of_a_request_is_reported_at_once()
     {
         var ex = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, async () =>
-            await service.Office.CreateUnitAsync(new CreateUnitRequest { Code = "", Name = "", LevelCode = "", ParentId = "x" }));
-        Assert.Equal(["code", "name", "level_code", "parent_id"], RpcAssert.FieldsOf(ex));
+            await service.Office.CreateUnitAsync(new CreateUnitRequest { Code = "", Name = "", LevelCode = "", ParentId = Guid.NewGuid().ToString() }));
+        Assert.Equal(["code", "name", "level_code"], RpcAssert.FieldsOf(ex));
+        // The shape of a request (here an id that is no id) is checked first, for every field at once.
+        ex = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, async () =>
+            await service.Office.CreateUnitAsync(new CreateUnitRequest { Name = "a\0b", ParentId = "x", Aliases = { "\u0007" } }));
+        Assert.Equal(["name", "aliases[0]", "parent_id"], RpcAssert.FieldsOf(ex));
     }
 
     [Fact]

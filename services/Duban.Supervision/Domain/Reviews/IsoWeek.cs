@@ -38,7 +38,14 @@ public readonly record struct IsoWeek : IComparable<IsoWeek>
         return new IsoWeek(ISOWeek.GetYear(dateTime), ISOWeek.GetWeekOfYear(dateTime));
     }
 
-    /// <summary>Parses "2026-W47" (also "2026-W7" and lower-case "w"). Throws <see cref="FormatException"/> otherwise.</summary>
+    /// <summary>
+    /// The years a week may be asked for. Reviews reach a week back and a day forward, and the ends of the calendar
+    /// (0001-W01, 9998-W52) have no neighbours; no review ever concerns weeks that far away.
+    /// </summary>
+    public const int MinParsedYear = 1900;
+    public const int MaxParsedYear = 2999;
+
+    /// <summary>Parses "2026-W47" (also "2026-W7" and lower-case "w") in the years 1900–2999. Throws <see cref="FormatException"/> otherwise.</summary>
     public static IsoWeek Parse(string text) =>
         TryParse(text, out var week) ? week : throw new FormatException($"'{text}' is not an ISO week such as 2026-W47.");
 
@@ -53,7 +60,7 @@ public readonly record struct IsoWeek : IComparable<IsoWeek>
         if (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var year)
             || !int.TryParse(parts[1].AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
             return false;
-        if (year < 1 || year > 9998 || number < 1 || number > ISOWeek.GetWeeksInYear(year))
+        if (year < MinParsedYear || year > MaxParsedYear || number < 1 || number > ISOWeek.GetWeeksInYear(year))
             return false;
         week = new IsoWeek(year, number);
         return true;
