@@ -19,7 +19,7 @@ public class WeeklyReviewCalculatorTests
         var report = Week47();
 
         Assert.Equal(["发改委", "住建局", "住建局城建科", "文旅局", "教育局"], report.Units.Select(u => u.UnitName));
-        Assert.Equal([Light.Red, Light.Yellow, Light.Yellow, Light.Yellow, Light.Green], report.Units.Select(u => u.Light));
+        Assert.Equal([Light.Red, Light.Red, Light.Yellow, Light.Yellow, Light.Green], report.Units.Select(u => u.Light));
     }
 
     [Fact]
@@ -27,12 +27,15 @@ public class WeeklyReviewCalculatorTests
     {
         var report = Week47();
 
-        Assert.Equal(new ReviewCounts(4, 1, 1, 2, 0, 2, 1, 50m), Row(report, Fagaiwei).Counts);
-        Assert.Equal(new ReviewCounts(3, 1, 0, 2, 1, 1, 0, 100m), Row(report, Zhujianju).Counts);
-        Assert.Equal(new ReviewCounts(1, 0, 0, 1, 1, 0, 0, 100m), Row(report, Chengjianke).Counts);
-        Assert.Equal(new ReviewCounts(3, 2, 1, 0, 0, 0, 0, 66.7m), Row(report, Wenlvju).Counts);
+        // (assigned, on time, late, awaiting verification, open, due next week, overdue, unexplained, should be completed, rate)
+        Assert.Equal(new ReviewCounts(4, 1, 1, 0, 2, 0, 2, 1, 4, 25m), Row(report, Fagaiwei).Counts);
+        // 老旧小区改造 is overdue (explained) and 城市更新试点 on time: 1 of 2 that should be completed, 50%, red.
+        Assert.Equal(new ReviewCounts(3, 1, 0, 0, 2, 1, 1, 0, 2, 50m), Row(report, Zhujianju).Counts);
+        // Nothing should be completed yet: no rate, not an invented 100%.
+        Assert.Equal(new ReviewCounts(1, 0, 0, 0, 1, 1, 0, 0, 0, null), Row(report, Chengjianke).Counts);
+        Assert.Equal(new ReviewCounts(3, 2, 1, 0, 0, 0, 0, 0, 3, 66.7m), Row(report, Wenlvju).Counts);
         // Cancelled and not-yet-assigned items are left out.
-        Assert.Equal(new ReviewCounts(3, 1, 0, 2, 1, 0, 0, 100m), Row(report, Jiaoyuju).Counts);
+        Assert.Equal(new ReviewCounts(3, 1, 0, 0, 2, 1, 0, 0, 1, 100m), Row(report, Jiaoyuju).Counts);
     }
 
     [Fact]
@@ -40,8 +43,8 @@ public class WeeklyReviewCalculatorTests
     {
         var totals = Week47().Totals;
 
-        Assert.Equal(new ReviewCounts(14, 5, 2, 7, 3, 3, 1, 71.4m), totals);
-        Assert.Equal(totals.Assigned, totals.Completed + totals.Open);
+        Assert.Equal(new ReviewCounts(14, 5, 2, 0, 7, 3, 3, 1, 10, 50m), totals);
+        Assert.Equal(totals.Assigned, totals.Completed + totals.AwaitingVerification + totals.Open);
     }
 
     [Fact]
@@ -205,22 +208,25 @@ public class WeeklyReviewCalculatorTests
         var report = Week47(previous);
         var change = Assert.IsType<ChangeSincePrevious>(report.Change);
 
-        // Last week: only 出台招商引资办法 overdue; completed 报送项目清单 (late), 文旅推介会 and 非遗保护 (on time).
+        // Last week: only 出台招商引资办法 overdue; completed 报送项目清单 (late), 文旅推介会 and 非遗保护 (on time); 景区提升 past
+        // its original deadline, not yet done: 2 on time of 5 that should have been completed.
         Assert.Equal(1, previous.Totals.Overdue);
-        Assert.Equal(66.7m, previous.Totals.OnTimeRate);
+        Assert.Equal(40m, previous.Totals.OnTimeRate);
         Assert.Equal(IsoWeek.Parse("2026-W46"), change.PreviousWeek);
         Assert.Equal(2, change.OverdueDelta);
-        Assert.Equal(4.7m, change.OnTimeRateDelta);
+        Assert.Equal(10m, change.OnTimeRateDelta);
 
         var fagaiwei = Assert.Single(change.Units, u => u.UnitId == Fagaiwei);
         Assert.Equal(1, fagaiwei.OverdueDelta);
-        Assert.Equal(50m, fagaiwei.OnTimeRateDelta);
+        Assert.Equal(25m, fagaiwei.OnTimeRateDelta);
         Assert.Equal(Light.Red, fagaiwei.PreviousLight);
         Assert.Equal(Light.Red, fagaiwei.CurrentLight);
 
+        // Last week nothing of 住建局's should have been completed: no rate to compare with.
         var zhujianju = Assert.Single(change.Units, u => u.UnitId == Zhujianju);
         Assert.Equal(1, zhujianju.OverdueDelta);
-        Assert.Equal(0m, zhujianju.OnTimeRateDelta);
+        Assert.Null(Row(previous, Zhujianju).Counts.OnTimeRate);
+        Assert.Null(zhujianju.OnTimeRateDelta);
 
         // 住建局城建科 got its first assignment this week: nothing to compare its rate with.
         var newcomer = Assert.Single(change.Units, u => u.UnitId == Chengjianke);
@@ -252,9 +258,9 @@ public class WeeklyReviewCalculatorTests
 
         var report = lenient.Calculate(Office, W47, EndOfW47, AllUnits, Week47Assignments());
 
-        // 发改委 still has a 50% on-time rate: below 60, red regardless.
+        // 发改委 still has a 25% on-time rate: below 60, red regardless.
         Assert.Equal(Light.Red, Row(report, Fagaiwei).Light);
-        var relaxed = new WeeklyReviewCalculator(lenient.Rules with { RedOnTimeRateBelow = 40m });
+        var relaxed = new WeeklyReviewCalculator(lenient.Rules with { RedOnTimeRateBelow = 20m });
         Assert.Equal(Light.Yellow, Row(relaxed.Calculate(Office, W47, EndOfW47, AllUnits, Week47Assignments()), Fagaiwei).Light);
     }
 }
@@ -275,6 +281,13 @@ public class LightRulesTests
     public void Default_rules_give_red_yellow_or_green(int overdue, int unexplained, int maxDays, int? lowestProgress, double rate, Light expected)
     {
         Assert.Equal(expected, LightRules.Default.Evaluate(overdue, unexplained, maxDays, lowestProgress, (decimal)rate));
+    }
+
+    [Fact]
+    public void Without_a_rate_its_clauses_do_not_apply()
+    {
+        Assert.Equal(Light.Green, LightRules.Default.Evaluate(0, 0, 0, null, null));
+        Assert.Equal(Light.Yellow, LightRules.Default.Evaluate(0, 0, 0, 10, null));
     }
 
     [Fact]
