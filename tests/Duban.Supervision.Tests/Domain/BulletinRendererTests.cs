@@ -123,6 +123,39 @@ public class BulletinRendererTests
         Assert.Equal(8, lines.Length);
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void The_printed_totals_are_the_printed_unit_rows_summed_and_rated_the_same_way(int seed)
+    {
+        var report = Calculator.Calculate(Office, W47, Local(2026, 11, 20, 10, 0), AllUnits, RandomAssignments(seed, 300));
+        var lines = BulletinRenderer.RenderUnitsCsv(report).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
+        var units = lines[..^1];
+        var total = lines[^1];
+        Assert.Equal("合计", total[0]);
+        Assert.True(units.Count >= 4);
+
+        // 交办 … 应完成 are columns 1–9; 按时完成率 is column 10.
+        for (var column = 1; column <= 9; column++)
+            Assert.Equal(units.Sum(u => int.Parse(u[column])), int.Parse(total[column]));
+        foreach (var row in units.Append(total))
+        {
+            var (onTime, shouldBe) = (int.Parse(row[2]), int.Parse(row[9]));
+            Assert.Equal(shouldBe == 0 ? "—" : Math.Round(100m * onTime / shouldBe, 1, MidpointRounding.AwayFromZero).ToString("0.0"), row[10]);
+            Assert.Equal(int.Parse(row[1]), int.Parse(row[2]) + int.Parse(row[3]) + int.Parse(row[4]) + int.Parse(row[5]));
+        }
+
+        // The Markdown table prints the same numbers.
+        var md = BulletinRenderer.RenderMarkdown(report, "市政府督查室").Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)).Skip(2).ToList();
+        Assert.Equal(units.Count + 1, md.Count);
+        for (var i = 0; i < md.Count; i++)
+        {
+            var cells = md[i].Split(" | ");
+            var csvRow = i < units.Count ? units[i] : total;
+            Assert.Equal(csvRow[1..10], cells[1..10]);
+        }
+    }
+
     [Fact]
     public void Csv_quotes_commas_quotes_and_line_breaks()
     {

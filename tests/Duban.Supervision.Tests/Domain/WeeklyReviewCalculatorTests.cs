@@ -237,6 +237,74 @@ public class WeeklyReviewCalculatorTests
         Assert.Equal(change.Units.Select(u => u.UnitName).Order(StringComparer.Ordinal), change.Units.Select(u => u.UnitName));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Each_number_follows_from_the_assignments_and_the_totals_are_the_units_summed(int seed)
+    {
+        var items = RandomAssignments(seed, 400);
+        var asOf = Local(2026, 11, 19, 15, 30);
+        var report = Calculator.Calculate(Office, W47, asOf, AllUnits, items);
+        var inScope = items.Where(a => a.LeadUnitId != Elsewhere && !a.IsCancelled && a.AssignedAt <= asOf).ToList();
+        Assert.True(inScope.Count(a => a.IsAwaitingVerificationAsOf(asOf)) > 10 && inScope.Count(a => a.IsCompletedAsOf(asOf)) > 10,
+            "the seed holds claims and verifications");
+
+        foreach (var row in report.Units)
+        {
+            var mine = inScope.Where(a => a.LeadUnitId == row.UnitId).ToList();
+            var c = row.Counts;
+            Assert.Equal(mine.Count, c.Assigned);
+            Assert.Equal(mine.Count(a => a.IsCompletedAsOf(asOf) && a.IsCompletedOnTime()), c.CompletedOnTime);
+            Assert.Equal(mine.Count(a => a.IsCompletedAsOf(asOf) && !a.IsCompletedOnTime()), c.CompletedLate);
+            Assert.Equal(mine.Count(a => a.IsAwaitingVerificationAsOf(asOf)), c.AwaitingVerification);
+            Assert.Equal(mine.Count(a => a.IsOpenAsOf(asOf)), c.Open);
+            Assert.Equal(mine.Count(a => a.IsOverdueAt(asOf)), c.Overdue);
+            Assert.Equal(mine.Count(a => a.CountsTowardOnTimeRateAsOf(asOf)), c.ShouldBeCompleted);
+            Assert.Equal(c.Assigned, c.Completed + c.AwaitingVerification + c.Open);
+            Assert.Equal(c.ShouldBeCompleted == 0 ? null : Math.Round(100m * c.CompletedOnTime / c.ShouldBeCompleted, 1, MidpointRounding.AwayFromZero),
+                c.OnTimeRate);
+            // A unit with overdue work cannot show 100%; a red light always stands beside a rate below 100%.
+            if (c.Overdue > 0)
+                Assert.True(c.OnTimeRate < 100m, $"{row.UnitName}: {c.Overdue} overdue at {c.OnTimeRate}%");
+            if (row.Light == Light.Red)
+                Assert.True(c.OnTimeRate is < 100m, $"{row.UnitName}: red at {c.OnTimeRate}%");
+            if (c.Overdue > 0)
+                Assert.NotEqual(Light.Green, row.Light);
+        }
+
+        var sum = (Func<Func<ReviewCounts, int>, int>)(f => report.Units.Sum(u => f(u.Counts)));
+        var t = report.Totals;
+        Assert.Equal(
+            (sum(c => c.Assigned), sum(c => c.CompletedOnTime), sum(c => c.CompletedLate), sum(c => c.AwaitingVerification), sum(c => c.Open),
+                sum(c => c.DueNextWeek), sum(c => c.Overdue), sum(c => c.OverdueWithoutExplanation), sum(c => c.ShouldBeCompleted)),
+            (t.Assigned, t.CompletedOnTime, t.CompletedLate, t.AwaitingVerification, t.Open, t.DueNextWeek, t.Overdue, t.OverdueWithoutExplanation,
+                t.ShouldBeCompleted));
+        Assert.Equal(ReviewCounts.OnTimeRateOf(t.CompletedOnTime, t.ShouldBeCompleted), t.OnTimeRate);
+        Assert.Equal(inScope.Count(a => a.CompletedAt > ReviewClock.StartOfDay(W47.Monday, Shanghai) && a.IsCompletedAsOf(asOf)),
+            report.CompletedThisWeek.Count);
+    }
+
+    [Fact]
+    public void A_claim_is_awaiting_verification_neither_completed_nor_overdue_until_the_office_verifies_it()
+    {
+        var claimed = Open(1, Fagaiwei, D(2026, 11, 10), "已确认完成") with
+            { Status = AssignmentState.CompletionRequested, CompletionRequestedAt = Local(2026, 11, 12, 9, 0) };
+        var overdue = Open(2, Fagaiwei, D(2026, 11, 11), "仍在推进");
+
+        var before = Calculator.Calculate(Office, W47, EndOfW47, AllUnits, [claimed, overdue]);
+        var after = Calculator.Calculate(Office, W47, EndOfW47, AllUnits,
+            [claimed with { Status = AssignmentState.Completed, CompletedAt = Local(2026, 11, 20, 9, 0) }, overdue]);
+
+        // (assigned, on time, late, awaiting verification, open, due next week, overdue, unexplained, should be completed, rate)
+        Assert.Equal(new ReviewCounts(2, 0, 0, 1, 1, 0, 1, 1, 2, 0m), Row(before, Fagaiwei).Counts);
+        Assert.Empty(before.CompletedThisWeek);
+        Assert.Equal(["仍在推进"], before.StillOverdue.Select(i => i.Title));
+        // Claimed after its deadline: once verified, a late completion, listed as completed in the week it was verified.
+        Assert.Equal(new ReviewCounts(2, 0, 1, 0, 1, 0, 1, 1, 2, 0m), Row(after, Fagaiwei).Counts);
+        Assert.Equal(2, Assert.Single(after.CompletedThisWeek).DaysOverdue);
+    }
+
     [Fact]
     public void Without_a_previous_report_there_is_no_change()
     {
