@@ -6,8 +6,9 @@ using Supervision = Duban.Contracts.Supervision.V1;
 namespace Duban.Cli.Commands;
 
 /// <summary>
-/// `duban review run|show|export` and `duban assess`. `review run` is what a cron job calls: it exits 0 when
-/// the review was made and also when it already existed, and non-zero with a one-line reason otherwise.
+/// `duban review run|show|export|revisions` and `duban assess`. `review run` is what a cron job calls: it exits 0
+/// when a revision was stored and also when the latest one still held (nothing changed, or a past week already
+/// frozen), and non-zero with a one-line reason otherwise.
 /// </summary>
 public static class ReviewCommands
 {
@@ -15,7 +16,7 @@ public static class ReviewCommands
     {
         var week = new Option<string>("--week") { Description = "ISO week such as 2026-W47, or current", DefaultValueFactory = _ => "current" };
         var scope = new Option<string?>("--scope") { Description = "the unit whose subtree is reviewed (name or id; default: your token's unit)" };
-        var run = new Command("run", "freeze the week's review (once per scope and week)") { week, scope }.With(async (context, parse, ct) =>
+        var run = new Command("run", "review the week: a new revision when anything changed; a past week is frozen once") { week, scope }.With(async (context, parse, ct) =>
         {
             var scopeId = parse.GetValue(scope) is { } s ? await Lookup.UnitIdAsync(context, s, ct) : Lookup.TokenUnit(context);
             var review = await context.Supervision.RunWeeklyReviewAsync(new Supervision.RunWeeklyReviewRequest { ScopeUnitId = scopeId, Week = parse.GetValue(week)! },
@@ -23,7 +24,33 @@ public static class ReviewCommands
             if (context.Json)
                 context.WriteJson(review);
             else
-                context.Output.WriteLine($"review {review.Week}: {review.Assigned} assignments, {review.Overdue} overdue, {review.CompletedOnTime} completed on time  (review {review.Id})");
+                context.Output.WriteLine($"review {review.Week} revision {review.Revision}{(review.Final ? " (final)" : "")} as of {AsOf(review)}: " +
+                    $"{review.Assigned} assignments, {review.Overdue} overdue, {review.CompletedOnTime} completed on time  (review {review.Id})");
+            return 0;
+        });
+
+        var listWeek = new Option<string>("--week") { Description = "ISO week such as 2026-W47, or current", DefaultValueFactory = _ => "current" };
+        var listScope = new Option<string?>("--scope") { Description = "name or id (default: your token's unit)" };
+        var revisions = new Command("revisions", "the stored revisions of a week's review, latest first") { listWeek, listScope }.With(async (context, parse, ct) =>
+        {
+            var scopeId = parse.GetValue(listScope) is { } s ? await Lookup.UnitIdAsync(context, s, ct) : Lookup.TokenUnit(context);
+            var weekText = parse.GetValue(listWeek)!;
+            if (weekText == "current")
+            {
+                var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).DateTime);
+                weekText = $"{System.Globalization.ISOWeek.GetYear(today.ToDateTime(TimeOnly.MinValue)):D4}-W{System.Globalization.ISOWeek.GetWeekOfYear(today.ToDateTime(TimeOnly.MinValue)):D2}";
+            }
+            var list = await context.Supervision.ListWeeklyReviewsAsync(new Supervision.ListWeeklyReviewsRequest { ScopeUnitId = scopeId, Week = weekText, PageSize = 100 },
+                context.Call(ct));
+            if (context.Json)
+            {
+                context.WriteJson(list.Reviews);
+                return 0;
+            }
+            var table = new Table("周", "版本", "数据截至", "交办", "逾期", "按时完成", "ID");
+            foreach (var r in list.Reviews)
+                table.Add(r.Week, r.Final ? $"{r.Revision}（终版）" : r.Revision.ToString(), AsOf(r), r.Assigned, r.Overdue, r.CompletedOnTime, r.Id);
+            table.WriteTo(context.Output);
             return 0;
         });
 
@@ -89,6 +116,10 @@ public static class ReviewCommands
             table.WriteTo(context.Output);
             return 0;
         });
-        return [new Command("review", "weekly reviews (周调度) and bulletins (通报)") { run, show, export }, assess];
+        return [new Command("review", "weekly reviews (周调度) and bulletins (通报)") { run, show, export, revisions }, assess];
     }
+
+    /// <summary>The as-of instant in Asia/Shanghai, the zone reviews are drawn in.</summary>
+    private static string AsOf(Supervision.WeeklyReview review) =>
+        TimeZoneInfo.ConvertTime(review.AsOf.ToDateTimeOffset(), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM-dd HH:mm");
 }

@@ -118,13 +118,23 @@ public sealed class Explanation
     public DateTimeOffset? DecidedAt { get; set; }
 }
 
-/// <summary>A frozen weekly review, one per (scope unit, ISO week).</summary>
+/// <summary>
+/// One revision of the weekly review of (scope unit, ISO week), numbered from 1. The current week gains a revision
+/// whenever its computed report differs from the last one's; a past week ends with one final revision as of its end.
+/// </summary>
 public sealed class WeeklyReviewRecord
 {
     public Guid Id { get; init; }
     public Guid ScopeUnitId { get; init; }
     public required string Week { get; init; }
+    public int Revision { get; init; } = 1;
+    /// <summary>The instant the report describes (数据截至): when it was run, or the week's end for the final revision.</summary>
     public DateTimeOffset AsOf { get; init; }
+    /// <summary>
+    /// SHA-256 (hex) of the report apart from its as-of instant (<see cref="Domain.Reviews.BulletinRenderer.ContentHash"/>),
+    /// for the current week's revisions: running again with the same hash returns this revision. Null for final ones.
+    /// </summary>
+    public string? ContentHash { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public required string ScopeName { get; init; }
     /// <summary>
@@ -167,8 +177,12 @@ public sealed class WeeklyReviewItemRecord
 }
 
 /// <summary>A stored review without its (possibly very large) report.</summary>
-public sealed record WeeklyReviewSummary(Guid Id, Guid ScopeUnitId, string Week, DateTimeOffset AsOf, DateTimeOffset CreatedAt, string ScopeName,
-    int Assigned, int Overdue, int CompletedOnTime, int OverdueWithoutExplanation);
+public sealed record WeeklyReviewSummary(Guid Id, Guid ScopeUnitId, string Week, int Revision, DateTimeOffset AsOf, DateTimeOffset CreatedAt,
+    string ScopeName, int Assigned, int Overdue, int CompletedOnTime, int OverdueWithoutExplanation)
+{
+    /// <summary>As of its week's end (Sunday 24:00 in Asia/Shanghai): the week's final revision, frozen for good.</summary>
+    public bool Final => AsOf >= IsoWeek.Parse(Week).End(ReviewClock.DefaultTimeZone);
+}
 
 /// <summary>Where the projection stands in the tasks feed.</summary>
 public sealed class FeedPosition

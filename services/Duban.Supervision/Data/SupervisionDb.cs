@@ -66,8 +66,10 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
             r.Property(x => x.Week).HasMaxLength(10);
             r.Property(x => x.ScopeName).HasMaxLength(200);
             r.Property(x => x.Report).HasColumnType("jsonb");
-            // Triggering the same week twice, even at once, finds the first review.
-            r.HasIndex(x => new { x.ScopeUnitId, x.Week }).IsUnique();
+            r.Property(x => x.Revision).HasDefaultValue(1);
+            r.Property(x => x.ContentHash).HasMaxLength(64);
+            // Two triggers racing for the same revision store it once; the latest revision is the first row of this index.
+            r.HasIndex(x => new { x.ScopeUnitId, x.Week, x.Revision }).IsUnique();
         });
 
         model.Entity<WeeklyReviewItemRecord>(i =>

@@ -131,17 +131,33 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
 
     public override async Task<Contract.ListWeeklyReviewsResponse> ListWeeklyReviews(Contract.ListWeeklyReviewsRequest request, ServerCallContext context)
     {
+        var violations = new Violations();
+        var scopeText = request.ScopeUnitId.Trim();
+        var weekText = request.Week.Trim();
+        if (scopeText.Length > 0)
+            violations.RequireId(scopeText, "scope_unit_id");
+        if (weekText.Length > 0 && !IsoWeek.TryParse(weekText, out _))
+            violations.Add("week", "must be an ISO week such as 2026-W47");
+        else if (weekText.Length > 0 && scopeText.Length == 0)
+            violations.Add("week", "needs scope_unit_id: the revisions of a week are those of one scope");
+        violations.ThrowIfAny();
+
         var visible = await notices.VisibleUnitsAsync(context.GetCaller(), context.CancellationToken);
         var query = reviews.Records;
-        if (request.ScopeUnitId.Length > 0)
+        if (scopeText.Length > 0)
         {
-            var scope = Ids.Parse(request.ScopeUnitId, "scope_unit_id");
+            var scope = Guid.Parse(scopeText);
             query = query.Where(r => r.ScopeUnitId == scope);
+        }
+        if (weekText.Length > 0)
+        {
+            var week = IsoWeek.Parse(weekText).ToString();
+            query = query.Where(r => r.Week == week);
         }
         if (visible is not null)
             query = query.Where(r => visible.Contains(r.ScopeUnitId));
         var size = Duban.ServiceDefaults.Paging.PageToken.Size(request.PageSize);
-        var fingerprint = $"reviews|{request.ScopeUnitId}";
+        var fingerprint = $"reviews|{scopeText}|{weekText}";
         var after = Duban.ServiceDefaults.Paging.PageToken.Decode(request.PageToken, fingerprint);
         if (after is not null)
         {
@@ -211,7 +227,7 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
     private async Task<string> MarkdownAsync(WeeklyReviewSummary review, CancellationToken ct)
     {
         var (excerpt, sizes) = await reviews.BulletinExcerptAsync(review.Id, ct);
-        return BulletinRenderer.RenderMarkdown(excerpt, review.ScopeName, sizes);
+        return BulletinRenderer.RenderMarkdown(excerpt, review.ScopeName, sizes, review.Revision);
     }
 
     [Authorize(Roles = DubanRoles.Office)]

@@ -61,6 +61,8 @@ internal static class SupervisionMapping
         Overdue = r.Overdue,
         CompletedOnTime = r.CompletedOnTime,
         OverdueWithoutExplanation = r.OverdueWithoutExplanation,
+        Revision = r.Revision,
+        Final = r.Final,
     };
 
     /// <summary>Without the secret: only the create call returns it.</summary>

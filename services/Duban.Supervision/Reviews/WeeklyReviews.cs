@@ -12,12 +12,20 @@ using NpgsqlTypes;
 namespace Duban.Supervision.Reviews;
 
 /// <summary>
-/// 周调度: one frozen review per (scope unit, ISO week). A past week is frozen as of its end (Sunday 24:00 in
-/// Asia/Shanghai); the current week as of the moment it is first run.
+/// 周调度: revisions of the review of (scope unit, ISO week), numbered from 1; each stays retrievable by its id.
+/// <list type="bullet">
+/// <item><b>The current week is live.</b> Running it computes the report as of now; when its content — every number and
+/// every listed item, apart from the as-of instant (<see cref="BulletinRenderer.ContentHash"/>) — equals the latest
+/// revision's, that revision is returned, else a new one is stored. So a scheduler calling twice gets one revision, and a
+/// verification, an explanation, a new assignment or a deadline passing since the last run gives a fresh one.</item>
+/// <item><b>A past week is frozen once.</b> The first run after its end stores a final revision as of Sunday 24:00 in
+/// Asia/Shanghai (whatever revisions it had during the week); every later run returns that one.</item>
+/// </list>
 /// <para>
-/// Running it again — or twice at once — returns the first review. A review is computed and stored in one transaction
-/// holding an advisory lock on (scope, week): a second trigger waits for the first one's commit and then reads its
-/// review instead of computing the same one again. The unique (scope, week) index would refuse a second row anyway.
+/// A revision is computed and stored in one transaction holding an advisory lock on (scope, week): a second trigger
+/// waits for the first one's commit, then finds its revision and stores nothing unless the content changed again. The
+/// as-of instant is read after the lock, so revisions' instants grow with their numbers. The unique (scope, week,
+/// revision) index refuses a second row for the same revision anyway.
 /// </para>
 /// <para>
 /// The assignments are streamed from the projection through <see cref="WeeklyReviewBuilder"/>, so memory holds the
@@ -35,9 +43,8 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
     public async Task<WeeklyReviewSummary> RunAsync(string scopeUnitId, string weekText, CancellationToken ct)
     {
         var violations = new Violations().RequireId(scopeUnitId, "scope_unit_id");
-        var now = time.GetStoredUtcNow();
-        var current = IsoWeek.Containing(ReviewClock.LocalDate(now, ReviewClock.DefaultTimeZone));
-        IsoWeek week = current;
+        var current = CurrentWeek();
+        var week = current;
         if (!string.IsNullOrWhiteSpace(weekText) && weekText.Trim() != "current" && !IsoWeek.TryParse(weekText.Trim(), out week))
             violations.Add("week", "must be an ISO week such as 2026-W47, or \"current\"");
         else if (week.CompareTo(current) > 0)
@@ -45,34 +52,45 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
         violations.ThrowIfAny();
 
         var scopeId = Guid.Parse(scopeUnitId);
-        if (await FindAsync(scopeId, week, ct) is { } existing)
-            return existing;
+        // A past week's final revision never changes: no need to queue for the lock.
+        if (await LatestAsync(scopeId, week, ct) is { Final: true } frozen)
+            return frozen;
 
         var scope = await units.FindUnitAsync(scopeId, ct) ?? throw new ValidationFailedException("scope_unit_id", $"no unit with id '{scopeUnitId}'");
         var subtree = await units.ListSubtreeAsync(scopeId, ct);
         var reviewUnits = subtree.Select(u => new ReviewUnit(Guid.Parse(u.Id), u.Name, u.ParentId.Length > 0 ? Guid.Parse(u.ParentId) : null))
             .Prepend(new ReviewUnit(scopeId, scope.Name, null)).ToList();
-        var asOf = week.CompareTo(current) < 0 ? ReviewClock.StartOfDay(week.Sunday.AddDays(1), ReviewClock.DefaultTimeZone) : now;
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Database.WithoutJitAsync(ct);
-        // Triggers of the same review queue here; the unique (scope, week) index stays the guarantee.
+        // Triggers of the same review queue here; the unique (scope, week, revision) index stays the guarantee.
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"SELECT pg_advisory_xact_lock(hashtext('weekly_review'), hashtext({scopeId.ToString() + week}))", ct);
-        if (await FindAsync(scopeId, week, ct) is { } first)
-            return first;
+        var latest = await LatestAsync(scopeId, week, ct);
+        if (latest is { Final: true })
+            return latest;
+        var now = time.GetStoredUtcNow();
+        var end = week.End(ReviewClock.DefaultTimeZone);
+        var final = now >= end;
+        var asOf = final ? end : now;
 
         var review = new WeeklyReviewCalculator().Begin(scopeId, week, asOf, reviewUnits);
         await FeedReviewAsync(reviewUnits.Select(u => u.Id).ToArray(), review, asOf, ct);
-        var previous = await FindAsync(scopeId, week.Previous(), ct);
+        var previous = await LatestAsync(scopeId, week.Previous(), ct);
         var report = review.Build(previous is null ? null : BulletinRenderer.ReadJson(await ReportJsonAsync(previous.Id, ct)));
 
+        // Only the current week's revisions are ever compared; a final one is never replaced, so it needs no hash.
+        var hash = final ? null : BulletinRenderer.ContentHash(report);
+        if (latest is not null && hash is not null && hash == await db.WeeklyReviews.Where(r => r.Id == latest.Id).Select(r => r.ContentHash).SingleAsync(ct))
+            return latest;
+
         var reviewId = Guid.CreateVersion7();
+        var revision = (latest?.Revision ?? 0) + 1;
         var totals = report.Totals;
         await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO weekly_reviews (id, scope_unit_id, week, as_of, created_at, scope_name, report,
+            INSERT INTO weekly_reviews (id, scope_unit_id, week, revision, as_of, content_hash, created_at, scope_name, report,
                                         assigned, overdue, completed_on_time, overdue_without_explanation)
-            VALUES ({reviewId}, {scopeId}, {week.ToString()}, {asOf}, {now}, {scope.Name},
+            VALUES ({reviewId}, {scopeId}, {week.ToString()}, {revision}, {asOf}, {hash}, {now}, {scope.Name},
                     {BulletinRenderer.RenderStoredJson(WithoutLists(report))}::jsonb,
                     {totals.Assigned}, {totals.Overdue}, {totals.CompletedOnTime}, {totals.OverdueWithoutExplanation})
             """, ct);
@@ -80,8 +98,11 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
         await transaction.CommitAsync(ct);
         if (totals.Assigned >= LargeReview)
             memory.AfterLargeRequest();
-        return await FindAsync(scopeId, week, ct) ?? throw new InvalidOperationException("the review was stored but cannot be read back");
+        return await Summaries(db.WeeklyReviews.AsNoTracking().Where(r => r.Id == reviewId)).SingleAsync(ct);
     }
+
+    /// <summary>The ISO week containing now in Asia/Shanghai, the zone reviews are drawn in.</summary>
+    public IsoWeek CurrentWeek() => IsoWeek.Containing(ReviewClock.LocalDate(time.GetUtcNow(), ReviewClock.DefaultTimeZone));
 
     public async Task<WeeklyReviewSummary> GetAsync(string id, CancellationToken ct)
     {
@@ -132,7 +153,7 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
 
     /// <summary>Filter and order the records first: EF Core cannot translate conditions on the projected summary.</summary>
     public static IQueryable<WeeklyReviewSummary> Summaries(IQueryable<WeeklyReviewRecord> records) => records.Select(r => new WeeklyReviewSummary(
-        r.Id, r.ScopeUnitId, r.Week, r.AsOf, r.CreatedAt, r.ScopeName, r.Assigned, r.Overdue, r.CompletedOnTime, r.OverdueWithoutExplanation));
+        r.Id, r.ScopeUnitId, r.Week, r.Revision, r.AsOf, r.CreatedAt, r.ScopeName, r.Assigned, r.Overdue, r.CompletedOnTime, r.OverdueWithoutExplanation));
 
     /// <summary>
     /// Hands every assignment led inside the scope, as the projection holds it, to <paramref name="add"/> (for
@@ -151,20 +172,22 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
 
     /// <summary>
     /// Feeds the review every assignment led inside the scope, in one statement (one snapshot). The many that are
-    /// simply open — open, assigned by the as-of instant, no deadline before next week is out — are counted per unit
+    /// simply open — open, assigned by the as-of instant, no due or original date before next week is out — are counted per unit
     /// in the database (<see cref="WeeklyReviewBuilder.AddOpenBeyondNextWeek"/>); the others come one by one, with a
-    /// title and owner only when they may be listed.
+    /// title and owner only when they may be listed (due by next week's end, or verified within the week).
     /// </summary>
     private async Task FeedReviewAsync(Guid[] unitIds, WeeklyReviewBuilder review, DateTimeOffset asOf, CancellationToken ct)
     {
+        // least() skips nulls: neither the current nor the counting deadline (each the due or the original date) lies
+        // before next week is out, so the item is in no list and not yet in the on-time rate.
         const string simplyOpen = """
             a.status IN (1, 2, 3) AND a.assigned_at <= $3
-            AND (coalesce(a.due_date, a.original_due_date) IS NULL OR coalesce(a.due_date, a.original_due_date) > $2)
+            AND (least(a.due_date, a.original_due_date) IS NULL OR least(a.due_date, a.original_due_date) > $2)
             """;
         await ReadAsync($"""
             SELECT {AssignmentColumns}, 0,
-                   CASE WHEN coalesce(a.due_date, a.original_due_date) <= $2 OR coalesce(a.completion_requested_at, a.completed_at) > $4 THEN a.title END,
-                   CASE WHEN coalesce(a.due_date, a.original_due_date) <= $2 OR coalesce(a.completion_requested_at, a.completed_at) > $4 THEN a.owner_name END,
+                   CASE WHEN coalesce(a.due_date, a.original_due_date) <= $2 OR a.completed_at > $4 THEN a.title END,
+                   CASE WHEN coalesce(a.due_date, a.original_due_date) <= $2 OR a.completed_at > $4 THEN a.owner_name END,
                    0
             FROM assignments a
             LEFT JOIN (SELECT DISTINCT assignment_id FROM explanations WHERE status IN (1, 2)) e ON e.assignment_id = a.id
@@ -237,10 +260,12 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
         }
     }
 
-    private Task<WeeklyReviewSummary?> FindAsync(Guid scopeId, IsoWeek week, CancellationToken ct)
+    /// <summary>The highest revision of (scope, week), or null when the week was never run.</summary>
+    private Task<WeeklyReviewSummary?> LatestAsync(Guid scopeId, IsoWeek week, CancellationToken ct)
     {
         var text = week.ToString();
-        return Summaries(db.WeeklyReviews.AsNoTracking().Where(r => r.ScopeUnitId == scopeId && r.Week == text)).FirstOrDefaultAsync(ct);
+        return Summaries(db.WeeklyReviews.AsNoTracking().Where(r => r.ScopeUnitId == scopeId && r.Week == text).OrderByDescending(r => r.Revision))
+            .FirstOrDefaultAsync(ct);
     }
 
     private async Task<string> ReportJsonAsync(Guid id, CancellationToken ct) =>

@@ -20,8 +20,9 @@ public class BulletinRendererTests
         Assert.StartsWith("# 关于2026年第47周重点任务推进情况的通报\n", md);
         Assert.Contains("统计周期：2026年11月16日—11月22日", md);
         Assert.Contains("数据截至：2026年11月22日24时", md);
-        Assert.Contains("本周共调度重点任务14项，已完成7项，其中按时完成5项、逾期完成2项，按时完成率71.4%；未完成7项，其中逾期3项（本周新增2项），逾期未作情况说明1项；下周到期3项。", md);
-        Assert.Contains("亮红灯单位1个、亮黄灯单位3个、亮绿灯单位1个。", md);
+        Assert.Contains("本周共调度重点任务14项，已完成（经核验）7项，其中按时完成5项、逾期完成2项；待核验0项；应完成10项，按时完成率50%；未完成7项，其中逾期3项（本周新增2项），逾期未作情况说明1项；下周到期3项。", md);
+        Assert.Contains("亮红灯单位2个、亮黄灯单位2个、亮绿灯单位1个。", md);
+        Assert.Contains(BulletinRenderer.CountingNote, md);
     }
 
     [Fact]
@@ -30,11 +31,12 @@ public class BulletinRendererTests
         var md = BulletinRenderer.RenderMarkdown(Week47(), "市政府督查室");
         var rows = md.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal("| 单位 | 交办 | 按时完成 | 逾期完成 | 未完成 | 下周到期 | 逾期 | 未说明逾期 | 按时完成率 | 亮灯 |", rows[0]);
-        Assert.Equal("| 发改委 | 4 | 1 | 1 | 2 | 0 | 2 | 1 | 50% | 🔴 红灯 |", rows[2]);
-        Assert.Equal("| 文旅局 | 3 | 2 | 1 | 0 | 0 | 0 | 0 | 66.7% | 🟡 黄灯 |", rows[5]);
-        Assert.Equal("| 教育局 | 3 | 1 | 0 | 2 | 1 | 0 | 0 | 100% | 🟢 绿灯 |", rows[6]);
-        Assert.Equal("| **合计** | 14 | 5 | 2 | 7 | 3 | 3 | 1 | 71.4% | — |", rows[7]);
+        Assert.Equal("| 单位 | 交办 | 按时完成 | 逾期完成 | 待核验 | 未完成 | 下周到期 | 逾期 | 未说明逾期 | 应完成 | 按时完成率 | 亮灯 |", rows[0]);
+        Assert.Equal("| 发改委 | 4 | 1 | 1 | 0 | 2 | 0 | 2 | 1 | 4 | 25% | 🔴 红灯 |", rows[2]);
+        Assert.Equal("| 住建局城建科 | 1 | 0 | 0 | 0 | 1 | 1 | 0 | 0 | 0 | — | 🟡 黄灯 |", rows[4]);
+        Assert.Equal("| 文旅局 | 3 | 2 | 1 | 0 | 0 | 0 | 0 | 0 | 3 | 66.7% | 🟡 黄灯 |", rows[5]);
+        Assert.Equal("| 教育局 | 3 | 1 | 0 | 0 | 2 | 1 | 0 | 0 | 1 | 100% | 🟢 绿灯 |", rows[6]);
+        Assert.Equal("| **合计** | 14 | 5 | 2 | 0 | 7 | 3 | 3 | 1 | 10 | 50% | — |", rows[7]);
         Assert.Equal(8, rows.Count);
     }
 
@@ -76,7 +78,7 @@ public class BulletinRendererTests
         var md = BulletinRenderer.RenderMarkdown(report, "市政府督查室");
         var row = md.Split('\n').Single(l => l.StartsWith(@"| 发改\|委", StringComparison.Ordinal));
 
-        Assert.Equal(11, row.Replace(@"\|", "", StringComparison.Ordinal).Count(c => c == '|'));
+        Assert.Equal(13, row.Replace(@"\|", "", StringComparison.Ordinal).Count(c => c == '|'));
     }
 
     [Fact]
@@ -97,7 +99,7 @@ public class BulletinRendererTests
 
         var md = BulletinRenderer.RenderMarkdown(Week47(previous: previous), "市政府督查室");
 
-        Assert.Contains("与上周相比，逾期任务增加2项，按时完成率上升4.7个百分点。", md);
+        Assert.Contains("与上周相比，逾期任务增加2项，按时完成率上升10个百分点。", md);
     }
 
     [Fact]
@@ -113,11 +115,45 @@ public class BulletinRendererTests
         var csv = BulletinRenderer.RenderUnitsCsv(Week47());
         var lines = csv.Split("\r\n");
 
-        Assert.Equal("单位,交办,按时完成,逾期完成,未完成,下周到期,逾期,未说明逾期,按时完成率(%),亮灯", lines[0]);
-        Assert.Equal("发改委,4,1,1,2,0,2,1,50.0,红灯", lines[1]);
-        Assert.Equal("合计,14,5,2,7,3,3,1,71.4,", lines[6]);
+        Assert.Equal("单位,交办,按时完成,逾期完成,待核验,未完成,下周到期,逾期,未说明逾期,应完成,按时完成率(%),亮灯", lines[0]);
+        Assert.Equal("发改委,4,1,1,0,2,0,2,1,4,25.0,红灯", lines[1]);
+        Assert.Equal("住建局城建科,1,0,0,0,1,1,0,0,0,—,黄灯", lines[3]);
+        Assert.Equal("合计,14,5,2,0,7,3,3,1,10,50.0,", lines[6]);
         Assert.Equal("", lines[7]);
         Assert.Equal(8, lines.Length);
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void The_printed_totals_are_the_printed_unit_rows_summed_and_rated_the_same_way(int seed)
+    {
+        var report = Calculator.Calculate(Office, W47, Local(2026, 11, 20, 10, 0), AllUnits, RandomAssignments(seed, 300));
+        var lines = BulletinRenderer.RenderUnitsCsv(report).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
+        var units = lines[..^1];
+        var total = lines[^1];
+        Assert.Equal("合计", total[0]);
+        Assert.True(units.Count >= 4);
+
+        // 交办 … 应完成 are columns 1–9; 按时完成率 is column 10.
+        for (var column = 1; column <= 9; column++)
+            Assert.Equal(units.Sum(u => int.Parse(u[column])), int.Parse(total[column]));
+        foreach (var row in units.Append(total))
+        {
+            var (onTime, shouldBe) = (int.Parse(row[2]), int.Parse(row[9]));
+            Assert.Equal(shouldBe == 0 ? "—" : Math.Round(100m * onTime / shouldBe, 1, MidpointRounding.AwayFromZero).ToString("0.0"), row[10]);
+            Assert.Equal(int.Parse(row[1]), int.Parse(row[2]) + int.Parse(row[3]) + int.Parse(row[4]) + int.Parse(row[5]));
+        }
+
+        // The Markdown table prints the same numbers.
+        var md = BulletinRenderer.RenderMarkdown(report, "市政府督查室").Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)).Skip(2).ToList();
+        Assert.Equal(units.Count + 1, md.Count);
+        for (var i = 0; i < md.Count; i++)
+        {
+            var cells = md[i].Split(" | ");
+            var csvRow = i < units.Count ? units[i] : total;
+            Assert.Equal(csvRow[1..10], cells[1..10]);
+        }
     }
 
     [Fact]

@@ -87,4 +87,29 @@ internal static class ReviewFixtures
 
         Open(91, Elsewhere, D(2026, 11, 1), "外市的任务"),
     ];
+
+    /// <summary>
+    /// Assignments of every state around 2026-W47 for the units of <see cref="AllUnits"/>: claims with and without
+    /// verification, verification before and after the week's end, extensions in time and too late, no deadline.
+    /// </summary>
+    public static List<ReviewedAssignment> RandomAssignments(int seed, int count)
+    {
+        var random = new Random(seed);
+        var units = AllUnits.Select(u => u.Id).ToArray();
+        var start = Local(2026, 10, 1, 0, 0);
+        DateTimeOffset Instant(int days) => start.AddDays(random.Next(days)).AddMinutes(random.Next(24 * 60));
+        var items = new List<ReviewedAssignment>();
+        for (var i = 0; i < count; i++)
+        {
+            var state = (AssignmentState)random.Next(1, 7);
+            DateOnly? due = random.Next(10) == 0 ? null : D(2026, 10, 15).AddDays(random.Next(60));
+            var extended = due is not null && random.Next(4) == 0;
+            DateTimeOffset? requested = state is AssignmentState.CompletionRequested or AssignmentState.Completed && random.Next(8) != 0 ? Instant(70) : null;
+            DateTimeOffset? verified = state == AssignmentState.Completed ? (requested ?? Instant(70)).AddDays(random.Next(0, 6)) : null;
+            items.Add(new ReviewedAssignment(Id(10_000 + i), Id(1), units[random.Next(units.Length)], $"随机{i}", $"责任人{random.Next(5)}", state,
+                due, extended ? due!.Value.AddDays(-random.Next(1, 20)) : due, Shanghai, Instant(50), requested, verified,
+                10 * random.Next(11), random.Next(4) == 0, extended && random.Next(2) == 0, 0, 0, extended ? 1 : 0));
+        }
+        return items;
+    }
 }

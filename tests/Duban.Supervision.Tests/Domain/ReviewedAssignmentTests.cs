@@ -121,9 +121,50 @@ public class ReviewedAssignmentTests
     {
         var item = Done(1, Fagaiwei, D(2026, 11, 20), Local(2026, 11, 24, 9, 0)) with { Status = AssignmentState.CompletionRequested };
 
-        Assert.False(item.IsCompletedAsOf(Local(2026, 11, 23, 0, 0)));
+        Assert.False(item.IsAwaitingVerificationAsOf(Local(2026, 11, 23, 0, 0)));
         Assert.True(item.IsOverdueAt(Local(2026, 11, 23, 0, 0)));
-        Assert.True(item.IsCompletedAsOf(Local(2026, 11, 24, 9, 0)));
+        Assert.True(item.IsAwaitingVerificationAsOf(Local(2026, 11, 24, 9, 0)));
+        Assert.False(item.IsOverdueAt(Local(2026, 11, 24, 9, 0)));
+    }
+
+    [Fact]
+    public void Only_the_offices_verification_completes_an_assignment_the_leads_claim_awaits_it()
+    {
+        // Claimed on 11-19, verified on 11-20 (Done's default: a day later).
+        var verified = Done(1, Fagaiwei, D(2026, 11, 20), Local(2026, 11, 19, 10, 0));
+        var claimed = verified with { Status = AssignmentState.CompletionRequested, CompletedAt = null };
+
+        Assert.False(claimed.IsCompletedAsOf(Local(2026, 12, 1, 0, 0)));
+        Assert.True(claimed.IsAwaitingVerificationAsOf(Local(2026, 12, 1, 0, 0)));
+        Assert.False(claimed.IsOpenAsOf(Local(2026, 12, 1, 0, 0)));
+        Assert.False(claimed.IsOverdueAt(Local(2026, 12, 1, 0, 0)));
+
+        // Between the claim and the verification the verified item was awaiting verification; after it, completed on time.
+        Assert.True(verified.IsAwaitingVerificationAsOf(Local(2026, 11, 19, 12, 0)));
+        Assert.False(verified.IsCompletedAsOf(Local(2026, 11, 19, 12, 0)));
+        Assert.True(verified.IsCompletedAsOf(Local(2026, 11, 20, 10, 0)));
+        Assert.False(verified.IsAwaitingVerificationAsOf(Local(2026, 11, 20, 10, 0)));
+        Assert.True(verified.IsCompletedOnTime());
+    }
+
+    [Fact]
+    public void The_on_time_rate_counts_what_is_completed_and_what_is_past_a_counting_or_current_deadline()
+    {
+        var asOf = Local(2026, 11, 23, 0, 0);
+
+        Assert.False(Open(1, Fagaiwei, D(2026, 11, 30)).CountsTowardOnTimeRateAsOf(asOf));
+        Assert.True(Open(2, Fagaiwei, D(2026, 11, 22)).CountsTowardOnTimeRateAsOf(asOf));
+        Assert.True(Done(3, Fagaiwei, D(2026, 12, 30), Local(2026, 11, 1, 9, 0)).CountsTowardOnTimeRateAsOf(asOf));
+        Assert.False(Open(4, Fagaiwei, null).CountsTowardOnTimeRateAsOf(asOf));
+        // Extended after its original deadline had passed: judged on the original one ("按原定时间考核"), which has passed.
+        Assert.True((Open(5, Fagaiwei, D(2026, 11, 30)) with { OriginalDueDate = D(2026, 11, 15) }).CountsTowardOnTimeRateAsOf(asOf));
+        // Extended in time: only the new deadline counts.
+        Assert.False((Open(6, Fagaiwei, D(2026, 11, 30)) with { OriginalDueDate = D(2026, 11, 15), ExtensionApprovedBeforeOriginalDue = true })
+            .CountsTowardOnTimeRateAsOf(asOf));
+        // A claim past its deadline counts, and is not on time until verified.
+        Assert.True((Open(7, Fagaiwei, D(2026, 11, 20)) with { Status = AssignmentState.CompletionRequested, CompletionRequestedAt = Local(2026, 11, 19, 9, 0) })
+            .CountsTowardOnTimeRateAsOf(asOf));
+        Assert.False((Open(8, Fagaiwei, D(2026, 11, 1)) with { Status = AssignmentState.Cancelled }).CountsTowardOnTimeRateAsOf(asOf));
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public class UnitAssessorTests
         Done(21, Zhujianju, D(2026, 10, 10), Local(2026, 10, 9, 9, 0)) with { UrgeCount = 1 },
         Done(22, Zhujianju, D(2026, 11, 10), Local(2026, 11, 9, 9, 0)),
         Done(23, Zhujianju, D(2026, 12, 10), Local(2026, 12, 10, 23, 0)),
-        Done(24, Zhujianju, D(2026, 12, 31), Local(2026, 12, 31, 23, 59)),
+        Done(24, Zhujianju, D(2026, 12, 31), Local(2026, 12, 31, 23, 59)) with { CompletedAt = Local(2026, 12, 31, 23, 59).AddSeconds(30) },
 
         // 教育局: four on time, one three days late with an explanation.
         Done(31, Jiaoyuju, D(2026, 10, 10), Local(2026, 10, 9, 9, 0)),
@@ -99,6 +99,22 @@ public class UnitAssessorTests
 
         Assert.Equal(["住建局", "教育局", "发改委"], report.Units.Select(u => u.UnitName));
         Assert.Equal(Q4, report.Period);
+    }
+
+    [Fact]
+    public void A_completion_the_office_has_not_verified_is_not_completed()
+    {
+        // Claimed on its last day, verified the next morning.
+        var claimed = Done(1, Zhujianju, D(2026, 12, 31), Local(2026, 12, 31, 20, 0)) with { CompletedAt = Local(2027, 1, 1, 9, 0) };
+        AssessmentReport At(DateTimeOffset asOf) => UnitAssessor.Assess(AllUnits, [claimed], Q4, asOf);
+
+        var awaiting = Assert.Single(At(AfterQ4).Units);
+        Assert.Equal((1, 0, 0, 1, 1), (awaiting.Due, awaiting.CompletedOnTime, awaiting.CompletedLate, awaiting.OpenOverdue, awaiting.DaysOverdue));
+        var verified = Assert.Single(At(Local(2027, 1, 1, 9, 0)).Units);
+        Assert.Equal((1, 1, 0, 0, 0), (verified.Due, verified.CompletedOnTime, verified.CompletedLate, verified.OpenOverdue, verified.DaysOverdue));
+        // Still awaiting before its deadline: not yet assessed.
+        Assert.Empty(UnitAssessor.Assess(AllUnits, [claimed with { CompletedAt = null, Status = AssignmentState.CompletionRequested }], Q4,
+            Local(2026, 12, 31, 21, 0)).Units);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public class WeeklyReviewCalculatorTests
         var report = Week47();
 
         Assert.Equal(["发改委", "住建局", "住建局城建科", "文旅局", "教育局"], report.Units.Select(u => u.UnitName));
-        Assert.Equal([Light.Red, Light.Yellow, Light.Yellow, Light.Yellow, Light.Green], report.Units.Select(u => u.Light));
+        Assert.Equal([Light.Red, Light.Red, Light.Yellow, Light.Yellow, Light.Green], report.Units.Select(u => u.Light));
     }
 
     [Fact]
@@ -27,12 +27,15 @@ public class WeeklyReviewCalculatorTests
     {
         var report = Week47();
 
-        Assert.Equal(new ReviewCounts(4, 1, 1, 2, 0, 2, 1, 50m), Row(report, Fagaiwei).Counts);
-        Assert.Equal(new ReviewCounts(3, 1, 0, 2, 1, 1, 0, 100m), Row(report, Zhujianju).Counts);
-        Assert.Equal(new ReviewCounts(1, 0, 0, 1, 1, 0, 0, 100m), Row(report, Chengjianke).Counts);
-        Assert.Equal(new ReviewCounts(3, 2, 1, 0, 0, 0, 0, 66.7m), Row(report, Wenlvju).Counts);
+        // (assigned, on time, late, awaiting verification, open, due next week, overdue, unexplained, should be completed, rate)
+        Assert.Equal(new ReviewCounts(4, 1, 1, 0, 2, 0, 2, 1, 4, 25m), Row(report, Fagaiwei).Counts);
+        // 老旧小区改造 is overdue (explained) and 城市更新试点 on time: 1 of 2 that should be completed, 50%, red.
+        Assert.Equal(new ReviewCounts(3, 1, 0, 0, 2, 1, 1, 0, 2, 50m), Row(report, Zhujianju).Counts);
+        // Nothing should be completed yet: no rate, not an invented 100%.
+        Assert.Equal(new ReviewCounts(1, 0, 0, 0, 1, 1, 0, 0, 0, null), Row(report, Chengjianke).Counts);
+        Assert.Equal(new ReviewCounts(3, 2, 1, 0, 0, 0, 0, 0, 3, 66.7m), Row(report, Wenlvju).Counts);
         // Cancelled and not-yet-assigned items are left out.
-        Assert.Equal(new ReviewCounts(3, 1, 0, 2, 1, 0, 0, 100m), Row(report, Jiaoyuju).Counts);
+        Assert.Equal(new ReviewCounts(3, 1, 0, 0, 2, 1, 0, 0, 1, 100m), Row(report, Jiaoyuju).Counts);
     }
 
     [Fact]
@@ -40,8 +43,8 @@ public class WeeklyReviewCalculatorTests
     {
         var totals = Week47().Totals;
 
-        Assert.Equal(new ReviewCounts(14, 5, 2, 7, 3, 3, 1, 71.4m), totals);
-        Assert.Equal(totals.Assigned, totals.Completed + totals.Open);
+        Assert.Equal(new ReviewCounts(14, 5, 2, 0, 7, 3, 3, 1, 10, 50m), totals);
+        Assert.Equal(totals.Assigned, totals.Completed + totals.AwaitingVerification + totals.Open);
     }
 
     [Fact]
@@ -205,22 +208,25 @@ public class WeeklyReviewCalculatorTests
         var report = Week47(previous);
         var change = Assert.IsType<ChangeSincePrevious>(report.Change);
 
-        // Last week: only 出台招商引资办法 overdue; completed 报送项目清单 (late), 文旅推介会 and 非遗保护 (on time).
+        // Last week: only 出台招商引资办法 overdue; completed 报送项目清单 (late), 文旅推介会 and 非遗保护 (on time); 景区提升 past
+        // its original deadline, not yet done: 2 on time of 5 that should have been completed.
         Assert.Equal(1, previous.Totals.Overdue);
-        Assert.Equal(66.7m, previous.Totals.OnTimeRate);
+        Assert.Equal(40m, previous.Totals.OnTimeRate);
         Assert.Equal(IsoWeek.Parse("2026-W46"), change.PreviousWeek);
         Assert.Equal(2, change.OverdueDelta);
-        Assert.Equal(4.7m, change.OnTimeRateDelta);
+        Assert.Equal(10m, change.OnTimeRateDelta);
 
         var fagaiwei = Assert.Single(change.Units, u => u.UnitId == Fagaiwei);
         Assert.Equal(1, fagaiwei.OverdueDelta);
-        Assert.Equal(50m, fagaiwei.OnTimeRateDelta);
+        Assert.Equal(25m, fagaiwei.OnTimeRateDelta);
         Assert.Equal(Light.Red, fagaiwei.PreviousLight);
         Assert.Equal(Light.Red, fagaiwei.CurrentLight);
 
+        // Last week nothing of 住建局's should have been completed: no rate to compare with.
         var zhujianju = Assert.Single(change.Units, u => u.UnitId == Zhujianju);
         Assert.Equal(1, zhujianju.OverdueDelta);
-        Assert.Equal(0m, zhujianju.OnTimeRateDelta);
+        Assert.Null(Row(previous, Zhujianju).Counts.OnTimeRate);
+        Assert.Null(zhujianju.OnTimeRateDelta);
 
         // 住建局城建科 got its first assignment this week: nothing to compare its rate with.
         var newcomer = Assert.Single(change.Units, u => u.UnitId == Chengjianke);
@@ -229,6 +235,74 @@ public class WeeklyReviewCalculatorTests
         Assert.Equal(0, newcomer.OverdueDelta);
 
         Assert.Equal(change.Units.Select(u => u.UnitName).Order(StringComparer.Ordinal), change.Units.Select(u => u.UnitName));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Each_number_follows_from_the_assignments_and_the_totals_are_the_units_summed(int seed)
+    {
+        var items = RandomAssignments(seed, 400);
+        var asOf = Local(2026, 11, 19, 15, 30);
+        var report = Calculator.Calculate(Office, W47, asOf, AllUnits, items);
+        var inScope = items.Where(a => a.LeadUnitId != Elsewhere && !a.IsCancelled && a.AssignedAt <= asOf).ToList();
+        Assert.True(inScope.Count(a => a.IsAwaitingVerificationAsOf(asOf)) > 10 && inScope.Count(a => a.IsCompletedAsOf(asOf)) > 10,
+            "the seed holds claims and verifications");
+
+        foreach (var row in report.Units)
+        {
+            var mine = inScope.Where(a => a.LeadUnitId == row.UnitId).ToList();
+            var c = row.Counts;
+            Assert.Equal(mine.Count, c.Assigned);
+            Assert.Equal(mine.Count(a => a.IsCompletedAsOf(asOf) && a.IsCompletedOnTime()), c.CompletedOnTime);
+            Assert.Equal(mine.Count(a => a.IsCompletedAsOf(asOf) && !a.IsCompletedOnTime()), c.CompletedLate);
+            Assert.Equal(mine.Count(a => a.IsAwaitingVerificationAsOf(asOf)), c.AwaitingVerification);
+            Assert.Equal(mine.Count(a => a.IsOpenAsOf(asOf)), c.Open);
+            Assert.Equal(mine.Count(a => a.IsOverdueAt(asOf)), c.Overdue);
+            Assert.Equal(mine.Count(a => a.CountsTowardOnTimeRateAsOf(asOf)), c.ShouldBeCompleted);
+            Assert.Equal(c.Assigned, c.Completed + c.AwaitingVerification + c.Open);
+            Assert.Equal(c.ShouldBeCompleted == 0 ? null : Math.Round(100m * c.CompletedOnTime / c.ShouldBeCompleted, 1, MidpointRounding.AwayFromZero),
+                c.OnTimeRate);
+            // A unit with overdue work cannot show 100%; a red light always stands beside a rate below 100%.
+            if (c.Overdue > 0)
+                Assert.True(c.OnTimeRate < 100m, $"{row.UnitName}: {c.Overdue} overdue at {c.OnTimeRate}%");
+            if (row.Light == Light.Red)
+                Assert.True(c.OnTimeRate is < 100m, $"{row.UnitName}: red at {c.OnTimeRate}%");
+            if (c.Overdue > 0)
+                Assert.NotEqual(Light.Green, row.Light);
+        }
+
+        var sum = (Func<Func<ReviewCounts, int>, int>)(f => report.Units.Sum(u => f(u.Counts)));
+        var t = report.Totals;
+        Assert.Equal(
+            (sum(c => c.Assigned), sum(c => c.CompletedOnTime), sum(c => c.CompletedLate), sum(c => c.AwaitingVerification), sum(c => c.Open),
+                sum(c => c.DueNextWeek), sum(c => c.Overdue), sum(c => c.OverdueWithoutExplanation), sum(c => c.ShouldBeCompleted)),
+            (t.Assigned, t.CompletedOnTime, t.CompletedLate, t.AwaitingVerification, t.Open, t.DueNextWeek, t.Overdue, t.OverdueWithoutExplanation,
+                t.ShouldBeCompleted));
+        Assert.Equal(ReviewCounts.OnTimeRateOf(t.CompletedOnTime, t.ShouldBeCompleted), t.OnTimeRate);
+        Assert.Equal(inScope.Count(a => a.CompletedAt > ReviewClock.StartOfDay(W47.Monday, Shanghai) && a.IsCompletedAsOf(asOf)),
+            report.CompletedThisWeek.Count);
+    }
+
+    [Fact]
+    public void A_claim_is_awaiting_verification_neither_completed_nor_overdue_until_the_office_verifies_it()
+    {
+        var claimed = Open(1, Fagaiwei, D(2026, 11, 10), "已确认完成") with
+            { Status = AssignmentState.CompletionRequested, CompletionRequestedAt = Local(2026, 11, 12, 9, 0) };
+        var overdue = Open(2, Fagaiwei, D(2026, 11, 11), "仍在推进");
+
+        var before = Calculator.Calculate(Office, W47, EndOfW47, AllUnits, [claimed, overdue]);
+        var after = Calculator.Calculate(Office, W47, EndOfW47, AllUnits,
+            [claimed with { Status = AssignmentState.Completed, CompletedAt = Local(2026, 11, 20, 9, 0) }, overdue]);
+
+        // (assigned, on time, late, awaiting verification, open, due next week, overdue, unexplained, should be completed, rate)
+        Assert.Equal(new ReviewCounts(2, 0, 0, 1, 1, 0, 1, 1, 2, 0m), Row(before, Fagaiwei).Counts);
+        Assert.Empty(before.CompletedThisWeek);
+        Assert.Equal(["仍在推进"], before.StillOverdue.Select(i => i.Title));
+        // Claimed after its deadline: once verified, a late completion, listed as completed in the week it was verified.
+        Assert.Equal(new ReviewCounts(2, 0, 1, 0, 1, 0, 1, 1, 2, 0m), Row(after, Fagaiwei).Counts);
+        Assert.Equal(2, Assert.Single(after.CompletedThisWeek).DaysOverdue);
     }
 
     [Fact]
@@ -252,9 +326,9 @@ public class WeeklyReviewCalculatorTests
 
         var report = lenient.Calculate(Office, W47, EndOfW47, AllUnits, Week47Assignments());
 
-        // 发改委 still has a 50% on-time rate: below 60, red regardless.
+        // 发改委 still has a 25% on-time rate: below 60, red regardless.
         Assert.Equal(Light.Red, Row(report, Fagaiwei).Light);
-        var relaxed = new WeeklyReviewCalculator(lenient.Rules with { RedOnTimeRateBelow = 40m });
+        var relaxed = new WeeklyReviewCalculator(lenient.Rules with { RedOnTimeRateBelow = 20m });
         Assert.Equal(Light.Yellow, Row(relaxed.Calculate(Office, W47, EndOfW47, AllUnits, Week47Assignments()), Fagaiwei).Light);
     }
 }
@@ -275,6 +349,13 @@ public class LightRulesTests
     public void Default_rules_give_red_yellow_or_green(int overdue, int unexplained, int maxDays, int? lowestProgress, double rate, Light expected)
     {
         Assert.Equal(expected, LightRules.Default.Evaluate(overdue, unexplained, maxDays, lowestProgress, (decimal)rate));
+    }
+
+    [Fact]
+    public void Without_a_rate_its_clauses_do_not_apply()
+    {
+        Assert.Equal(Light.Green, LightRules.Default.Evaluate(0, 0, 0, null, null));
+        Assert.Equal(Light.Yellow, LightRules.Default.Evaluate(0, 0, 0, 10, null));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Duban.Contracts.Supervision.V1;
 using Duban.Contracts.Tasks.V1;
 using Duban.ServiceDefaults.Auth;
+using Duban.Supervision.Domain.Reviews;
 using Duban.Testing;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -127,6 +128,7 @@ public class SupervisionFlowTests(SupervisionFixture service) : IClassFixture<Su
     {
         var title = "逾期事项" + Guid.NewGuid().ToString("N")[..6];
         await service.ImportAsync($"1,推进事项,{title},经发局,,,2026年5月20日前\n2,按期事项,按期措施,财政局,,,2027年6月30日前");
+        var stored = await service.CountAsync($"SELECT count(*) FROM weekly_reviews WHERE scope_unit_id = '{service.Park.Id}'");
 
         var runs = await Task.WhenAll(
             service.SupervisionAs(DubanRoles.Scheduler).RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = "current" }).ResponseAsync,
@@ -134,7 +136,8 @@ public class SupervisionFlowTests(SupervisionFixture service) : IClassFixture<Su
         Assert.Equal(runs[0].Id, runs[1].Id);
         var later = await service.Office.RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = runs[0].Week });
         Assert.Equal(runs[0].Id, later.Id);
-        Assert.Equal(1, await service.CountAsync($"SELECT count(*) FROM weekly_reviews WHERE scope_unit_id = '{service.Park.Id}'"));
+        // The import changed the week: one new revision, however many triggers.
+        Assert.Equal(stored + 1, await service.CountAsync($"SELECT count(*) FROM weekly_reviews WHERE scope_unit_id = '{service.Park.Id}'"));
 
         var markdown = (await service.Office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = runs[0].Id, Format = BulletinFormat.Markdown })).Content;
         Assert.Contains("通报", markdown);
@@ -161,6 +164,69 @@ public class SupervisionFlowTests(SupervisionFixture service) : IClassFixture<Su
         await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "week", async () =>
             await service.Office.RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = "2099-W01" }));
     }
+
+    [Fact]
+    public async Task A_verification_reaches_the_current_weeks_bulletin_as_a_new_revision_while_the_past_week_stays_frozen()
+    {
+        var title = "核验事项" + Guid.NewGuid().ToString("N")[..6];
+        var assignment = (await service.ImportAsync($"1,推进事项,{title},经发局,,,2026年5月20日前")).Single();
+        var lead = service.TasksAs(DubanRoles.Lead, service.Economy);
+        var accepted = await lead.AcceptAssignmentAsync(new AcceptAssignmentRequest { Id = assignment.Id, Version = assignment.Version });
+        var confirmed = await lead.ConfirmCompletionAsync(new ConfirmCompletionRequest { Id = assignment.Id, Version = accepted.Version, Evidence = "已完成" });
+        await service.WaitForProjectionAsync([(assignment.Id, confirmed.Version)]);
+        var run = new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = "current" };
+
+        // Confirmed by the lead only: 待核验, neither completed nor overdue.
+        var claimed = await service.Office.RunWeeklyReviewAsync(run);
+        var before = await ReportAsync(claimed.Id);
+        var economyBefore = before.Units.Single(u => u.UnitId == Guid.Parse(service.Economy.Id)).Counts;
+        Assert.True(economyBefore.AwaitingVerification >= 1);
+        Assert.DoesNotContain(before.NewlyOverdue.Concat(before.StillOverdue).Concat(before.CompletedThisWeek), i => i.AssignmentId == Guid.Parse(assignment.Id));
+
+        var verified = await service.TasksAs(DubanRoles.Office).VerifyCompletionAsync(new VerifyCompletionRequest { Id = assignment.Id, Version = confirmed.Version });
+        await service.WaitForProjectionAsync([(assignment.Id, verified.Version)]);
+
+        var current = await service.Office.RunWeeklyReviewAsync(run);
+        Assert.NotEqual(claimed.Id, current.Id);
+        Assert.Equal((claimed.Week, claimed.Revision + 1, false), (current.Week, current.Revision, current.Final));
+        var after = await ReportAsync(current.Id);
+        var economyAfter = after.Units.Single(u => u.UnitId == Guid.Parse(service.Economy.Id)).Counts;
+        // Confirmed after its May deadline: verified, it is a late completion of this week.
+        Assert.Equal(economyBefore.AwaitingVerification - 1, economyAfter.AwaitingVerification);
+        Assert.Equal(economyBefore.CompletedLate + 1, economyAfter.CompletedLate);
+        Assert.Equal(economyBefore.CompletedOnTime, economyAfter.CompletedOnTime);
+        Assert.Equal(economyBefore.ShouldBeCompleted, economyAfter.ShouldBeCompleted);
+        Assert.Contains(after.CompletedThisWeek, i => i.AssignmentId == Guid.Parse(assignment.Id) && i.DaysOverdue > 0);
+        // A scheduler calling again with nothing changed gets the same revision; the first one stays as it was.
+        Assert.Equal(current.Id, (await service.SupervisionAs(DubanRoles.Scheduler).RunWeeklyReviewAsync(run)).Id);
+        Assert.Equal(BulletinRenderer.RenderJson(before), BulletinRenderer.RenderJson(await ReportAsync(claimed.Id)));
+        var revisions = await service.Office.ListWeeklyReviewsAsync(new ListWeeklyReviewsRequest { ScopeUnitId = service.Park.Id, Week = current.Week });
+        Assert.Equal(current.Id, revisions.Reviews[0].Id);
+        Assert.Contains(revisions.Reviews, r => r.Id == claimed.Id);
+
+        // The units' rows and the totals agree, in the report and on the printed bulletin.
+        foreach (var report in new[] { before, after })
+        {
+            Assert.Equal(ReviewCounts.Sum(report.Units.Select(u => u.Counts)), report.Totals);
+            Assert.Equal(report.Totals.Assigned, report.Totals.Completed + report.Totals.AwaitingVerification + report.Totals.Open);
+        }
+        var markdown = (await service.Office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = current.Id, Format = BulletinFormat.Markdown })).Content;
+        Assert.Contains($"（第{current.Revision}版，本周进行中，数据随办理情况更新）", markdown);
+        var t = after.Totals;
+        Assert.Contains($"| **合计** | {t.Assigned} | {t.CompletedOnTime} | {t.CompletedLate} | {t.AwaitingVerification} | {t.Open} | {t.DueNextWeek} | {t.Overdue} | " +
+            $"{t.OverdueWithoutExplanation} | {t.ShouldBeCompleted} |", markdown);
+
+        // Last week is frozen as of its end: run twice, one final revision.
+        var lastWeek = Duban.Supervision.Domain.Reviews.IsoWeek.Parse(current.Week).Previous().ToString();
+        var past = await service.Office.RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = lastWeek });
+        var pastAgain = await service.SupervisionAs(DubanRoles.Scheduler).RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = lastWeek });
+        Assert.Equal(past.Id, pastAgain.Id);
+        Assert.True(past.Final);
+        Assert.True(past.AsOf.ToDateTimeOffset() <= current.AsOf.ToDateTimeOffset());
+    }
+
+    private async Task<WeeklyReviewReport> ReportAsync(string reviewId) =>
+        BulletinRenderer.ReadJson((await service.Office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = reviewId, Format = BulletinFormat.Json })).Content);
 
     [Fact]
     public async Task A_restarted_instance_resumes_from_the_stored_cursor_without_losing_or_doubling()

@@ -48,7 +48,9 @@ public class WeeklyReviewStorageTests(SupervisionFixture service) : IClassFixtur
         var csv = await office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Csv });
         Assert.Equal(BulletinRenderer.RenderUnitsCsv(expected) + "\r\n" + BulletinRenderer.RenderItemsCsv(expected), csv.Content);
         var markdown = await office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Markdown });
-        Assert.Equal(BulletinRenderer.RenderMarkdown(expected, service.Park.Name), markdown.Content);
+        Assert.Equal(BulletinRenderer.RenderMarkdown(expected, service.Park.Name, revision: 1), markdown.Content);
+        Assert.Contains("（第1版，本周已结束，数据已冻结）", markdown.Content);
+        Assert.True(review.Final);
 
         // Streamed, each is the same document, whose first piece names the file.
         foreach (var whole in new[] { json, csv, markdown })
@@ -61,6 +63,110 @@ public class WeeklyReviewStorageTests(SupervisionFixture service) : IClassFixtur
             Assert.Equal(whole.Content, System.Text.Encoding.UTF8.GetString(chunks.SelectMany(c => c.Data.ToByteArray()).ToArray()));
             Assert.Equal((whole.ContentType, whole.FileName), (chunks[0].ContentType, chunks[0].FileName));
         }
+    }
+
+    [Fact]
+    public async Task The_current_week_gains_a_revision_when_its_content_changes_and_a_past_week_is_frozen_once()
+    {
+        await using var supervision = service.NewSupervision(database: null, followFeed: false);
+        await supervision.StartAsync();
+        var assignments = await SeedAsync(supervision.ConnectionString, seed: 49, count: 300);
+        var office = service.SupervisionAs(DubanRoles.Office, instance: supervision);
+        var park = Guid.Parse(service.Park.Id);
+        var calculator = new WeeklyReviewCalculator();
+        var current = IsoWeek.Containing(ReviewClock.LocalDate(DateTimeOffset.UtcNow, ReviewClock.DefaultTimeZone));
+        var run = new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = "current" };
+        async Task<string> Json(WeeklyReview r) =>
+            (await office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = r.Id, Format = BulletinFormat.Json })).Content;
+
+        // A past week with a revision from while it ran: its first run after its end adds the final revision, as of the end.
+        var twoBack = current.Previous().Previous();
+        var midWeek = ReviewClock.StartOfDay(twoBack.Monday.AddDays(2), ReviewClock.DefaultTimeZone);
+        await InsertRevisionAsync(supervision.ConnectionString, calculator.Calculate(park, twoBack, midWeek, Units(), assignments));
+        var frozen = await office.RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = twoBack.ToString() });
+        Assert.Equal((2, true), (frozen.Revision, frozen.Final));
+        Assert.Equal(twoBack.End(ReviewClock.DefaultTimeZone), frozen.AsOf.ToDateTimeOffset());
+        Assert.Equal(BulletinRenderer.RenderJson(calculator.Calculate(park, twoBack, twoBack.End(ReviewClock.DefaultTimeZone), Units(), assignments)),
+            await Json(frozen));
+        var lastWeek = await office.RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = current.Previous().ToString() });
+        Assert.Equal((1, true), (lastWeek.Revision, lastWeek.Final));
+
+        var first = await office.RunWeeklyReviewAsync(run);
+        Assert.Equal((current.ToString(), 1, false), (first.Week, first.Revision, first.Final));
+        var previous = calculator.Calculate(park, current.Previous(), current.Previous().End(ReviewClock.DefaultTimeZone), Units(), assignments,
+            calculator.Calculate(park, twoBack, twoBack.End(ReviewClock.DefaultTimeZone), Units(), assignments));
+        var firstJson = await Json(first);
+        Assert.Equal(BulletinRenderer.RenderJson(calculator.Calculate(park, current, first.AsOf.ToDateTimeOffset(), Units(), assignments, previous)), firstJson);
+        // Nothing changed: a scheduler calling again gets the same revision.
+        Assert.Equal(first.Id, (await office.RunWeeklyReviewAsync(run)).Id);
+
+        // The office verifies a claimed completion: the next run is a new revision that counts it as completed.
+        var claimed = assignments.First(a => a.Status == AssignmentState.CompletionRequested && a.LeadUnitId != Guid.Parse(service.OtherPark.Id)
+            && a.CompletionRequestedAt is not null);
+        var verifiedAt = DateTimeOffset.UnixEpoch.AddSeconds(DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds());
+        await ExecuteAsync(supervision.ConnectionString, $"UPDATE assignments SET status = 5, completed_at = '{verifiedAt:O}', version = version + 1 WHERE id = '{claimed.Id}'");
+        assignments[assignments.IndexOf(claimed)] = claimed with { Status = AssignmentState.Completed, CompletedAt = verifiedAt };
+        var second = await office.RunWeeklyReviewAsync(run);
+        Assert.Equal(2, second.Revision);
+        Assert.NotEqual(first.Id, second.Id);
+        var expected = calculator.Calculate(park, current, second.AsOf.ToDateTimeOffset(), Units(), assignments, previous);
+        Assert.Equal(BulletinRenderer.RenderJson(expected), await Json(second));
+        var before = BulletinRenderer.ReadJson(firstJson);
+        Assert.Equal(before.Totals.AwaitingVerification - 1, expected.Totals.AwaitingVerification);
+        Assert.Equal(before.Totals.Completed + 1, expected.Totals.Completed);
+
+        // Every revision stays as it was, by its id and in the week's list, latest first.
+        Assert.Equal(1, (await office.GetWeeklyReviewAsync(new GetWeeklyReviewRequest { Id = first.Id })).Revision);
+        Assert.Equal(firstJson, await Json(first));
+        var listed = await office.ListWeeklyReviewsAsync(new ListWeeklyReviewsRequest { ScopeUnitId = service.Park.Id, Week = current.ToString() });
+        Assert.Equal([second.Id, first.Id], listed.Reviews.Select(r => r.Id));
+
+        // Triggers racing after another change store one revision between them.
+        await ExecuteAsync(supervision.ConnectionString, $"UPDATE assignments SET title = title || '（修订）' WHERE id = (SELECT id FROM assignments WHERE lead_unit_id = '{service.Economy.Id}' AND status IN (1, 2, 3) AND due_date < now() LIMIT 1)");
+        var racing = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            service.SupervisionAs(i % 2 == 0 ? DubanRoles.Scheduler : DubanRoles.Office, instance: supervision).RunWeeklyReviewAsync(run).ResponseAsync));
+        Assert.Single(racing.Select(r => r.Id).Distinct());
+        Assert.Equal(3, racing[0].Revision);
+        Assert.Equal(3, await service.CountAsync($"SELECT count(*) FROM weekly_reviews WHERE week = '{current}'", supervision.ConnectionString));
+
+        // The past weeks stayed frozen.
+        Assert.Equal(frozen.Id, (await office.RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = twoBack.ToString() })).Id);
+        Assert.Equal(lastWeek.Id, (await office.RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = current.Previous().ToString() })).Id);
+
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "week", async () =>
+            await office.ListWeeklyReviewsAsync(new ListWeeklyReviewsRequest { ScopeUnitId = service.Park.Id, Week = "2026-47" }));
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "week", async () =>
+            await office.ListWeeklyReviewsAsync(new ListWeeklyReviewsRequest { Week = current.ToString() }));
+    }
+
+    /// <summary>A revision as the service stores one, without items (its lists are not read here).</summary>
+    private static async Task InsertRevisionAsync(string connectionString, WeeklyReviewReport report)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO weekly_reviews (id, scope_unit_id, week, revision, as_of, content_hash, created_at, scope_name, report,
+                                        assigned, overdue, completed_on_time, overdue_without_explanation)
+            VALUES (gen_random_uuid(), $1, $2, 1, $3, $4, $3, '试点工业园区管委会', $5::jsonb, $6, $7, $8, $9)
+            """, connection);
+        insert.Parameters.Add(new() { Value = report.ScopeUnitId });
+        insert.Parameters.Add(new() { Value = report.Week.ToString() });
+        insert.Parameters.Add(new() { Value = report.AsOf });
+        insert.Parameters.Add(new() { Value = BulletinRenderer.ContentHash(report) });
+        insert.Parameters.Add(new() { Value = BulletinRenderer.RenderStoredJson(report with { NewlyOverdue = [], StillOverdue = [], CompletedThisWeek = [], DueNextWeek = [] }) });
+        insert.Parameters.Add(new() { Value = report.Totals.Assigned });
+        insert.Parameters.Add(new() { Value = report.Totals.Overdue });
+        insert.Parameters.Add(new() { Value = report.Totals.CompletedOnTime });
+        insert.Parameters.Add(new() { Value = report.Totals.OverdueWithoutExplanation });
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
     [Fact]

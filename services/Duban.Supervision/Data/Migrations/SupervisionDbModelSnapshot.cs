@@ -593,6 +593,11 @@ namespace Duban.Supervision.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("completed_on_time");
 
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("content_hash");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -609,6 +614,12 @@ namespace Duban.Supervision.Data.Migrations
                         .IsRequired()
                         .HasColumnType("jsonb")
                         .HasColumnName("report");
+
+                    b.Property<int>("Revision")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("revision");
 
                     b.Property<string>("ScopeName")
                         .IsRequired()
@@ -629,9 +640,9 @@ namespace Duban.Supervision.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_weekly_reviews");
 
-                    b.HasIndex("ScopeUnitId", "Week")
+                    b.HasIndex("ScopeUnitId", "Week", "Revision")
                         .IsUnique()
-                        .HasDatabaseName("ix_weekly_reviews_scope_unit_id_week");
+                        .HasDatabaseName("ix_weekly_reviews_scope_unit_id_week_revision");
 
                     b.ToTable("weekly_reviews", (string)null);
                 });

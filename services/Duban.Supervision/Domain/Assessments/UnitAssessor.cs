@@ -7,11 +7,14 @@ namespace Duban.Supervision.Domain.Assessments;
 /// <para><b>Which assignments count.</b> Not cancelled; the counting deadline — the ORIGINAL due date, unless the
 /// extension was approved before it passed, then the current due date ("按原定时间考核") — falls within the period
 /// (both ends inclusive); and it is already judgeable as of the as-of instant: either that deadline has passed
-/// (its due instant, the next local midnight in the assignment's time zone, is at or before as-of) or the unit
-/// has completed it. Assignments with no deadline (长期坚持) are not assessed. A unit with no assessed assignment
+/// (its due instant, the next local midnight in the assignment's time zone, is at or before as-of) or it is
+/// completed. <b>Completed means verified by the office</b> (state Completed, verified by as-of), as in the weekly
+/// review (<see cref="ReviewedAssignment.IsCompletedAsOf"/>): a completion the lead confirmed but the office has not
+/// verified (待核验) is not completed — before its deadline it is not yet assessed, after it it counts as open and
+/// overdue, until the office verifies or returns it. Assignments with no deadline (长期坚持) are not assessed. A unit with no assessed assignment
 /// is left out of the result rather than given a free score.</para>
 /// <para><b>Counts</b>, over the assessed assignments of a unit:
-/// <c>Due</c> = how many; <c>OnTime</c> = completed (unit completion time = the lead's confirmation, else the
+/// <c>Due</c> = how many; <c>OnTime</c> = completed, with the unit's completion time (the lead's confirmation, else the
 /// office's verification) at or before the counting deadline's due instant; <c>Late</c> = completed after it;
 /// <c>OpenOverdue</c> = not completed as of as-of (its counting deadline has passed);
 /// <c>DaysOverdue</c> = sum of whole local days past the counting deadline — to the completion day for late

@@ -10,7 +10,8 @@ namespace Duban.Supervision.Domain.Reviews;
 /// <summary>
 /// Renders a <see cref="WeeklyReviewReport"/> as a bulletin (通报) for people and as data for machines.
 /// <list type="bullet">
-/// <item><b>Markdown</b> (<see cref="RenderMarkdown"/>): title, period, a summary paragraph, a table per unit, then the
+/// <item><b>Markdown</b> (<see cref="RenderMarkdown"/>): title, period, as-of instant and revision, a summary paragraph,
+/// a table per unit with a 合计 row and a note on what each column counts (<see cref="CountingNote"/>), then the
 /// laggards by name — overdue items by unit with owner and days overdue, the units that must explain at the next
 /// meeting — then this week's completions and next week's deadlines. User text is escaped so a '|' in a title
 /// cannot break the table. Given the full <see cref="ReviewListSizes"/> of lists that are excerpts
@@ -38,7 +39,8 @@ public static class BulletinRenderer
     };
 
     /// <param name="sizes">The full size of each list when the report's lists are excerpts; null when they are whole.</param>
-    public static string RenderMarkdown(WeeklyReviewReport report, string scopeUnitName, ReviewListSizes? sizes = null)
+    /// <param name="revision">The stored revision the report is (第n版); null for a report not stored.</param>
+    public static string RenderMarkdown(WeeklyReviewReport report, string scopeUnitName, ReviewListSizes? sizes = null, int? revision = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         sizes ??= new ReviewListSizes(report.NewlyOverdue.Count, report.StillOverdue.Count, report.CompletedThisWeek.Count, report.DueNextWeek.Count);
@@ -47,11 +49,15 @@ public static class BulletinRenderer
         md.Append("# 关于").Append(report.Week.Year).Append("年第").Append(report.Week.Week).Append("周重点任务推进情况的通报\n\n");
         md.Append("统计范围：").Append(Escape(scopeUnitName)).Append("及所属单位　")
           .Append("统计周期：").Append(Period(report.WeekStart, report.WeekEnd)).Append("　")
-          .Append("数据截至：").Append(AsOfText(report.AsOf, report.TimeZone)).Append("\n\n");
+          .Append("数据截至：").Append(AsOfText(report.AsOf, report.TimeZone));
+        if (revision is { } number)
+            md.Append("（第").Append(number).Append("版，").Append(IsFinal(report) ? "本周已结束，数据已冻结" : "本周进行中，数据随办理情况更新").Append('）');
+        md.Append("\n\n");
 
         md.Append("## 一、总体情况\n\n");
-        md.Append("本周共调度重点任务").Append(t.Assigned).Append("项，已完成").Append(t.Completed)
+        md.Append("本周共调度重点任务").Append(t.Assigned).Append("项，已完成（经核验）").Append(t.Completed)
           .Append("项，其中按时完成").Append(t.CompletedOnTime).Append("项、逾期完成").Append(t.CompletedLate)
+          .Append("项；待核验").Append(t.AwaitingVerification).Append("项；应完成").Append(t.ShouldBeCompleted)
           .Append("项，按时完成率").Append(Rate(t.OnTimeRate)).Append("；未完成").Append(t.Open)
           .Append("项，其中逾期").Append(t.Overdue).Append("项（本周新增").Append(sizes.NewlyOverdue)
           .Append("项），逾期未作情况说明").Append(t.OverdueWithoutExplanation).Append("项；下周到期").Append(t.DueNextWeek).Append("项。");
@@ -63,12 +69,12 @@ public static class BulletinRenderer
         md.Append("\n\n");
 
         md.Append("## 二、各单位推进情况\n\n");
-        md.Append("| 单位 | 交办 | 按时完成 | 逾期完成 | 未完成 | 下周到期 | 逾期 | 未说明逾期 | 按时完成率 | 亮灯 |\n");
-        md.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |\n");
+        md.Append("| 单位 | 交办 | 按时完成 | 逾期完成 | 待核验 | 未完成 | 下周到期 | 逾期 | 未说明逾期 | 应完成 | 按时完成率 | 亮灯 |\n");
+        md.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |\n");
         foreach (var row in report.Units)
             TableRow(md, Escape(row.UnitName), row.Counts, LightLabel(row.Light));
         TableRow(md, "**合计**", t, "—");
-        md.Append('\n');
+        md.Append('\n').Append(CountingNote).Append("\n\n");
 
         md.Append("## 三、逾期未完成任务\n\n");
         var overdue = report.NewlyOverdue.Concat(report.StillOverdue).ToLookup(i => i.UnitId);
@@ -133,7 +139,7 @@ public static class BulletinRenderer
     {
         ArgumentNullException.ThrowIfNull(report);
         var csv = new StringBuilder();
-        CsvLine(csv, "单位", "交办", "按时完成", "逾期完成", "未完成", "下周到期", "逾期", "未说明逾期", "按时完成率(%)", "亮灯");
+        CsvLine(csv, "单位", "交办", "按时完成", "逾期完成", "待核验", "未完成", "下周到期", "逾期", "未说明逾期", "应完成", "按时完成率(%)", "亮灯");
         foreach (var row in report.Units)
             CsvCounts(csv, CsvText(row.UnitName), row.Counts, LightName(row.Light));
         CsvCounts(csv, "合计", report.Totals, "");
@@ -263,8 +269,8 @@ public static class BulletinRenderer
     }
 
     private static void CsvCounts(StringBuilder csv, string name, ReviewCounts c, string light) =>
-        CsvLine(csv, name, N(c.Assigned), N(c.CompletedOnTime), N(c.CompletedLate), N(c.Open), N(c.DueNextWeek),
-            N(c.Overdue), N(c.OverdueWithoutExplanation), c.OnTimeRate.ToString("0.0", Invariant), light);
+        CsvLine(csv, name, N(c.Assigned), N(c.CompletedOnTime), N(c.CompletedLate), N(c.AwaitingVerification), N(c.Open), N(c.DueNextWeek),
+            N(c.Overdue), N(c.OverdueWithoutExplanation), N(c.ShouldBeCompleted), c.OnTimeRate?.ToString("0.0", Invariant) ?? "—", light);
 
     private static string N(int value) => value.ToString(Invariant);
 
@@ -273,10 +279,12 @@ public static class BulletinRenderer
           .Append(" | ").Append(c.Assigned)
           .Append(" | ").Append(c.CompletedOnTime)
           .Append(" | ").Append(c.CompletedLate)
+          .Append(" | ").Append(c.AwaitingVerification)
           .Append(" | ").Append(c.Open)
           .Append(" | ").Append(c.DueNextWeek)
           .Append(" | ").Append(c.Overdue)
           .Append(" | ").Append(c.OverdueWithoutExplanation)
+          .Append(" | ").Append(c.ShouldBeCompleted)
           .Append(" | ").Append(Rate(c.OnTimeRate))
           .Append(" | ").Append(light)
           .Append(" |\n");
@@ -303,7 +311,31 @@ public static class BulletinRenderer
             md.Append("……另有").Append(notListed).Append("项，详见任务清单（CSV）。\n");
     }
 
-    private static string Rate(decimal rate) => rate.ToString("0.#", Invariant) + "%";
+    /// <summary>"—" when nothing should be completed yet: no rate rather than an invented 100%.</summary>
+    private static string Rate(decimal? rate) => rate is { } r ? r.ToString("0.#", Invariant) + "%" : "—";
+
+    /// <summary>What the table's columns count, printed under it so every reader applies the same definitions.</summary>
+    public const string CountingNote =
+        "注：已完成指经督查室核验办结的任务，待核验指牵头单位已确认完成、尚待核验的任务，不计入已完成，也不计入逾期；" +
+        "逾期指未完成且已过现行完成时限的任务；应完成指已完成或已过完成时限（按原定时间考核）的任务；" +
+        "按时完成率＝按时完成÷应完成，无应完成任务时记“—”；合计行按各单位之和同样计算。";
+
+    /// <summary>A report as of its week's end (Sunday 24:00) is the week's final, frozen one.</summary>
+    public static bool IsFinal(WeeklyReviewReport report) => report.AsOf >= report.Week.End(report.TimeZone);
+
+    /// <summary>
+    /// SHA-256 (lower-case hex) of the report's stored JSON with its as-of instant left out: two reports with the same
+    /// hash render the same bulletin, every number and every listed item, whenever they were taken. Streamed into the
+    /// hash, so a large report is never held as one string.
+    /// </summary>
+    public static string ContentHash(WeeklyReviewReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        using (var hashing = new System.Security.Cryptography.CryptoStream(Stream.Null, sha, System.Security.Cryptography.CryptoStreamMode.Write))
+            JsonSerializer.Serialize(hashing, report with { AsOf = default }, StoredJson);
+        return Convert.ToHexStringLower(sha.Hash!);
+    }
 
     private static string DateText(DateOnly? date) => date is { } d ? $"{d.Year}年{d.Month}月{d.Day}日" : "长期";
 
@@ -323,10 +355,11 @@ public static class BulletinRenderer
         _ => "逾期任务数量持平",
     };
 
-    private static string RateChange(decimal delta) => delta switch
+    private static string RateChange(decimal? delta) => delta switch
     {
-        > 0 => $"按时完成率上升{delta.ToString("0.#", Invariant)}个百分点",
-        < 0 => $"按时完成率下降{(-delta).ToString("0.#", Invariant)}个百分点",
+        null => "按时完成率无可比数据",
+        > 0 => $"按时完成率上升{delta.Value.ToString("0.#", Invariant)}个百分点",
+        < 0 => $"按时完成率下降{(-delta.Value).ToString("0.#", Invariant)}个百分点",
         _ => "按时完成率持平",
     };
 }

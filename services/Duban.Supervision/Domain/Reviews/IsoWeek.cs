@@ -29,6 +29,9 @@ public readonly record struct IsoWeek : IComparable<IsoWeek>
     public DateOnly Monday => DateOnly.FromDateTime(ISOWeek.ToDateTime(Year, Week, DayOfWeek.Monday));
     public DateOnly Sunday => Monday.AddDays(6);
 
+    /// <summary>The week's last instant in <paramref name="timeZone"/>: Sunday 24:00, the next Monday's local midnight.</summary>
+    public DateTimeOffset End(string timeZone) => ReviewClock.StartOfDay(Sunday.AddDays(1), timeZone);
+
     public IsoWeek Previous() => Containing(Monday.AddDays(-7));
     public IsoWeek Next() => Containing(Monday.AddDays(7));
 

@@ -20,8 +20,10 @@ public enum Light
 /// below <see cref="YellowOnTimeRateBelow"/> (85%).</item>
 /// <item><b>Green</b> otherwise.</item>
 /// </list>
-/// The on-time rate is completed on time ÷ completed × 100, and 100 when nothing is completed yet,
-/// so a unit with no completions is judged on its overdue and due-soon items alone.
+/// The on-time rate is that of <see cref="ReviewCounts"/> (completed on time ÷ should be completed); when it is "—"
+/// (nothing should be completed yet) its clauses do not apply, so such a unit is judged on its due-soon items alone.
+/// Since every overdue item counts in the rate's denominator and none in its numerator, a unit with an overdue item
+/// never shows 100%, and a red or yellow light for overdue work always stands beside a rate below 100%.
 /// A threshold of 0 (or false) switches its clause off.
 /// </summary>
 public sealed record LightRules
@@ -40,16 +42,16 @@ public sealed record LightRules
     /// <param name="overdueWithoutExplanation">Of those, items with no explanation filed.</param>
     /// <param name="maxDaysOverdue">The most days any item is overdue.</param>
     /// <param name="lowestProgressDueNextWeek">The lowest progress among open items due next week; null if none.</param>
-    /// <param name="onTimeRate">Completed on time ÷ completed × 100 (100 when none completed).</param>
-    public Light Evaluate(int overdue, int overdueWithoutExplanation, int maxDaysOverdue, int? lowestProgressDueNextWeek, decimal onTimeRate)
+    /// <param name="onTimeRate">The unit's on-time rate; null ("—") when nothing should be completed yet.</param>
+    public Light Evaluate(int overdue, int overdueWithoutExplanation, int maxDaysOverdue, int? lowestProgressDueNextWeek, decimal? onTimeRate)
     {
         if ((RedWhenOverdueWithoutExplanation && overdueWithoutExplanation > 0)
             || (RedOverdueDays > 0 && maxDaysOverdue >= RedOverdueDays)
-            || onTimeRate < RedOnTimeRateBelow)
+            || (onTimeRate is { } low && low < RedOnTimeRateBelow))
             return Light.Red;
         if ((YellowWhenAnyOverdue && overdue > 0)
             || (lowestProgressDueNextWeek is { } progress && progress < YellowDueNextWeekProgressBelow)
-            || onTimeRate < YellowOnTimeRateBelow)
+            || (onTimeRate is { } lagging && lagging < YellowOnTimeRateBelow))
             return Light.Yellow;
         return Light.Green;
     }

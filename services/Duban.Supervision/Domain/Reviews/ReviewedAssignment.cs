@@ -28,13 +28,20 @@ public sealed record ReviewUnit(Guid Id, string Name, Guid? ParentId);
 /// ("按原定时间考核"), unless <see cref="ExtensionApprovedBeforeOriginalDue"/>, in which case the current due date.</item>
 /// <item><b>Unit completion time</b> is when the lead unit confirmed completion (<see cref="CompletionRequestedAt"/>),
 /// else <see cref="CompletedAt"/>; it exists only while the state is CompletionRequested or Completed (a rejected
-/// request sends the assignment back to InProgress, and its old request time no longer counts).</item>
-/// <item><b>Completed as of T</b>: state CompletionRequested or Completed, with a unit completion time at or before T
-/// (or none recorded). A completion stamped after T is treated as not yet done, so a past week re-run later
-/// reproduces its numbers.</item>
+/// request sends the assignment back to InProgress, and its old request time no longer counts). It decides "on time".</item>
+/// <item><b>Completed (已完成) as of T</b>: VERIFIED by the office — state Completed, with the verification
+/// (<see cref="CompletedAt"/>) at or before T (or none recorded). A lead's claim alone never counts as completed.</item>
+/// <item><b>Awaiting verification (待核验) as of T</b>: not completed as of T, and the lead confirmed completion at or
+/// before T — state CompletionRequested (a request without a recorded time counts), or state Completed with a
+/// request at or before T and the verification after T.</item>
+/// <item><b>Open (未完成) as of T</b>: neither, and not cancelled. A time stamped after T is treated as not yet
+/// happened, so a past week re-run later reproduces its numbers.</item>
 /// <item><b>Completed on time</b>: unit completion time at or before the due instant of the counting deadline.
 /// Without any deadline (长期坚持) a completion is always on time.</item>
-/// <item><b>Overdue as of T</b>: not cancelled, not completed as of T, and the current deadline's due instant ≤ T.</item>
+/// <item><b>Overdue as of T</b>: open as of T (so neither completed nor awaiting verification) and the current
+/// deadline's due instant ≤ T.</item>
+/// <item><b>Counts toward the on-time rate (应完成) as of T</b>: not cancelled, and completed as of T, or its counting
+/// or its current deadline has passed by T. Every overdue item therefore counts and none is on time.</item>
 /// <item><b>Days overdue</b>: whole local days between the due date and the local date of T (or of the completion,
 /// for a late completion), so an item due Sunday is 1 day overdue from Monday 00:00 local.</item>
 /// </list>
@@ -76,12 +83,28 @@ public sealed record ReviewedAssignment(
             ? CompletionRequestedAt ?? CompletedAt
             : null;
 
+    /// <summary>Verified by the office by <paramref name="asOf"/> (已完成); a claim alone is not completion.</summary>
     public bool IsCompletedAsOf(DateTimeOffset asOf) =>
-        Status is AssignmentState.CompletionRequested or AssignmentState.Completed
-        && (UnitCompletionTime() is not { } done || done <= asOf);
+        Status == AssignmentState.Completed && (CompletedAt is not { } verified || verified <= asOf);
 
-    /// <summary>Open as of <paramref name="asOf"/>: not cancelled and not completed by then.</summary>
-    public bool IsOpenAsOf(DateTimeOffset asOf) => !IsCancelled && !IsCompletedAsOf(asOf);
+    /// <summary>Claimed by the lead unit by <paramref name="asOf"/>, not yet verified by then (待核验).</summary>
+    public bool IsAwaitingVerificationAsOf(DateTimeOffset asOf) =>
+        Status switch
+        {
+            AssignmentState.CompletionRequested => CompletionRequestedAt is not { } requested || requested <= asOf,
+            AssignmentState.Completed => !IsCompletedAsOf(asOf) && CompletionRequestedAt is { } requested && requested <= asOf,
+            _ => false,
+        };
+
+    /// <summary>Open as of <paramref name="asOf"/>: not cancelled, not completed and not awaiting verification by then.</summary>
+    public bool IsOpenAsOf(DateTimeOffset asOf) => !IsCancelled && !IsCompletedAsOf(asOf) && !IsAwaitingVerificationAsOf(asOf);
+
+    /// <summary>In the on-time rate's denominator (应完成): completed, or a counting or current deadline passed.</summary>
+    public bool CountsTowardOnTimeRateAsOf(DateTimeOffset asOf) =>
+        !IsCancelled
+        && (IsCompletedAsOf(asOf)
+            || (CountingDueDate() is { } counting && ReviewClock.DueInstant(counting, TimeZone) <= asOf)
+            || (CurrentDueInstant() is { } current && current <= asOf));
 
     /// <summary>Only meaningful once completed. A completion without a recorded time counts as on time.</summary>
     public bool IsCompletedOnTime() =>

@@ -46,8 +46,9 @@ public sealed class WeeklyReviewBuilder
 
     /// <summary>
     /// Counts <paramref name="count"/> assignments of a unit that are open (assigned, accepted or in progress),
-    /// were assigned by the as-of instant, and have no deadline or one after <see cref="LastListedDueDate"/>: whatever
-    /// else they hold, each is assigned and open and in no list, so a caller may count them instead of adding each.
+    /// were assigned by the as-of instant, and have neither a due date nor an original due date on or before
+    /// <see cref="LastListedDueDate"/>: whatever else they hold, each is assigned and open, in no list and not yet in the
+    /// on-time rate, so a caller may count them instead of adding each.
     /// </summary>
     public void AddOpenBeyondNextWeek(Guid leadUnitId, int count)
     {
@@ -66,6 +67,8 @@ public sealed class WeeklyReviewBuilder
         if (!_tallies.TryGetValue(unit.Id, out var tally))
             _tallies.Add(unit.Id, tally = new Tally(unit));
         tally.Assigned++;
+        if (a.CountsTowardOnTimeRateAsOf(_asOf))
+            tally.ShouldBeCompleted++;
 
         if (a.IsCompletedAsOf(_asOf))
         {
@@ -73,8 +76,14 @@ public sealed class WeeklyReviewBuilder
                 tally.CompletedOnTime++;
             else
                 tally.CompletedLate++;
-            if (a.UnitCompletionTime() is { } done && done > _weekStart)
+            // Completed within the week: verified within it, so each completion shows in exactly one week.
+            if (a.CompletedAt is { } verified && verified > _weekStart)
                 _completedThisWeek.Add(Item(a, unit, a.CurrentDueDate(), a.DaysLate()));
+            return;
+        }
+        if (a.IsAwaitingVerificationAsOf(_asOf))
+        {
+            tally.AwaitingVerification++;
             return;
         }
 
@@ -116,7 +125,7 @@ public sealed class WeeklyReviewBuilder
             .ThenBy(r => r.UnitId)
             .ToList();
 
-        var totals = Sum(rows.Select(r => r.Counts));
+        var totals = ReviewCounts.Sum(rows.Select(r => r.Counts));
         var toExplain = rows
             .Where(r => r.Counts.OverdueWithoutExplanation > 0)
             .Select(r => new UnitToExplain(r.UnitId, r.UnitName, r.Counts.OverdueWithoutExplanation))
@@ -159,31 +168,17 @@ public sealed class WeeklyReviewBuilder
     private static ReviewItem Item(ReviewedAssignment a, ReviewUnit unit, DateOnly? due, int days) =>
         new(a.Id, a.Title, unit.Id, unit.Name, a.OwnerName, due, days, a.ProgressPercent, a.HasAcceptedExplanationOrPending);
 
-    private static ReviewCounts Sum(IEnumerable<ReviewCounts> counts)
-    {
-        int assigned = 0, onTime = 0, late = 0, open = 0, dueNext = 0, overdue = 0, unexplained = 0;
-        foreach (var c in counts)
-        {
-            assigned += c.Assigned;
-            onTime += c.CompletedOnTime;
-            late += c.CompletedLate;
-            open += c.Open;
-            dueNext += c.DueNextWeek;
-            overdue += c.Overdue;
-            unexplained += c.OverdueWithoutExplanation;
-        }
-        return new ReviewCounts(assigned, onTime, late, open, dueNext, overdue, unexplained, WeeklyReviewCalculator.OnTimeRate(onTime, onTime + late));
-    }
-
     private sealed class Tally(ReviewUnit unit)
     {
         public ReviewUnit Unit { get; } = unit;
-        public int Assigned, CompletedOnTime, CompletedLate, Open, DueNextWeek, Overdue, OverdueWithoutExplanation, MaxDaysOverdue;
+        public int Assigned, CompletedOnTime, CompletedLate, AwaitingVerification, Open, DueNextWeek, Overdue, OverdueWithoutExplanation,
+            ShouldBeCompleted, MaxDaysOverdue;
         public int? LowestProgressDueNextWeek;
 
-        public decimal OnTimeRate => WeeklyReviewCalculator.OnTimeRate(CompletedOnTime, CompletedOnTime + CompletedLate);
+        public decimal? OnTimeRate => ReviewCounts.OnTimeRateOf(CompletedOnTime, ShouldBeCompleted);
 
         public ReviewCounts ToCounts() =>
-            new(Assigned, CompletedOnTime, CompletedLate, Open, DueNextWeek, Overdue, OverdueWithoutExplanation, OnTimeRate);
+            new(Assigned, CompletedOnTime, CompletedLate, AwaitingVerification, Open, DueNextWeek, Overdue, OverdueWithoutExplanation,
+                ShouldBeCompleted, OnTimeRate);
     }
 }

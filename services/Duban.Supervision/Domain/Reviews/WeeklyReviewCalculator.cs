@@ -55,10 +55,6 @@ public sealed class WeeklyReviewCalculator(LightRules? rules = null, string time
         ArgumentNullException.ThrowIfNull(units);
         return new WeeklyReviewBuilder(this, scopeUnitId, week, asOf, ReviewScope.Of(scopeUnitId, units));
     }
-
-    /// <summary>Completed on time ÷ completed × 100, one decimal, half away from zero; 100 when nothing is completed.</summary>
-    public static decimal OnTimeRate(int completedOnTime, int completed) =>
-        completed == 0 ? 100m : Math.Round(100m * completedOnTime / completed, 1, MidpointRounding.AwayFromZero);
 }
 
 /// <summary>The scope unit and its subtree, by id.</summary>

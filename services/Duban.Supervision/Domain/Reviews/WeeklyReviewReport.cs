@@ -33,21 +33,58 @@ public sealed record WeeklyReviewReport(
     ChangeSincePrevious? Change);
 
 /// <summary>
-/// Counts for one unit or the whole scope. Assigned = not cancelled and assigned by the as-of instant;
-/// Assigned = CompletedOnTime + CompletedLate + Open. OnTimeRate = CompletedOnTime ÷ (CompletedOnTime + CompletedLate) × 100,
-/// rounded to one decimal, and 100 when nothing is completed.
+/// Counts for one unit or the whole scope, as of the report's instant (the rules are those of <see cref="ReviewedAssignment"/>):
+/// <list type="bullet">
+/// <item><c>Assigned</c> (交办): not cancelled and assigned by the as-of instant;
+/// Assigned = CompletedOnTime + CompletedLate + AwaitingVerification + Open.</item>
+/// <item><c>CompletedOnTime</c>/<c>CompletedLate</c> (按时完成/逾期完成): verified by the office, judged on the unit's own
+/// completion time against the counting deadline. <see cref="Completed"/> (已完成) is their sum.</item>
+/// <item><c>AwaitingVerification</c> (待核验): claimed by the lead, not yet verified; never completed, never overdue.</item>
+/// <item><c>Open</c> (未完成), of which <c>Overdue</c> (逾期: current deadline passed) and <c>OverdueWithoutExplanation</c>
+/// (no 情况说明 filed); <c>DueNextWeek</c> (下周到期): open with the current deadline in next week.</item>
+/// <item><c>ShouldBeCompleted</c> (应完成): completed, or a counting or current deadline has passed — the on-time rate's denominator.</item>
+/// <item><c>OnTimeRate</c> (按时完成率) = CompletedOnTime ÷ ShouldBeCompleted × 100, one decimal, half away from zero;
+/// null ("—") when ShouldBeCompleted is 0.</item>
+/// </list>
+/// A totals row is the sum of the units' counts, with its rate computed from the sums by <see cref="OnTimeRateOf"/>,
+/// exactly as each unit's.
 /// </summary>
 public sealed record ReviewCounts(
     int Assigned,
     int CompletedOnTime,
     int CompletedLate,
+    int AwaitingVerification,
     int Open,
     int DueNextWeek,
     int Overdue,
     int OverdueWithoutExplanation,
-    decimal OnTimeRate)
+    int ShouldBeCompleted,
+    decimal? OnTimeRate)
 {
     public int Completed => CompletedOnTime + CompletedLate;
+
+    /// <summary>Completed on time ÷ should be completed × 100, one decimal, half away from zero; null when nothing counts.</summary>
+    public static decimal? OnTimeRateOf(int completedOnTime, int shouldBeCompleted) =>
+        shouldBeCompleted == 0 ? null : Math.Round(100m * completedOnTime / shouldBeCompleted, 1, MidpointRounding.AwayFromZero);
+
+    /// <summary>The counts summed, the rate computed from the sums.</summary>
+    public static ReviewCounts Sum(IEnumerable<ReviewCounts> counts)
+    {
+        int assigned = 0, onTime = 0, late = 0, awaiting = 0, open = 0, dueNext = 0, overdue = 0, unexplained = 0, shouldBe = 0;
+        foreach (var c in counts)
+        {
+            assigned += c.Assigned;
+            onTime += c.CompletedOnTime;
+            late += c.CompletedLate;
+            awaiting += c.AwaitingVerification;
+            open += c.Open;
+            dueNext += c.DueNextWeek;
+            overdue += c.Overdue;
+            unexplained += c.OverdueWithoutExplanation;
+            shouldBe += c.ShouldBeCompleted;
+        }
+        return new ReviewCounts(assigned, onTime, late, awaiting, open, dueNext, overdue, unexplained, shouldBe, OnTimeRateOf(onTime, shouldBe));
+    }
 }
 
 public sealed record UnitReviewRow(Guid UnitId, string UnitName, ReviewCounts Counts, Light Light);
@@ -68,13 +105,14 @@ public sealed record ReviewItem(
 public sealed record UnitToExplain(Guid UnitId, string UnitName, int OverdueWithoutExplanation);
 
 /// <summary>
-/// Change against last week: positive OverdueDelta = more overdue; positive OnTimeRateDelta = better (percentage points).
+/// Change against last week: positive OverdueDelta = more overdue; positive OnTimeRateDelta = better (percentage points),
+/// null when either week has no rate ("—").
 /// Units lists every unit in either report, ordered by name then id.
 /// </summary>
 public sealed record ChangeSincePrevious(
     IsoWeek PreviousWeek,
     int OverdueDelta,
-    decimal OnTimeRateDelta,
+    decimal? OnTimeRateDelta,
     IReadOnlyList<UnitChange> Units)
 {
     /// <summary>
