@@ -46,14 +46,23 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Database.WithoutJitAsync(ct);
         var resolved = (await NoticeLifecycle.FollowAsync(db, null, asOf, ct)).Resolved;
+        var superseded = 0;
+        void Count(List<NoticeKind> kinds)
+        {
+            foreach (var kind in kinds)
+            {
+                if (kind == 0)
+                    superseded++;
+                else
+                    raised[kind] = raised.GetValueOrDefault(kind) + 1;
+            }
+        }
         foreach (var (plans, planRules, exclude) in rules.Plans.Select(p => (new[] { Guid.Parse(p.Key) }, p.Value, false))
                      .Append((overridden, rules.Default, true)))
-        {
-            foreach (var kind in await RaiseAsync(asOf, planRules, plans, exclude, ct))
-                raised[kind] = raised.GetValueOrDefault(kind) + 1;
-        }
-        raised[NoticeKind.MilestoneOverdue] = await ExecuteAsync($"""
-            {NoticeColumns}
+            Count(await RaiseAsync(asOf, planRules, plans, exclude, ct));
+        raised[NoticeKind.MilestoneOverdue] = 0;
+        raised[NoticeKind.ReportMissing] = 0;
+        await using (var milestones = Command(RaiseAndSupersede("", $"""
             SELECT gen_random_uuid(), a.id, {(int)NoticeKind.MilestoneOverdue}, a.deadline_version, m.idx::int, a.supervision_round,
                    {(int)NoticeStatus.Open}, a.plan_id, a.lead_unit_id, a.owner_person_id, a.title, (m.step->>'date')::date,
                    format('“%s”的时间节点“%s”（%s）已过', a.title, m.step->>'label', m.step->>'date'), ARRAY[a.lead_unit_id], $1
@@ -61,38 +70,55 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
             CROSS JOIN LATERAL jsonb_array_elements(a.milestones) WITH ORDINALITY AS m(step, idx)
             WHERE a.status IN ({NoticeChains.OpenStatesSql}) AND a.milestones <> '[]'::jsonb
               AND (((m.step->>'date')::date + 1)::timestamp AT TIME ZONE a.time_zone) <= $1
-            ON CONFLICT (assignment_id, kind, deadline_version, level, round) DO NOTHING
-            """, asOf, ct);
-        raised[NoticeKind.ReportMissing] = await ExecuteAsync($"""
-            {NoticeColumns}
+            """)))
+            Count(await ReadKindsAsync(milestones, asOf, ct));
+        await using (var reports = Command(RaiseAndSupersede("", $"""
             SELECT gen_random_uuid(), a.id, {(int)NoticeKind.ReportMissing}, a.deadline_version, to_char(a.report_due_date, 'YYYYMMDD')::int,
                    a.supervision_round, {(int)NoticeStatus.Open}, a.plan_id, a.lead_unit_id, a.owner_person_id, a.title, a.report_due_date,
                    format('“%s”应于%s前报送进展，尚未报送', a.title, a.report_due_date), ARRAY[a.lead_unit_id], $1
             FROM assignments a
             WHERE a.status IN ({NoticeChains.OpenStatesSql}) AND a.report_due_date IS NOT NULL
               AND ((a.report_due_date + 1)::timestamp AT TIME ZONE a.time_zone) <= $1
-            ON CONFLICT (assignment_id, kind, deadline_version, level, round) DO NOTHING
-            """, asOf, ct);
-        // One open notice per chain: a notice further up its chain, or of a later round, closes the open ones below it.
-        var superseded = await ExecuteAsync($"""
-            UPDATE notices o SET status = {(int)NoticeStatus.Superseded}, resolved_at = $1
-            WHERE o.status IN ({NoticeChains.LiveNoticeStatesSql}) AND o.kind <> {(int)NoticeKind.Urged}
-              AND EXISTS (SELECT 1 FROM notices n
-                          WHERE n.assignment_id = o.assignment_id AND n.deadline_version = o.deadline_version AND n.kind <> {(int)NoticeKind.Urged}
-                            AND {NoticeChains.ChainSql("n")} = {NoticeChains.ChainSql("o")}
-                            AND (n.round, {NoticeChains.StepSql("n")}) > (o.round, {NoticeChains.StepSql("o")}))
-            """, asOf, ct);
+            """)))
+            Count(await ReadKindsAsync(reports, asOf, ct));
         await transaction.CommitAsync(ct);
         return new ScanOutcome(asOf, raised.GetValueOrDefault(NoticeKind.DueSoon), raised.GetValueOrDefault(NoticeKind.Overdue),
             raised.GetValueOrDefault(NoticeKind.Escalated), raised.GetValueOrDefault(NoticeKind.BehindSchedule),
             raised.GetValueOrDefault(NoticeKind.MilestoneOverdue), raised.GetValueOrDefault(NoticeKind.ReportMissing), resolved, superseded);
     }
 
-    private async Task<int> ExecuteAsync(string sql, DateTimeOffset asOf, CancellationToken ct)
+    /// <summary>
+    /// Inserts the candidates of <paramref name="select"/> (after the CTEs <paramref name="with"/>) once per key, and in the
+    /// same statement lets each notice raised supersede the open ones below it in its chain (<see cref="NoticeChains"/>),
+    /// so the cost follows what is raised. Returns one row per notice raised (its kind) and one 0 per notice superseded.
+    /// </summary>
+    private static string RaiseAndSupersede(string with, string select) => $"""
+        WITH {with}
+        inserted AS (
+            {NoticeColumns}
+            {select}
+            ON CONFLICT (assignment_id, kind, deadline_version, level, round) DO NOTHING
+            RETURNING assignment_id, kind, level, round, deadline_version),
+        superseded AS (
+            UPDATE notices o SET status = {(int)NoticeStatus.Superseded}, resolved_at = $1
+            FROM inserted n
+            WHERE o.assignment_id = n.assignment_id AND o.deadline_version = n.deadline_version
+              AND o.status IN ({NoticeChains.LiveNoticeStatesSql}) AND o.kind <> {(int)NoticeKind.Urged}
+              AND {NoticeChains.ChainSql("n")} = {NoticeChains.ChainSql("o")}
+              AND (n.round, {NoticeChains.StepSql("n")}) > (o.round, {NoticeChains.StepSql("o")})
+            RETURNING 1)
+        SELECT kind FROM inserted UNION ALL SELECT 0 FROM superseded
+        """;
+
+    private static async Task<List<NoticeKind>> ReadKindsAsync(NpgsqlCommand command, DateTimeOffset asOf, CancellationToken ct)
     {
-        await using var command = Command(sql);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
-        return await command.ExecuteNonQueryAsync(ct);
+        if (command.Parameters.Count == 0)
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
+        var kinds = new List<NoticeKind>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            kinds.Add((NoticeKind)reader.GetInt32(0));
+        return kinds;
     }
 
     private NpgsqlCommand Command(string sql) =>
@@ -105,8 +131,8 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
     /// </summary>
     private async Task<List<NoticeKind>> RaiseAsync(DateTimeOffset asOf, NoticeRules rules, Guid[] plans, bool exclude, CancellationToken ct)
     {
-        await using var command = Command($"""
-            WITH working AS (
+        await using var command = Command(RaiseAndSupersede($"""
+            working AS (
                 SELECT a.*, floor(extract(epoch FROM ($1 - a.due_at)) / 86400)::int + 1 AS days_over,
                        CASE WHEN a.due_at > a.assigned_at
                             THEN 100.0 * extract(epoch FROM ($1 - a.assigned_at)) / extract(epoch FROM (a.due_at - a.assigned_at))
@@ -131,15 +157,13 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
                 SELECT w.*, {(int)NoticeKind.BehindSchedule}, CASE WHEN w.lag > $5 THEN 1 ELSE 0 END,
                        format('“%s”进度%s%%，落后序时进度%s个百分点', w.title, w.progress_percent, round(w.lag)), ARRAY[w.lead_unit_id]
                 FROM leveled w
-                WHERE w.due_at > $1 AND (w.lag > $4 OR w.lag > $5))
-            {NoticeColumns}
+                WHERE w.due_at > $1 AND (w.lag > $4 OR w.lag > $5)),
+            """, $"""
             SELECT gen_random_uuid(), c.id, c.kind, c.deadline_version, c.level, c.supervision_round, {(int)NoticeStatus.Open}, c.plan_id,
                    c.lead_unit_id, c.owner_person_id, c.title, c.due_date, c.message, c.recipients, $1
             FROM candidates c
             WHERE {NotYetAsFar}
-            ON CONFLICT (assignment_id, kind, deadline_version, level, round) DO NOTHING
-            RETURNING kind
-            """);
+            """));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(rules.DueSoonDays, 0) });
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = rules.Escalations.ToArray() });
@@ -147,12 +171,7 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
         command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = rules.BehindScheduleRedPoints });
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = plans });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = exclude });
-
-        var kinds = new List<NoticeKind>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            kinds.Add((NoticeKind)reader.GetInt32(0));
-        return kinds;
+        return await ReadKindsAsync(command, asOf, ct);
     }
 }
 

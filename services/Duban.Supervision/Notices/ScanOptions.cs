@@ -14,10 +14,6 @@ public sealed class ScanOptions
     /// <summary>Rules of particular plans, by plan id.</summary>
     public Dictionary<string, NoticeRules> Plans { get; set; } = [];
 
-    /// <summary>The rules that apply to <paramref name="planId"/>.</summary>
-    public NoticeRules For(Guid planId) =>
-        Plans.FirstOrDefault(p => Guid.Parse(p.Key) == planId).Value ?? Default;
-
     /// <summary>Every problem of the configuration, so start-up names them all.</summary>
     public IEnumerable<string> Problems()
     {

@@ -59,6 +59,17 @@ namespace Duban.Supervision.Data.Migrations
                 FROM assignments a
                 WHERE a.id = n.assignment_id AND a.status = 4 AND n.status = 3 AND n.kind <> 6 AND n.deadline_version = a.deadline_version
                 """);
+            // One open notice per chain from now on: the open ones below a higher level already raised are superseded (a scan
+            // supersedes only as it raises).
+            migrationBuilder.Sql("""
+                UPDATE notices o SET status = 5, resolved_at = now()
+                WHERE o.status IN (1, 2) AND o.kind IN (1, 2, 3, 7)
+                  AND EXISTS (SELECT 1 FROM notices n
+                              WHERE n.assignment_id = o.assignment_id AND n.deadline_version = o.deadline_version
+                                AND ((o.kind IN (1, 2, 3) AND n.kind IN (1, 2, 3)
+                                      AND CASE n.kind WHEN 1 THEN 0 WHEN 2 THEN 1 ELSE 1 + n.level END > CASE o.kind WHEN 1 THEN 0 WHEN 2 THEN 1 ELSE 1 + o.level END)
+                                     OR (o.kind = 7 AND n.kind = 7 AND n.level > o.level)))
+                """);
         }
 
         /// <inheritdoc />

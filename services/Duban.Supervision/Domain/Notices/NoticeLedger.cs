@@ -63,6 +63,8 @@ public sealed class NoticeLedger
                 raised++;
             }
         }
+        // Over every pair, not only the notices just raised as the SQL does: the two agree because a notice can only be
+        // put below another by the raising of that other.
         var superseded = 0;
         foreach (var older in notices.Where(n => n.Status is NoticeStatus.Open or NoticeStatus.Acknowledged))
         {
