@@ -25,7 +25,8 @@ public static class Extensions
         builder.Services.AddHostedService(provider => provider.GetRequiredService<FeedFollower>());
         builder.Services.AddHealthChecks().AddCheck<ProjectionHealthCheck>("projection", tags: [Duban.ServiceDefaults.HealthTags.Ready]);
 
-        builder.Services.Configure<ScanOptions>(builder.Configuration.GetSection(ScanOptions.Section));
+        builder.Services.AddOptions<ScanOptions>().Bind(builder.Configuration.GetSection(ScanOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ScanOptions>, ScanOptionsValidator>();
         builder.Services.AddScoped<NoticeScanner>();
         builder.Services.AddScoped<NoticeStore>();
         builder.Services.AddScoped<NoticeRecipients>();

@@ -46,14 +46,15 @@ public class EndToEndTests(CliFixture cli) : IClassFixture<CliFixture>
         var teamLead = CliFixture.Token(DubanRoles.Lead, team);
         var parent = Id(await RunOkAsync("assignments", "list", "--plan", planId, "--unit", "经发局", "--json", "--token", Office));
         await RunOkAsync("accept", parent, "--token", economyLead);
-        var decomposed = await RunOkAsync("decompose", parent, "--unit", "产业承接专班", "--title", $"对接省发改委{tag}", "--deadline", "2026年12月15日前", "--token", economyLead);
+        var decomposed = await RunOkAsync("decompose", parent, "--unit", "产业承接专班", "--title", $"对接省发改委{tag}", "--deadline", "2026年11月15日前", "--token", economyLead);
         var child = Regex.Match(decomposed, @"assigned ([0-9a-f-]{36})").Groups[1].Value;
         await RunOkAsync("accept", child, "--token", teamLead);
         Assert.Contains("推进中, 40%", await RunOkAsync("progress", child, "40", "--note", "已对接两次", "--token", teamLead));
 
-        // 2026-12-20: the working group's deadline has passed.
-        var scanned = await RunOkAsync("scan", "--as-of", "2026-12-20T12:00:00+08:00", "--token", CliFixture.Token(DubanRoles.Scheduler));
+        // The office looks back: on 2026-11-17 the working group's deadline had passed; by 11-20 it was escalated.
+        var scanned = await RunOkAsync("scan", "--as-of", "2026-11-17T12:00:00+08:00", "--token", Office);
         Assert.Matches(@"overdue [1-9]", scanned);
+        await RunOkAsync("scan", "--as-of", "2026-11-20T12:00:00+08:00", "--token", Office);
         var notices = await RunOkAsync("notices", "--unit", "产业承接专班", "--json", "--token", teamLead);
         Assert.Contains("NOTICE_KIND_OVERDUE", notices);
         Assert.Contains("NOTICE_KIND_ESCALATED", notices);

@@ -102,6 +102,8 @@ public static class NoticeCommands
                 Supervision.NoticeStatus.Open => "未处理",
                 Supervision.NoticeStatus.Acknowledged => "已知悉",
                 Supervision.NoticeStatus.Resolved => "已解除",
+                Supervision.NoticeStatus.Paused => "待核验",
+                Supervision.NoticeStatus.Superseded => "已替代",
                 _ => "",
             }, CliContext.Date(n.DueDate), PlanCommands.Short(n.Message, 50), n.Id);
         table.WriteTo(context.Output);

@@ -34,6 +34,8 @@ public sealed class ProjectedAssignment
     public DateOnly? ReportDueDate { get; set; }
     public DateTimeOffset? LastReportAt { get; set; }
     public int RejectedCompletions { get; set; }
+    /// <summary>Supervision rounds so far: each return (退办) starts a new one, whose notices are raised afresh.</summary>
+    public int SupervisionRound { get; set; }
     public int ApprovedExtensions { get; set; }
     /// <summary>An extension approved before the original deadline passed: scored against the new date.</summary>
     public bool ExtensionApprovedBeforeOriginalDue { get; set; }
@@ -51,16 +53,22 @@ public enum NoticeKind
     BehindSchedule = 7,
 }
 
+/// <summary>Where a notice stands; the state machine is in README ("Notices") and in <see cref="Domain.Notices.NoticeTransitions"/>.</summary>
 public enum NoticeStatus
 {
     Open = 1,
     Acknowledged = 2,
+    /// <summary>Verified, cancelled, or its deadline moved.</summary>
     Resolved = 3,
+    /// <summary>待核验: the lead unit claimed completion; verification resolves it, a return (退办) resumes it.</summary>
+    Paused = 4,
+    /// <summary>A notice further up its chain, or of a later round, took its place.</summary>
+    Superseded = 5,
 }
 
 /// <summary>
-/// A notice, raised once per (assignment, kind, deadline version, level): a unique index makes a second
-/// scan, or a second instance scanning at the same time, add nothing.
+/// A notice, raised once per (assignment, kind, deadline version, level, supervision round): a unique index makes a
+/// second scan, or a second instance scanning at the same time, add nothing.
 /// </summary>
 public sealed class Notice
 {
@@ -77,9 +85,15 @@ public sealed class Notice
     public NoticeKind Kind { get; init; }
     public int DeadlineVersion { get; init; }
     public int Level { get; init; }
+    /// <summary>The assignment's supervision round when raised (0 until its first return).</summary>
+    public int Round { get; init; }
     public NoticeStatus Status { get; set; } = NoticeStatus.Open;
+    /// <summary>How urgent, for lists (set by the database from kind and level, see <see cref="Domain.Notices.NoticeChains.Urgency"/>).</summary>
+    public int Urgency { get; init; }
     public Guid PlanId { get; init; }
     public Guid LeadUnitId { get; init; }
+    /// <summary>The lead unit's name, from the units service with the recipients; empty until then.</summary>
+    public string LeadUnitName { get; set; } = "";
     public Guid? OwnerPersonId { get; init; }
     public string Title { get; init; } = "";
     public DateOnly? DueDate { get; init; }
@@ -90,6 +104,7 @@ public sealed class Notice
     public DateTimeOffset RaisedAt { get; init; }
     public DateTimeOffset? AcknowledgedAt { get; set; }
     public Guid? AcknowledgedBy { get; set; }
+    /// <summary>When it was resolved or superseded.</summary>
     public DateTimeOffset? ResolvedAt { get; set; }
     public DateOnly? ReplyBy { get; init; }
     public string? RequestId { get; init; }

@@ -43,8 +43,10 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
             n.HasIndex(x => x.Sequence).IsUnique();
             n.Property(x => x.TransactionId).HasColumnType("xid8").HasDefaultValueSql("pg_current_xact_id()").ValueGeneratedOnAdd();
             n.HasIndex(x => new { x.TransactionId, x.Sequence }).IsUnique();
-            // Exactly once per (assignment, kind, deadline version, level), whoever scans.
-            n.HasIndex(x => new { x.AssignmentId, x.Kind, x.DeadlineVersion, x.Level }).IsUnique();
+            n.Property(x => x.LeadUnitName).HasMaxLength(200).HasDefaultValue("");
+            n.Property(x => x.Urgency).HasComputedColumnSql(Domain.Notices.NoticeChains.UrgencySql, stored: true);
+            // Exactly once per (assignment, kind, deadline version, level, round), whoever scans.
+            n.HasIndex(x => new { x.AssignmentId, x.Kind, x.DeadlineVersion, x.Level, x.Round }).IsUnique();
             n.HasIndex(x => new { x.LeadUnitId, x.Status });
             n.HasIndex(x => x.RequestId).IsUnique();
         });

@@ -38,7 +38,7 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
     [Authorize(Roles = DubanRoles.Office + "," + DubanRoles.Scheduler)]
     public override async Task<Contract.ScanResult> ScanNow(Contract.ScanNowRequest request, ServerCallContext context)
     {
-        var asOf = request.AsOf?.ToDateTimeOffset() ?? time.GetUtcNow();
+        var asOf = AsOf(request.AsOf, context) ?? time.GetUtcNow();
         var outcome = await scanner.ScanAsync(asOf, context.CancellationToken);
         return new Contract.ScanResult
         {
@@ -50,7 +50,24 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
             MilestoneOverdue = outcome.MilestoneOverdue,
             ReportMissing = outcome.ReportMissing,
             Resolved = outcome.Resolved,
+            Superseded = outcome.Superseded,
         };
+    }
+
+    /// <summary>
+    /// Time travel is the office's tool for looking back, not a scheduler's: an as-of instant only from the office, and
+    /// never in the future (a notice dated after it was raised would be a false record).
+    /// </summary>
+    private DateTimeOffset? AsOf(Timestamp? asOf, ServerCallContext context)
+    {
+        if (asOf is null)
+            return null;
+        if (!context.GetCaller().IsOffice)
+            throw new PermissionDeniedException("only the supervision office gives an as-of time; leave it out to use now");
+        var instant = asOf.ToDateTimeOffset();
+        if (instant > time.GetUtcNow())
+            throw new ValidationFailedException("as_of", "must not be in the future");
+        return instant;
     }
 
     public override async Task<Contract.ListNoticesResponse> ListNotices(Contract.ListNoticesRequest request, ServerCallContext context)
@@ -91,7 +108,7 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
 
     public override async Task<Contract.Assessment> AssessUnits(Contract.AssessUnitsRequest request, ServerCallContext context)
     {
-        var assessment = await assessments.AssessAsync(request.ScopeUnitId.Trim(), request.Period, request.AsOf?.ToDateTimeOffset(),
+        var assessment = await assessments.AssessAsync(request.ScopeUnitId.Trim(), request.Period, AsOf(request.AsOf, context),
             context.GetCaller(), context.CancellationToken);
         return new Contract.Assessment
         {

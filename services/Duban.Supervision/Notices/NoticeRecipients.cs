@@ -6,7 +6,7 @@ using Npgsql;
 namespace Duban.Supervision.Notices;
 
 /// <summary>
-/// Names the people each new notice is for, asking the units service once per batch of units: the owner and
+/// Names the people each new notice is for, and its lead unit, asking the units service once per batch of units: the owner and
 /// the lead unit's leads and contacts; an escalation (level 1 and up) adds the lead unit's overseeing leader and
 /// the assigning unit's leads. Notices whose recipients are still unknown (the units service was down) are
 /// named on a later poll; the notice itself was raised all the same.
@@ -39,6 +39,7 @@ public sealed class NoticeRecipients(SupervisionDb db, UnitsDirectory units, ILo
 
         var ids = new Guid[pending.Count];
         var recipients = new string[pending.Count];
+        var leadNames = new string[pending.Count];
         for (var i = 0; i < pending.Count; i++)
         {
             var p = pending[i];
@@ -49,6 +50,7 @@ public sealed class NoticeRecipients(SupervisionDb db, UnitsDirectory units, ILo
             if (p.Kind == NoticeKind.Escalated && p.Level >= 1)
                 people = people.Concat(lead?.OverseeingLeaders.Select(l => l.Id) ?? []).Concat(People(who.GetValueOrDefault(p.AssigningUnitId), contacts: false));
             ids[i] = p.Id;
+            leadNames[i] = lead?.Unit?.Name ?? "";
             recipients[i] = "{" + string.Join(',', people.Distinct()) + "}";
         }
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -56,11 +58,12 @@ public sealed class NoticeRecipients(SupervisionDb db, UnitsDirectory units, ILo
         try
         {
             await using var update = new NpgsqlCommand("""
-                UPDATE notices n SET recipient_person_ids = v.people::uuid[]
-                FROM unnest($1::uuid[], $2::text[]) AS v(id, people) WHERE n.id = v.id
+                UPDATE notices n SET recipient_person_ids = v.people::uuid[], lead_unit_name = v.lead_name
+                FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, people, lead_name) WHERE n.id = v.id
                 """, connection);
             update.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
             update.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = recipients });
+            update.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = leadNames });
             return await update.ExecuteNonQueryAsync(ct);
         }
         finally

@@ -1,5 +1,8 @@
 using Duban.ServiceDefaults.Data;
+using Duban.ServiceDefaults.Errors;
 using Duban.Supervision.Data;
+using Duban.Supervision.Domain.Notices;
+using Duban.Supervision.Domain.Reviews;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
@@ -8,118 +11,167 @@ using Npgsql;
 namespace Duban.Supervision.Notices;
 
 public sealed record ScanOutcome(DateTimeOffset AsOf, int DueSoon, int Overdue, int Escalated, int BehindSchedule, int MilestoneOverdue,
-    int ReportMissing, int Resolved);
+    int ReportMissing, int Resolved, int Superseded);
 
 /// <summary>
-/// The overdue scan, as set-based statements over the projection: every notice that applies as of the given
-/// instant is inserted, and the unique key (assignment, kind, deadline version, level) turns every repeat —
-/// the next scan, or another instance scanning the same rows at the same moment — into nothing.
+/// The overdue scan, as set-based statements over the projection — the rules of <see cref="NoticeScanRules"/> and
+/// <see cref="NoticeLedger"/>, held to them by an oracle test. First every notice follows its assignment (paused,
+/// resumed, resolved); then every notice that applies as of the given instant is inserted, and the unique key
+/// (assignment, kind, deadline version, level, round) turns every repeat — the next scan, or another instance scanning
+/// the same rows at the same moment — into nothing; last, what was raised supersedes the lower open notices of its chain.
 /// </summary>
-public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> options)
+public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> options, TimeProvider time)
 {
+    private const string NoticeColumns = """
+        INSERT INTO notices (id, assignment_id, kind, deadline_version, level, round, status, plan_id, lead_unit_id, owner_person_id,
+                             title, due_date, message, recipient_unit_ids, raised_at)
+        """;
+
+    /// <summary>A candidate <c>c</c> (with assignment id, deadline version, round, kind, level) whose chain has not gone as far in its round.</summary>
+    private static readonly string NotYetAsFar = $"""
+        NOT EXISTS (SELECT 1 FROM notices x
+                    WHERE x.assignment_id = c.id AND x.deadline_version = c.deadline_version AND x.round = c.supervision_round
+                      AND x.kind IN ({(int)NoticeKind.DueSoon}, {(int)NoticeKind.Overdue}, {(int)NoticeKind.Escalated}, {(int)NoticeKind.BehindSchedule})
+                      AND {NoticeChains.ChainSql("x")} = {NoticeChains.ChainSql("c")} AND {NoticeChains.StepSql("x")} >= {NoticeChains.StepSql("c")})
+        """;
+
     public async Task<ScanOutcome> ScanAsync(DateTimeOffset asOf, CancellationToken ct)
     {
+        // Notices are dated by the scan; none may be dated after the moment it runs.
+        if (asOf > time.GetUtcNow())
+            throw new ValidationFailedException("as_of", "must not be in the future");
         var rules = options.Value;
         var overridden = rules.Plans.Keys.Select(Guid.Parse).ToArray();
         var raised = new Dictionary<NoticeKind, int>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Database.WithoutJitAsync(ct);
+        var resolved = (await NoticeLifecycle.FollowAsync(db, null, asOf, ct)).Resolved;
+        var superseded = 0;
+        void Count(List<NoticeKind> kinds)
+        {
+            foreach (var kind in kinds)
+            {
+                if (kind == 0)
+                    superseded++;
+                else
+                    raised[kind] = raised.GetValueOrDefault(kind) + 1;
+            }
+        }
         foreach (var (plans, planRules, exclude) in rules.Plans.Select(p => (new[] { Guid.Parse(p.Key) }, p.Value, false))
                      .Append((overridden, rules.Default, true)))
-        {
-            foreach (var kind in await RaiseAsync(asOf, planRules, plans, exclude, ct))
-                raised[kind] = raised.GetValueOrDefault(kind) + 1;
-        }
-        // A passed step (时间节点) before the final deadline: one notice per step, its level the step's number.
-        raised[NoticeKind.MilestoneOverdue] = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO notices (id, assignment_id, kind, deadline_version, level, status, plan_id, lead_unit_id, owner_person_id,
-                                 title, due_date, message, recipient_unit_ids, raised_at)
-            SELECT gen_random_uuid(), a.id, {(int)NoticeKind.MilestoneOverdue}, a.deadline_version, m.idx::int, 1, a.plan_id, a.lead_unit_id,
-                   a.owner_person_id, a.title, (m.step->>'date')::date,
-                   format('“%s”的时间节点“%s”（%s）已过', a.title, m.step->>'label', m.step->>'date'), ARRAY[a.lead_unit_id], {asOf}
+            Count(await RaiseAsync(asOf, planRules, plans, exclude, ct));
+        raised[NoticeKind.MilestoneOverdue] = 0;
+        raised[NoticeKind.ReportMissing] = 0;
+        await using (var milestones = Command(RaiseAndSupersede("", $"""
+            SELECT gen_random_uuid(), a.id, {(int)NoticeKind.MilestoneOverdue}, a.deadline_version, m.idx::int, a.supervision_round,
+                   {(int)NoticeStatus.Open}, a.plan_id, a.lead_unit_id, a.owner_person_id, a.title, (m.step->>'date')::date,
+                   format('“%s”的时间节点“%s”（%s）已过', a.title, m.step->>'label', m.step->>'date'), ARRAY[a.lead_unit_id], $1
             FROM assignments a
             CROSS JOIN LATERAL jsonb_array_elements(a.milestones) WITH ORDINALITY AS m(step, idx)
-            WHERE a.status IN (1, 2, 3) AND a.milestones <> '[]'::jsonb
-              AND (((m.step->>'date')::date + 1)::timestamp AT TIME ZONE a.time_zone) <= {asOf}
-            ON CONFLICT (assignment_id, kind, deadline_version, level) DO NOTHING
-            """, ct);
-        // A recurring report not filed by its date: one notice per missed date (its level is the date, yyyymmdd).
-        raised[NoticeKind.ReportMissing] = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO notices (id, assignment_id, kind, deadline_version, level, status, plan_id, lead_unit_id, owner_person_id,
-                                 title, due_date, message, recipient_unit_ids, raised_at)
-            SELECT gen_random_uuid(), a.id, {(int)NoticeKind.ReportMissing}, a.deadline_version, to_char(a.report_due_date, 'YYYYMMDD')::int, 1,
-                   a.plan_id, a.lead_unit_id, a.owner_person_id, a.title, a.report_due_date,
-                   format('“%s”应于%s前报送进展，尚未报送', a.title, a.report_due_date), ARRAY[a.lead_unit_id], {asOf}
+            WHERE a.status IN ({NoticeChains.OpenStatesSql}) AND a.milestones <> '[]'::jsonb
+              AND (((m.step->>'date')::date + 1)::timestamp AT TIME ZONE a.time_zone) <= $1
+            """)))
+            Count(await ReadKindsAsync(milestones, asOf, ct));
+        await using (var reports = Command(RaiseAndSupersede("", $"""
+            SELECT gen_random_uuid(), a.id, {(int)NoticeKind.ReportMissing}, a.deadline_version, to_char(a.report_due_date, 'YYYYMMDD')::int,
+                   a.supervision_round, {(int)NoticeStatus.Open}, a.plan_id, a.lead_unit_id, a.owner_person_id, a.title, a.report_due_date,
+                   format('“%s”应于%s前报送进展，尚未报送', a.title, a.report_due_date), ARRAY[a.lead_unit_id], $1
             FROM assignments a
-            WHERE a.status IN (1, 2, 3) AND a.report_due_date IS NOT NULL
-              AND ((a.report_due_date + 1)::timestamp AT TIME ZONE a.time_zone) <= {asOf}
-            ON CONFLICT (assignment_id, kind, deadline_version, level) DO NOTHING
-            """, ct);
-        var resolved = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE notices n SET status = {(int)NoticeStatus.Resolved}, resolved_at = {asOf}
-            FROM assignments a
-            WHERE a.id = n.assignment_id AND n.status <> {(int)NoticeStatus.Resolved} AND n.kind <> {(int)NoticeKind.Urged}
-              AND (a.status IN (4, 5, 6) OR n.deadline_version < a.deadline_version)
-            """, ct);
+            WHERE a.status IN ({NoticeChains.OpenStatesSql}) AND a.report_due_date IS NOT NULL
+              AND ((a.report_due_date + 1)::timestamp AT TIME ZONE a.time_zone) <= $1
+            """)))
+            Count(await ReadKindsAsync(reports, asOf, ct));
         await transaction.CommitAsync(ct);
         return new ScanOutcome(asOf, raised.GetValueOrDefault(NoticeKind.DueSoon), raised.GetValueOrDefault(NoticeKind.Overdue),
             raised.GetValueOrDefault(NoticeKind.Escalated), raised.GetValueOrDefault(NoticeKind.BehindSchedule),
-            raised.GetValueOrDefault(NoticeKind.MilestoneOverdue), raised.GetValueOrDefault(NoticeKind.ReportMissing), resolved);
+            raised.GetValueOrDefault(NoticeKind.MilestoneOverdue), raised.GetValueOrDefault(NoticeKind.ReportMissing), resolved, superseded);
     }
 
-    /// <summary>One statement per rule set; <paramref name="exclude"/> applies the set to every plan not listed.</summary>
-    private async Task<List<NoticeKind>> RaiseAsync(DateTimeOffset asOf, NoticeRules rules, Guid[] plans, bool exclude, CancellationToken ct)
-    {
-        var escalateFirst = rules.EscalationDays.ElementAtOrDefault(0) is > 0 and var first ? first : 3;
-        var escalateSecond = rules.EscalationDays.ElementAtOrDefault(1) is > 0 and var second ? second : 7;
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using var command = new NpgsqlCommand("""
-            WITH working AS (
-                SELECT a.*, floor(extract(epoch FROM ($1 - a.due_at)) / 86400)::int + 1 AS days_over,
-                       CASE WHEN a.due_at > a.assigned_at
-                            THEN 100.0 * extract(epoch FROM ($1 - a.assigned_at)) / extract(epoch FROM (a.due_at - a.assigned_at))
-                       END - a.progress_percent AS lag
-                FROM assignments a
-                WHERE a.status IN (1, 2, 3) AND a.due_at IS NOT NULL AND a.due_at <= $1 + make_interval(days => $2)
-                  AND (a.plan_id = ANY($7)) <> $8),
-            candidates AS (
-                SELECT w.*, k.kind, k.level, k.message, k.recipients FROM working w
-                CROSS JOIN LATERAL (VALUES
-                    (1, 0, w.due_at > $1, format('“%s”将于%s到期', w.title, w.due_date), ARRAY[w.lead_unit_id]),
-                    (2, 0, w.due_at <= $1, format('“%s”已逾期，应于%s完成', w.title, w.due_date), ARRAY[w.lead_unit_id]),
-                    (3, 1, w.days_over > $3, format('“%s”逾期%s天，提请分管领导督办', w.title, w.days_over), ARRAY[w.lead_unit_id, w.assigning_unit_id]),
-                    (3, 2, w.days_over > $4, format('“%s”逾期%s天，列入通报', w.title, w.days_over), ARRAY[w.lead_unit_id, w.assigning_unit_id])
-                ) AS k(kind, level, applies, message, recipients)
-                WHERE k.applies
-                UNION ALL
-                SELECT w.*, 7, k.level, format('“%s”进度%s%%，落后序时进度%s个百分点', w.title, w.progress_percent, round(w.lag)),
-                       ARRAY[w.lead_unit_id]
-                FROM working w
-                CROSS JOIN LATERAL (VALUES (0, $5), (1, $6)) AS k(level, points)
-                WHERE w.due_at > $1 AND w.lag > k.points)
-            INSERT INTO notices (id, assignment_id, kind, deadline_version, level, status, plan_id, lead_unit_id, owner_person_id,
-                                 title, due_date, message, recipient_unit_ids, raised_at)
-            SELECT gen_random_uuid(), c.id, c.kind, c.deadline_version, c.level, 1, c.plan_id, c.lead_unit_id, c.owner_person_id,
-                   c.title, c.due_date, c.message, c.recipients, $1
-            FROM candidates c
-            ON CONFLICT (assignment_id, kind, deadline_version, level) DO NOTHING
-            RETURNING kind
-            """, connection, (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(rules.DueSoonDays, 0) });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = escalateFirst });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = escalateSecond });
-        command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = rules.BehindScheduleYellowPoints });
-        command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = rules.BehindScheduleRedPoints });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = plans });
-        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = exclude });
-        command.CommandTimeout = 300;
+    /// <summary>
+    /// Inserts the candidates of <paramref name="select"/> (after the CTEs <paramref name="with"/>) once per key, and in the
+    /// same statement lets each notice raised supersede the open ones below it in its chain (<see cref="NoticeChains"/>),
+    /// so the cost follows what is raised. Returns one row per notice raised (its kind) and one 0 per notice superseded.
+    /// </summary>
+    private static string RaiseAndSupersede(string with, string select) => $"""
+        WITH {with}
+        inserted AS (
+            {NoticeColumns}
+            {select}
+            ON CONFLICT (assignment_id, kind, deadline_version, level, round) DO NOTHING
+            RETURNING assignment_id, kind, level, round, deadline_version),
+        superseded AS (
+            UPDATE notices o SET status = {(int)NoticeStatus.Superseded}, resolved_at = $1
+            FROM inserted n
+            WHERE o.assignment_id = n.assignment_id AND o.deadline_version = n.deadline_version
+              AND o.status IN ({NoticeChains.LiveNoticeStatesSql}) AND o.kind <> {(int)NoticeKind.Urged}
+              AND {NoticeChains.ChainSql("n")} = {NoticeChains.ChainSql("o")}
+              AND (n.round, {NoticeChains.StepSql("n")}) > (o.round, {NoticeChains.StepSql("o")})
+            RETURNING 1)
+        SELECT kind FROM inserted UNION ALL SELECT 0 FROM superseded
+        """;
 
+    private static async Task<List<NoticeKind>> ReadKindsAsync(NpgsqlCommand command, DateTimeOffset asOf, CancellationToken ct)
+    {
+        if (command.Parameters.Count == 0)
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
         var kinds = new List<NoticeKind>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             kinds.Add((NoticeKind)reader.GetInt32(0));
         return kinds;
+    }
+
+    private NpgsqlCommand Command(string sql) =>
+        new(sql, (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction()) { CommandTimeout = 300 };
+
+    /// <summary>
+    /// One statement per rule set; <paramref name="exclude"/> applies the set to every plan not listed. Per assignment it
+    /// raises at most the one deadline notice the days earn (DUE_SOON, OVERDUE or the escalation level) and the one
+    /// behind-schedule level the lag earns.
+    /// </summary>
+    private async Task<List<NoticeKind>> RaiseAsync(DateTimeOffset asOf, NoticeRules rules, Guid[] plans, bool exclude, CancellationToken ct)
+    {
+        await using var command = Command(RaiseAndSupersede($"""
+            working AS (
+                SELECT a.*, floor(extract(epoch FROM ($1 - a.due_at)) / 86400)::int + 1 AS days_over,
+                       CASE WHEN a.due_at > a.assigned_at
+                            THEN 100.0 * extract(epoch FROM ($1 - a.assigned_at)) / extract(epoch FROM (a.due_at - a.assigned_at))
+                       END - a.progress_percent AS lag
+                FROM assignments a
+                WHERE a.status IN ({NoticeChains.OpenStatesSql}) AND a.due_at IS NOT NULL AND a.due_at <= $1 + make_interval(hours => 24 * $2)
+                  AND (a.plan_id = ANY($6)) <> $7),
+            leveled AS (
+                SELECT w.*, (SELECT count(*)::int FROM unnest($3::int[]) d WHERE w.days_over > d) AS escalation FROM working w),
+            candidates AS (
+                SELECT w.*,
+                       CASE WHEN w.due_at > $1 THEN {(int)NoticeKind.DueSoon} WHEN w.escalation = 0 THEN {(int)NoticeKind.Overdue}
+                            ELSE {(int)NoticeKind.Escalated} END AS kind,
+                       CASE WHEN w.due_at > $1 THEN 0 ELSE w.escalation END AS level,
+                       CASE WHEN w.due_at > $1 THEN format('“%s”将于%s到期', w.title, w.due_date)
+                            WHEN w.escalation = 0 THEN format('“%s”已逾期，应于%s完成', w.title, w.due_date)
+                            WHEN w.escalation = 1 THEN format('“%s”逾期%s天，提请分管领导督办', w.title, w.days_over)
+                            ELSE format('“%s”逾期%s天，列入通报', w.title, w.days_over) END AS message,
+                       CASE WHEN w.due_at > $1 OR w.escalation = 0 THEN ARRAY[w.lead_unit_id] ELSE ARRAY[w.lead_unit_id, w.assigning_unit_id] END AS recipients
+                FROM leveled w
+                UNION ALL
+                SELECT w.*, {(int)NoticeKind.BehindSchedule}, CASE WHEN w.lag > $5 THEN 1 ELSE 0 END,
+                       format('“%s”进度%s%%，落后序时进度%s个百分点', w.title, w.progress_percent, round(w.lag)), ARRAY[w.lead_unit_id]
+                FROM leveled w
+                WHERE w.due_at > $1 AND (w.lag > $4 OR w.lag > $5)),
+            """, $"""
+            SELECT gen_random_uuid(), c.id, c.kind, c.deadline_version, c.level, c.supervision_round, {(int)NoticeStatus.Open}, c.plan_id,
+                   c.lead_unit_id, c.owner_person_id, c.title, c.due_date, c.message, c.recipients, $1
+            FROM candidates c
+            WHERE {NotYetAsFar}
+            """));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(rules.DueSoonDays, 0) });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = rules.Escalations.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = rules.BehindScheduleYellowPoints });
+        command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = rules.BehindScheduleRedPoints });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = plans });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = exclude });
+        return await ReadKindsAsync(command, asOf, ct);
     }
 }
 

@@ -20,21 +20,33 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
     public async Task<Page<Notice>> ListAsync(NoticeFilter filter, Caller caller, CancellationToken ct)
     {
         var size = PageToken.Size(filter.PageSize);
-        var fingerprint = string.Join('|', "notices", filter.LeadUnitId, filter.IncludeSubtree, filter.OwnerPersonId, string.Join(',', filter.Kinds),
+        var fingerprint = string.Join('|', "notices-by-urgency", filter.LeadUnitId, filter.IncludeSubtree, filter.OwnerPersonId, string.Join(',', filter.Kinds),
             string.Join(',', filter.Statuses), filter.PlanId, filter.AssignmentId);
         var after = PageToken.Decode(filter.PageToken, fingerprint);
 
         var query = await ListQueryAsync(filter, caller, ct);
+        // Most urgent first: escalation level (and kind), then the most days overdue (the earliest date), then id.
         if (after is not null)
         {
-            var afterId = Guid.Parse(after);
-            query = query.Where(n => n.Id.CompareTo(afterId) > 0);
+            var (urgency, due, id) = ParseAfter(after);
+            query = query.Where(n => n.Urgency < urgency
+                || (n.Urgency == urgency && ((n.DueDate ?? DateOnly.MaxValue) > due || ((n.DueDate ?? DateOnly.MaxValue) == due && n.Id.CompareTo(id) > 0))));
         }
-        var rows = await query.OrderBy(n => n.Id).Take(size + 1).ToListAsync(ct);
+        var rows = await query.OrderByDescending(n => n.Urgency).ThenBy(n => n.DueDate ?? DateOnly.MaxValue).ThenBy(n => n.Id).Take(size + 1).ToListAsync(ct);
         if (rows.Count <= size)
             return new Page<Notice>(rows, "");
         rows.RemoveAt(rows.Count - 1);
-        return new Page<Notice>(rows, PageToken.Encode(fingerprint, rows[^1].Id.ToString()));
+        var last = rows[^1];
+        return new Page<Notice>(rows, PageToken.Encode(fingerprint, $"{last.Urgency}|{(last.DueDate ?? DateOnly.MaxValue).DayNumber}|{last.Id}"));
+    }
+
+    private static (int Urgency, DateOnly Due, Guid Id) ParseAfter(string after)
+    {
+        var parts = after.Split('|');
+        if (parts.Length != 3 || !int.TryParse(parts[0], out var urgency) || !int.TryParse(parts[1], out var day) || !Guid.TryParse(parts[2], out var id)
+            || day < DateOnly.MinValue.DayNumber || day > DateOnly.MaxValue.DayNumber)
+            throw new ValidationFailedException("page_token", "is not a token this list gave out");
+        return (urgency, DateOnly.FromDayNumber(day), id);
     }
 
     private async Task<IQueryable<Notice>> ListQueryAsync(NoticeFilter filter, Caller caller, CancellationToken ct)
@@ -124,6 +136,7 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
                 Kind = NoticeKind.Urged,
                 DeadlineVersion = assignment.DeadlineVersion,
                 Level = level,
+                Round = assignment.SupervisionRound,
                 PlanId = assignment.PlanId,
                 LeadUnitId = assignment.LeadUnitId,
                 OwnerPersonId = assignment.OwnerPersonId,

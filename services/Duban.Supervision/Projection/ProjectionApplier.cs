@@ -2,6 +2,7 @@ using Duban.ServiceDefaults.Data;
 using Duban.Supervision.Data;
 using Duban.Supervision.Domain.Reports;
 using Duban.Supervision.Domain.Reviews;
+using Duban.Supervision.Notices;
 using Microsoft.EntityFrameworkCore;
 using Contract = Duban.Contracts.Tasks.V1;
 
@@ -18,7 +19,7 @@ public sealed class ProjectionApplier(SupervisionDb db, TimeProvider time)
         var ids = events.Select(e => Guid.Parse(e.AssignmentId)).Distinct().ToList();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var rows = await db.Assignments.Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
-        var resolve = new HashSet<Guid>();
+        var follow = new HashSet<Guid>();
         var now = time.GetStoredUtcNow();
 
         foreach (var e in events)
@@ -54,9 +55,8 @@ public sealed class ProjectionApplier(SupervisionDb db, TimeProvider time)
                     break;
             }
 
-            // Which assignments have their open notices resolved by this batch.
-            if (deadlineMoved || row.Status is AssignmentState.CompletionRequested or AssignmentState.Completed or AssignmentState.Cancelled)
-                resolve.Add(id);
+            // Which assignments' notices move (paused, resumed, resolved) with this batch.
+            NoticeLifecycle.Observe(e.Type, row, deadlineMoved, follow);
         }
 
         var position = await db.FeedPositions.SingleAsync(ct);
@@ -72,20 +72,10 @@ public sealed class ProjectionApplier(SupervisionDb db, TimeProvider time)
         position.AppliedAt = now;
         await db.SaveChangesAsync(ct);
 
-        if (resolve.Count > 0)
-            await ResolveNoticesAsync(resolve.ToArray(), now, ct);
+        if (follow.Count > 0)
+            await NoticeLifecycle.FollowAsync(db, follow.ToArray(), now, ct);
         await transaction.CommitAsync(ct);
     }
-
-    /// <summary>A completion, a cancellation or a new deadline closes what was raised about the old state.</summary>
-    private Task ResolveNoticesAsync(Guid[] ids, DateTimeOffset now, CancellationToken ct) =>
-        db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE notices n SET status = {(int)NoticeStatus.Resolved}, resolved_at = {now}
-            FROM assignments a
-            WHERE a.id = n.assignment_id AND n.assignment_id = ANY({ids}) AND n.status <> {(int)NoticeStatus.Resolved}
-              AND n.kind <> {(int)NoticeKind.Urged}
-              AND (a.status IN (4, 5, 6) OR n.deadline_version < a.deadline_version)
-            """, ct);
 
     /// <summary>
     /// The report due next, from the duty's rule and the day of the change in the assignment's time zone, so

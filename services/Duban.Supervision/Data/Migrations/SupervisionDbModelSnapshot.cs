@@ -156,6 +156,14 @@ namespace Duban.Supervision.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("lead_unit_id");
 
+                    b.Property<string>("LeadUnitName")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasDefaultValue("")
+                        .HasColumnName("lead_unit_name");
+
                     b.Property<int>("Level")
                         .HasColumnType("integer")
                         .HasColumnName("level");
@@ -200,6 +208,10 @@ namespace Duban.Supervision.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("resolved_at");
 
+                    b.Property<int>("Round")
+                        .HasColumnType("integer")
+                        .HasColumnName("round");
+
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
@@ -223,6 +235,12 @@ namespace Duban.Supervision.Data.Migrations
                         .HasColumnName("transaction_id")
                         .HasDefaultValueSql("pg_current_xact_id()");
 
+                    b.Property<int>("Urgency")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("integer")
+                        .HasColumnName("urgency")
+                        .HasComputedColumnSql("CASE kind WHEN 3 THEN 10 + least(level, 80) WHEN 2 THEN 10\nWHEN 6 THEN 9 WHEN 4 THEN 8 WHEN 5 THEN 7\nWHEN 7 THEN 5 + least(level, 1) ELSE 4 END", true);
+
                     b.HasKey("Id")
                         .HasName("pk_notices");
 
@@ -241,9 +259,9 @@ namespace Duban.Supervision.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_notices_transaction_id_sequence");
 
-                    b.HasIndex("AssignmentId", "Kind", "DeadlineVersion", "Level")
+                    b.HasIndex("AssignmentId", "Kind", "DeadlineVersion", "Level", "Round")
                         .IsUnique()
-                        .HasDatabaseName("ix_notices_assignment_id_kind_deadline_version_level");
+                        .HasDatabaseName("ix_notices_assignment_id_kind_deadline_version_level_round");
 
                     b.ToTable("notices", (string)null);
                 });
@@ -342,6 +360,10 @@ namespace Duban.Supervision.Data.Migrations
                     b.Property<int>("Status")
                         .HasColumnType("integer")
                         .HasColumnName("status");
+
+                    b.Property<int>("SupervisionRound")
+                        .HasColumnType("integer")
+                        .HasColumnName("supervision_round");
 
                     b.Property<string>("TimeZone")
                         .IsRequired()
