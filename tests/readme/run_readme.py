@@ -60,10 +60,19 @@ def assigned_variables(code):
     return sorted(set(re.findall(r"^\s*(?:export\s+)?([A-Z][A-Z0-9_]*)=", code, re.MULTILINE)))
 
 
+def build_first():
+    """Builds what the blocks run while package feeds can still be reached: the namespace has no network, and a
+    restore there would fail. Inside, `dotnet run` and `./duban` then find everything up to date."""
+    for command in (["dotnet", "build", "deploy/local", "-v", "q", "-nologo"], [os.path.join(ROOT, "duban"), "--help"]):
+        if subprocess.call(command, cwd=ROOT, stdout=subprocess.DEVNULL) != 0:
+            sys.exit(f"readme: `{' '.join(command)}` failed")
+
+
 def enter_namespace():
     """Re-runs this script in a network namespace of its own, with loopback up."""
     if os.environ.get("DUBAN_README_NETNS") == "1":
         return
+    build_first()
     if os.geteuid() != 0:
         sys.exit("readme: needs root for a network namespace of its own (unshare -n), as the local run's ports are fixed")
     env = dict(os.environ, DUBAN_README_NETNS="1")

@@ -40,6 +40,27 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
         // Notices are dated by the scan; none may be dated after the moment it runs.
         if (asOf > time.GetUtcNow())
             throw new ValidationFailedException("as_of", "must not be in the future");
+        // A scan is idempotent, so one that lost a deadlock to a concurrent writer of the same notices (the recipient
+        // namer, the projection, another replica's scan) simply runs again rather than failing its caller.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ScanOnceAsync(asOf, ct);
+            }
+            catch (Exception ex) when (attempt < 3 && Collided(ex))
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private static bool Collided(Exception ex) =>
+        (ex as PostgresException ?? ex.InnerException as PostgresException)?.SqlState
+            is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
+
+    private async Task<ScanOutcome> ScanOnceAsync(DateTimeOffset asOf, CancellationToken ct)
+    {
         var rules = options.Value;
         var overridden = rules.Plans.Keys.Select(Guid.Parse).ToArray();
         var raised = new Dictionary<NoticeKind, int>();

@@ -51,8 +51,12 @@ public sealed class FeedFollower(IServiceScopeFactory scopes, Contract.TasksServ
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                // Whatever broke (a service restarting, a bad event), the cursor is stored: resume from it.
-                logger.LogWarning(ex, "Following the tasks feed stopped; resuming in {Pause}", pause);
+                // Whatever broke (a service restarting, a bad event), the cursor is stored: resume from it. Tasks being
+                // away is expected (a restart, Ctrl+C reaching both at once) and needs no stack trace.
+                if (ex is global::Grpc.Core.RpcException { StatusCode: global::Grpc.Core.StatusCode.Unavailable } unavailable)
+                    logger.LogWarning("Following the tasks feed stopped: {Status}; resuming in {Pause}", unavailable.Status.Detail, pause);
+                else
+                    logger.LogWarning(ex, "Following the tasks feed stopped; resuming in {Pause}", pause);
                 await Task.Delay(pause, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
             }
