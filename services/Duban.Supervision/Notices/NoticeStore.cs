@@ -3,6 +3,7 @@ using Duban.ServiceDefaults.Data;
 using Duban.ServiceDefaults.Errors;
 using Duban.ServiceDefaults.Paging;
 using Duban.Supervision.Data;
+using Duban.Supervision.Domain.Reviews;
 using Duban.Supervision.Reviews;
 using Duban.Units.Client;
 using Duban.Supervision.Domain.Explanations;
@@ -126,6 +127,9 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
             return earlier;
         var id = Ids.Parse(assignmentId, "assignment_id");
         var assignment = await db.Assignments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException("assignment", assignmentId);
+        // A reply asked for by a day already gone could never be met; today, in the unit's own time zone, is the earliest.
+        if (replyBy is { } by && by < ReviewClock.LocalDate(time.GetUtcNow(), assignment.TimeZone))
+            throw new ValidationFailedException("reply_by", "must not be before today");
         for (var attempt = 1; ; attempt++)
         {
             var level = await db.Notices.CountAsync(n => n.AssignmentId == id && n.Kind == NoticeKind.Urged, ct);

@@ -45,6 +45,24 @@ public class ExplanationAndUrgeTests(SupervisionFixture service) : IClassFixture
     }
 
     [Fact]
+    public async Task An_urging_cannot_ask_for_a_reply_by_a_day_already_gone()
+    {
+        var assignment = (await service.ImportAsync($"1,催办{Guid.NewGuid():N},措施,财政局,,,2026年9月30日前")).Single();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).DateTime);
+        Google.Type.Date Day(DateOnly d) => new() { Year = d.Year, Month = d.Month, Day = d.Day };
+
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "reply_by", () => service.Office.UrgeAsync(new UrgeRequest
+        {
+            AssignmentId = assignment.Id, Message = "请加快推进", ReplyBy = Day(today.AddDays(-1)),
+        }).ResponseAsync);
+        var listed = await service.Office.ListNoticesAsync(new ListNoticesRequest { AssignmentId = assignment.Id, Kinds = { NoticeKind.Urged } });
+        Assert.Empty(listed.Notices);
+
+        var urged = await service.Office.UrgeAsync(new UrgeRequest { AssignmentId = assignment.Id, Message = "请加快推进", ReplyBy = Day(today) });
+        Assert.Equal(NoticeKind.Urged, urged.Kind);
+    }
+
+    [Fact]
     public async Task Urgings_sent_at_once_without_a_request_id_are_all_raised_each_at_its_own_level()
     {
         var assignment = (await service.ImportAsync($"1,催办{Guid.NewGuid():N},措施,财政局,,,2026年9月30日前")).Single();
