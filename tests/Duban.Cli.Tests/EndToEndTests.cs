@@ -58,6 +58,11 @@ public class EndToEndTests(CliFixture cli) : IClassFixture<CliFixture>
         var notices = await RunOkAsync("notices", "--unit", "产业承接专班", "--json", "--token", teamLead);
         Assert.Contains("NOTICE_KIND_OVERDUE", notices);
         Assert.Contains("NOTICE_KIND_ESCALATED", notices);
+        // The table: most urgent first (the escalation above what it superseded), with the lead unit's short name.
+        var table = (await RunOkAsync("notices", "--unit", "产业承接专班", "--token", teamLead)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("牵头单位", table[0]);
+        Assert.StartsWith("升级督办", table[2]);
+        Assert.Contains("产业承接专班", table[2]);
         var overdue = Regex.Match(notices, "\"id\": \"([0-9a-f-]{36})\",\\s*\"kind\": \"NOTICE_KIND_OVERDUE\"").Groups[1].Value;
         Assert.Contains("submitted", await RunOkAsync("explain", overdue, "--reasons", "省级批复延迟", "--remedy-date", "2026-12-25", "--token", teamLead));
 

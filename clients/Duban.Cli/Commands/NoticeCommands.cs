@@ -23,7 +23,7 @@ public static class NoticeCommands
                 try
                 {
                     while (await stream.ResponseStream.MoveNext(ct))
-                        Print(context, [stream.ResponseStream.Current]);
+                        await PrintAsync(context, [stream.ResponseStream.Current], ct);
                 }
                 catch (Grpc.Core.RpcException ex) when (ex.StatusCode == Grpc.Core.StatusCode.Cancelled && ct.IsCancellationRequested)
                 {
@@ -33,14 +33,14 @@ public static class NoticeCommands
             var request = new Supervision.ListNoticesRequest { LeadUnitId = unitId, IncludeSubtree = parse.GetValue(subtree), PageSize = 1000 };
             if (parse.GetValue(open))
                 request.Statuses.AddRange([Supervision.NoticeStatus.Open, Supervision.NoticeStatus.Acknowledged]);
-            Print(context, (await context.Supervision.ListNoticesAsync(request, context.Call(ct))).Notices);
+            await PrintAsync(context, (await context.Supervision.ListNoticesAsync(request, context.Call(ct))).Notices, ct);
             return 0;
         });
 
         var noticeId = new Argument<string>("notice") { Description = "notice id" };
         var ack = new Command("ack", "acknowledge a notice") { noticeId }.With(async (context, parse, ct) =>
         {
-            Print(context, [await context.Supervision.AcknowledgeNoticeAsync(new Supervision.AcknowledgeNoticeRequest { Id = parse.GetValue(noticeId)! }, context.Call(ct))]);
+            await PrintAsync(context, [await context.Supervision.AcknowledgeNoticeAsync(new Supervision.AcknowledgeNoticeRequest { Id = parse.GetValue(noticeId)! }, context.Call(ct))], ct);
             return 0;
         });
 
@@ -64,10 +64,10 @@ public static class NoticeCommands
         var replyBy = new Option<string?>("--reply-by") { Description = "yyyy-mm-dd" };
         var urge = new Command("urge", "催办: urge an assignment (the office)") { assignment, message, replyBy }.With(async (context, parse, ct) =>
         {
-            Print(context, [await context.Supervision.UrgeAsync(new Supervision.UrgeRequest
+            await PrintAsync(context, [await context.Supervision.UrgeAsync(new Supervision.UrgeRequest
             {
                 AssignmentId = parse.GetValue(assignment)!, Message = parse.GetValue(message)!, ReplyBy = CliContext.ParseDate(parse.GetValue(replyBy), "--reply-by"),
-            }, context.Call(ct))]);
+            }, context.Call(ct))], ct);
             return 0;
         });
 
@@ -88,14 +88,16 @@ public static class NoticeCommands
         return [notices, ack, explain, urge, scan];
     }
 
-    private static void Print(CliContext context, IEnumerable<Supervision.Notice> notices)
+    /// <summary>Notices as the service ordered them (most urgent first), each with its lead unit.</summary>
+    private static async Task PrintAsync(CliContext context, IReadOnlyCollection<Supervision.Notice> notices, CancellationToken ct)
     {
         if (context.Json)
         {
             context.WriteJson(notices);
             return;
         }
-        var table = new Table("类别", "级别", "状态", "到期日", "内容", "ID");
+        var units = await Lookup.UnitShortNamesAsync(context, notices.Select(n => n.LeadUnitId), ct);
+        var table = new Table("类别", "级别", "状态", "到期日", "逾期天数", "牵头单位", "内容", "ID");
         foreach (var n in notices)
             table.Add(Kind(n.Kind), n.Level, n.Status switch
             {
@@ -105,7 +107,8 @@ public static class NoticeCommands
                 Supervision.NoticeStatus.Paused => "待核验",
                 Supervision.NoticeStatus.Superseded => "已替代",
                 _ => "",
-            }, CliContext.Date(n.DueDate), PlanCommands.Short(n.Message, 50), n.Id);
+            }, CliContext.Date(n.DueDate), n.DaysOverdue > 0 ? n.DaysOverdue : "", units.GetValueOrDefault(n.LeadUnitId, n.LeadUnitName),
+                PlanCommands.Short(n.Message, 50), n.Id);
         table.WriteTo(context.Output);
     }
 
