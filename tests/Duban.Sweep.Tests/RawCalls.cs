@@ -19,9 +19,20 @@ public static class RawCalls
         {
             if (rpc.IsServerStreaming)
             {
+                // A watch asked for nothing wrong stays open and may send nothing: the client gives up on it by
+                // cancelling, reported as DeadlineExceeded. A deadline instead races the test server's reset of the
+                // stream, which the client can see as Internal before any header arrived.
+                using var giveUp = new CancellationTokenSource(timeout);
                 var method = new Method<byte[], byte[]>(MethodType.ServerStreaming, rpc.Service.FullName, rpc.Name, Bytes, Bytes);
-                using var call = invoker.AsyncServerStreamingCall(method, null, options, payload);
-                await call.ResponseStream.MoveNext(CancellationToken.None);
+                using var call = invoker.AsyncServerStreamingCall(method, null, new CallOptions(cancellationToken: giveUp.Token), payload);
+                try
+                {
+                    await call.ResponseStream.MoveNext(CancellationToken.None);
+                }
+                catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && giveUp.IsCancellationRequested)
+                {
+                    return (StatusCode.DeadlineExceeded, ex);
+                }
             }
             else
             {
