@@ -113,8 +113,10 @@ def main():
             lines = [l for l in code.split("\n")]
             if any(l.strip().startswith(START) and "-- " not in l for l in lines):
                 # The local run: started in the background, once, and waited for.
+                # A shell that started this run in the background may have left SIGINT ignored, and an ignored
+                # signal stays ignored in children: give the local run Ctrl+C back, as a terminal would.
                 local = subprocess.Popen(START.split(), cwd=ROOT, env=env, stdout=open(local_log, "w"),
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+                                         stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=default_signals)
                 ok, why = wait_for_local(local, local_log)
                 record(results, line, ok, why)
                 lines = [l for l in lines if not l.strip().startswith(START) and not l.strip().startswith(SELF)]
@@ -162,7 +164,6 @@ def main():
             passed, failed = tally(passed, failed, line, not problems, "; ".join(problems))
         if local is not None and local.poll() is None:
             ok, why = stop_local(local, local_log)
-            local = None
             passed, failed = tally(passed, failed, "Ctrl+C", ok, why)
     finally:
         if local is not None and local.poll() is None:
@@ -177,6 +178,11 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     print(f"readme: {passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def default_signals():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
 def record(results, line, ok, why):
