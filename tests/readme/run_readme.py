@@ -15,6 +15,7 @@ own local run. Ends with the line "readme: N passed, M failed".
 """
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -76,13 +77,8 @@ def enter_namespace():
     if os.geteuid() != 0:
         sys.exit("readme: needs root for a network namespace of its own (unshare -n), as the local run's ports are fixed")
     env = dict(os.environ, DUBAN_README_NETNS="1")
-    script = "ip link set lo up && exec " + " ".join(map(shlex_quote, [sys.executable, *sys.argv]))
+    script = "ip link set lo up && exec " + " ".join(map(shlex.quote, [sys.executable, *sys.argv]))
     sys.exit(subprocess.call(["unshare", "-n", "sh", "-c", script], env=env))
-
-
-def shlex_quote(s):
-    import shlex
-    return shlex.quote(s)
 
 
 def main():
@@ -104,7 +100,7 @@ def main():
     local = None
     local_log = os.path.join(work, "local.log")
     try:
-        script = ["set -o pipefail", "shopt -s expand_aliases", f"cd {shlex_quote(ROOT)}"]
+        script = ["set -o pipefail", "shopt -s expand_aliases", f"cd {shlex.quote(ROOT)}"]
         results = []
         for index, (line, code, expect, not_run) in enumerate(blocks(open(README, encoding="utf-8").read())):
             if not_run is not None:
