@@ -65,7 +65,7 @@ public sealed class WebhookSubscriptions(SupervisionDb db, UnitsDirectory units,
         var query = db.WebhookSubscriptions.AsNoTracking().Where(s => includeInactive || s.Active);
         if (PageToken.Decode(pageToken, fingerprint) is { } after)
         {
-            var afterId = Guid.Parse(after);
+            var afterId = PageToken.Key(after, Guid.Parse);
             query = query.Where(s => s.Id.CompareTo(afterId) > 0);
         }
         var rows = await query.OrderBy(s => s.Id).Take(size + 1).ToListAsync(ct);
@@ -100,9 +100,11 @@ public sealed class WebhookSubscriptions(SupervisionDb db, UnitsDirectory units,
             query = query.Where(d => d.NoticeId == n);
         if (PageToken.Decode(pageToken, fingerprint) is { } after)
         {
-            var bar = after.IndexOf('|');
-            var afterTime = new DateTimeOffset(long.Parse(after[..bar]), TimeSpan.Zero);
-            var afterId = Guid.Parse(after[(bar + 1)..]);
+            var (afterTime, afterId) = PageToken.Key(after, key =>
+            {
+                var bar = key.IndexOf('|');
+                return bar < 0 ? throw new FormatException() : (new DateTimeOffset(long.Parse(key[..bar]), TimeSpan.Zero), Guid.Parse(key[(bar + 1)..]));
+            });
             query = query.Where(d => d.CreatedAt < afterTime || (d.CreatedAt == afterTime && d.Id.CompareTo(afterId) < 0));
         }
         else if (!await db.WebhookSubscriptions.AnyAsync(s => s.Id == subscription, ct))

@@ -79,7 +79,7 @@ public sealed class PeopleStore(UnitsDb db, UnitStore units, TimeProvider time)
             people = people.Where(p => EF.Functions.Like(p.Name, "%" + UnitStore.EscapeLike(query.NameContains.Trim()) + "%"));
         if (after is not null)
         {
-            var afterId = Guid.Parse(after);
+            var afterId = PageToken.Key(after, Guid.Parse);
             people = people.Where(p => p.Id.CompareTo(afterId) > 0);
         }
         var rows = await people.OrderBy(p => p.Id).Take(size + 1).ToListAsync(ct);
