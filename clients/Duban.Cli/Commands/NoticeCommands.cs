@@ -4,7 +4,7 @@ using Supervision = Duban.Contracts.Supervision.V1;
 
 namespace Duban.Cli.Commands;
 
-/// <summary>`duban notices`, `ack`, `explain`, `urge`, `scan`.</summary>
+/// <summary>`duban notices`, `ack`, `explain`, `urge`, `scan`, `explanations`, `decide`.</summary>
 public static class NoticeCommands
 {
     public static IEnumerable<Command> Build()
@@ -85,8 +85,68 @@ public static class NoticeCommands
                 context.Output.WriteLine($"raised: overdue {result.Overdue}, escalated {result.Escalated}, due soon {result.DueSoon}, behind schedule {result.BehindSchedule}, milestones {result.MilestoneOverdue}, reports missing {result.ReportMissing}; resolved {result.Resolved}");
             return 0;
         });
-        return [notices, ack, explain, urge, scan];
+        var explanationStatus = new Option<string?>("--status") { Description = "submitted (default: the office's queue), accepted, returned or all" };
+        explanationStatus.AcceptOnlyFromAmong("submitted", "accepted", "returned", "all");
+        var explanations = new Command("explanations", "情况说明: explanations of overdue items, oldest first") { unit, subtree, explanationStatus }
+            .With(async (context, parse, ct) =>
+            {
+                var request = new Supervision.ListExplanationsRequest
+                {
+                    LeadUnitId = parse.GetValue(unit) is { } u ? await Lookup.UnitIdAsync(context, u, ct) : "", IncludeSubtree = parse.GetValue(subtree), PageSize = 1000,
+                };
+                if (ExplanationStatus(parse.GetValue(explanationStatus) ?? "submitted") is { } wanted)
+                    request.Statuses.Add(wanted);
+                var listed = (await context.Supervision.ListExplanationsAsync(request, context.Call(ct))).Explanations;
+                if (context.Json)
+                {
+                    context.WriteJson(listed);
+                    return 0;
+                }
+                var table = new Table("状态", "牵头单位", "事项", "情况说明", "承诺完成", "提交时间", "ID");
+                foreach (var e in listed)
+                    table.Add(StatusText(e.Status), e.LeadUnitName, PlanCommands.Short(e.Title, 30), PlanCommands.Short(e.Reasons, 40), CliContext.Date(e.RemedyDate),
+                        e.SubmitTime.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm"), e.Id);
+                table.WriteTo(context.Output);
+                return 0;
+            });
+
+        var explanationId = new Argument<string>("explanation") { Description = "explanation id" };
+        var accept = new Option<bool>("--accept") { Description = "accept it (认可)" };
+        var giveBack = new Option<bool>("--return") { Description = "return it for a better one (退回)" };
+        var remark = new Option<string?>("--remark") { Description = "the office's remark" };
+        var decide = new Command("decide", "accept or return an explanation (the office)") { explanationId, accept, giveBack, remark }
+            .With(async (context, parse, ct) =>
+            {
+                if (parse.GetValue(accept) == parse.GetValue(giveBack))
+                    throw new CliException("decide: give exactly one of --accept and --return");
+                var decided = await context.Supervision.DecideExplanationAsync(new Supervision.DecideExplanationRequest
+                {
+                    Id = parse.GetValue(explanationId)!, Accept = parse.GetValue(accept), Remark = parse.GetValue(remark) ?? "",
+                }, context.Call(ct));
+                if (context.Json)
+                    context.WriteJson(decided);
+                else
+                    context.Output.WriteLine($"情况说明 {decided.Id} {StatusText(decided.Status)}");
+                return 0;
+            });
+        return [notices, ack, explain, urge, scan, explanations, decide];
     }
+
+    private static Supervision.ExplanationStatus? ExplanationStatus(string text) => text switch
+    {
+        "submitted" => Supervision.ExplanationStatus.Submitted,
+        "accepted" => Supervision.ExplanationStatus.Accepted,
+        "returned" => Supervision.ExplanationStatus.Returned,
+        _ => null,
+    };
+
+    private static string StatusText(Supervision.ExplanationStatus status) => status switch
+    {
+        Supervision.ExplanationStatus.Submitted => "待审",
+        Supervision.ExplanationStatus.Accepted => "已认可",
+        Supervision.ExplanationStatus.Returned => "已退回",
+        _ => "",
+    };
 
     /// <summary>Notices as the service ordered them (most urgent first), each with its lead unit.</summary>
     private static async Task PrintAsync(CliContext context, IReadOnlyCollection<Supervision.Notice> notices, CancellationToken ct)

@@ -80,6 +80,18 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         return new() { Notices = { page.Items.Select(n => n.ToContract(asOf)) }, NextPageToken = page.NextPageToken };
     }
 
+    public override async Task<Contract.ListExplanationsResponse> ListExplanations(Contract.ListExplanationsRequest request, ServerCallContext context)
+    {
+        var page = await notices.ListExplanationsAsync(new ExplanationFilter(request.LeadUnitId.Trim(), request.IncludeSubtree,
+            request.Statuses.Where(s => s != Contract.ExplanationStatus.Unspecified).Select(s => (ExplanationStatus)(int)s).ToList(),
+            request.NoticeId.Trim(), request.AssignmentId.Trim(), request.PageSize, request.PageToken), context.GetCaller(), context.CancellationToken);
+        return new()
+        {
+            Explanations = { page.Items.Select(i => i.Explanation.ToContract(i.Title, i.LeadUnitName)) },
+            NextPageToken = page.NextPageToken,
+        };
+    }
+
     /// <summary>Polls for newly raised notices the caller may see and streams them, oldest first.</summary>
     public override async Task WatchNotices(Contract.WatchNoticesRequest request, IServerStreamWriter<Contract.Notice> responseStream,
         ServerCallContext context)
@@ -178,7 +190,7 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         var after = Duban.ServiceDefaults.Paging.PageToken.Decode(request.PageToken, fingerprint);
         if (after is not null)
         {
-            var afterId = Guid.Parse(after);
+            var afterId = Duban.ServiceDefaults.Paging.PageToken.Key(after, Guid.Parse);
             query = query.Where(r => r.Id.CompareTo(afterId) < 0);
         }
         var rows = await WeeklyReviews.Summaries(query.OrderByDescending(r => r.Id).Take(size + 1)).ToListAsync(context.CancellationToken);

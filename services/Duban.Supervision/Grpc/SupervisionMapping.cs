@@ -38,8 +38,10 @@ internal static class SupervisionMapping
         ReplyBy = n.ReplyBy?.ToDate(),
     };
 
-    public static Contract.Explanation ToContract(this Explanation e) => new()
+    public static Contract.Explanation ToContract(this Explanation e, string title = "", string leadUnitName = "") => new()
     {
+        Title = title,
+        LeadUnitName = leadUnitName,
         Id = e.Id.ToString(),
         NoticeId = e.NoticeId.ToString(),
         AssignmentId = e.AssignmentId.ToString(),

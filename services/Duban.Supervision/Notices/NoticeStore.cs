@@ -15,6 +15,9 @@ namespace Duban.Supervision.Notices;
 public sealed record NoticeFilter(string LeadUnitId, bool IncludeSubtree, string OwnerPersonId, IReadOnlyList<NoticeKind> Kinds,
     IReadOnlyList<NoticeStatus> Statuses, string PlanId, string AssignmentId, int PageSize, string PageToken);
 
+public sealed record ExplanationFilter(string LeadUnitId, bool IncludeSubtree, IReadOnlyList<ExplanationStatus> Statuses, string NoticeId,
+    string AssignmentId, int PageSize, string PageToken);
+
 /// <summary>Notices and explanations: who may see, acknowledge, urge, explain and decide.</summary>
 public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProvider time)
 {
@@ -214,6 +217,56 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
         explanation.DecidedAt = time.GetStoredUtcNow();
         await db.SaveChangesAsync(ct);
         return explanation;
+    }
+
+    /// <summary>
+    /// Explanations the caller may see, with their notice's title and unit name, oldest first (ids are time-ordered):
+    /// the office's queue of 情况说明 to accept or return, or a unit's own record.
+    /// </summary>
+    public async Task<Page<(Explanation Explanation, string Title, string LeadUnitName)>> ListExplanationsAsync(ExplanationFilter filter, Caller caller,
+        CancellationToken ct)
+    {
+        var size = PageToken.Size(filter.PageSize);
+        var fingerprint = string.Join('|', "explanations", filter.LeadUnitId, filter.IncludeSubtree, string.Join(',', filter.Statuses), filter.NoticeId,
+            filter.AssignmentId);
+        var after = PageToken.Decode(filter.PageToken, fingerprint);
+
+        var query = db.Explanations.AsNoTracking();
+        var visible = await VisibleUnitsAsync(caller, ct);
+        if (filter.LeadUnitId.Length > 0)
+        {
+            var unit = Ids.Parse(filter.LeadUnitId, "lead_unit_id");
+            if (visible is not null && !visible.Contains(unit))
+                throw new PermissionDeniedException("a unit sees the explanations of its own unit and the units below it only");
+            var wanted = filter.IncludeSubtree ? (await units.ListSubtreeAsync(unit, ct)).Select(u => Guid.Parse(u.Id)).Append(unit).ToList() : [unit];
+            query = query.Where(e => wanted.Contains(e.LeadUnitId));
+        }
+        else if (visible is not null)
+        {
+            query = query.Where(e => visible.Contains(e.LeadUnitId));
+        }
+        if (filter.NoticeId.Length > 0)
+        {
+            var notice = Ids.Parse(filter.NoticeId, "notice_id");
+            query = query.Where(e => e.NoticeId == notice);
+        }
+        if (filter.AssignmentId.Length > 0)
+        {
+            var assignment = Ids.Parse(filter.AssignmentId, "assignment_id");
+            query = query.Where(e => e.AssignmentId == assignment);
+        }
+        if (filter.Statuses.Count > 0)
+            query = query.Where(e => filter.Statuses.Contains(e.Status));
+        if (after is not null)
+        {
+            var afterId = PageToken.Key(after, Guid.Parse);
+            query = query.Where(e => e.Id.CompareTo(afterId) > 0);
+        }
+        var rows = await query.OrderBy(e => e.Id)
+            .Join(db.Notices, e => e.NoticeId, n => n.Id, (e, n) => new { Explanation = e, n.Title, n.LeadUnitName })
+            .Take(size + 1).ToListAsync(ct);
+        var items = rows.Take(size).Select(r => (r.Explanation, r.Title, r.LeadUnitName)).ToList();
+        return new(items, rows.Count > size ? PageToken.Encode(fingerprint, items[^1].Explanation.Id.ToString()) : "");
     }
 
     /// <summary>Null for the office (everything); otherwise the caller's unit and everything below it.</summary>

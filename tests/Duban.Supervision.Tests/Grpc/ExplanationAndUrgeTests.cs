@@ -45,6 +45,52 @@ public class ExplanationAndUrgeTests(SupervisionFixture service) : IClassFixture
     }
 
     [Fact]
+    public async Task Explanations_are_listed_for_the_office_by_status_and_for_a_unit_only_its_own()
+    {
+        var economyNotice = await OverdueNoticeAsync("经发局");
+        var financeNotice = await OverdueNoticeAsync("财政局");
+        var economyLead = As(service.EconomyLead.Id, service.Economy, DubanRoles.Lead);
+        var financeLead = As(Guid.NewGuid().ToString(), service.Finance, DubanRoles.Lead);
+        var economy = await economyLead.SubmitExplanationAsync(new SubmitExplanationRequest { NoticeId = economyNotice.Id, Reasons = "用地指标未落实" });
+        var finance = await financeLead.SubmitExplanationAsync(new SubmitExplanationRequest { NoticeId = financeNotice.Id, Reasons = "资金拨付流程较长" });
+        var office = As(Guid.NewGuid().ToString(), null, DubanRoles.Office);
+
+        var queue = (await office.ListExplanationsAsync(new ListExplanationsRequest { Statuses = { ExplanationStatus.Submitted }, PageSize = 1000 })).Explanations;
+        var listed = queue.Single(e => e.Id == economy.Id);
+        Assert.Equal(economyNotice.Title, listed.Title);
+        Assert.Equal(service.Economy.Name, listed.LeadUnitName);
+        Assert.Contains(queue, e => e.Id == finance.Id);
+        // Oldest first.
+        Assert.True(queue.ToList().FindIndex(e => e.Id == economy.Id) < queue.ToList().FindIndex(e => e.Id == finance.Id));
+
+        await office.DecideExplanationAsync(new DecideExplanationRequest { Id = economy.Id, Accept = true });
+        var stillWaiting = (await office.ListExplanationsAsync(new ListExplanationsRequest { Statuses = { ExplanationStatus.Submitted }, PageSize = 1000 })).Explanations;
+        Assert.DoesNotContain(stillWaiting, e => e.Id == economy.Id);
+        Assert.Single((await office.ListExplanationsAsync(new ListExplanationsRequest { NoticeId = economyNotice.Id })).Explanations,
+            e => e.Status == ExplanationStatus.Accepted);
+
+        // A unit sees its own, and asking for another's is refused.
+        var own = (await economyLead.ListExplanationsAsync(new ListExplanationsRequest { PageSize = 1000 })).Explanations;
+        Assert.Contains(own, e => e.Id == economy.Id);
+        Assert.DoesNotContain(own, e => e.Id == finance.Id);
+        await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
+            await economyLead.ListExplanationsAsync(new ListExplanationsRequest { LeadUnitId = service.Finance.Id }));
+
+        // Paging: one at a time, each once.
+        var seen = new List<string>();
+        var token = "";
+        do
+        {
+            var page = await office.ListExplanationsAsync(new ListExplanationsRequest { PageSize = 1, PageToken = token });
+            seen.AddRange(page.Explanations.Select(e => e.Id));
+            token = page.NextPageToken;
+        } while (token.Length > 0);
+        Assert.Equal(seen.Distinct().Count(), seen.Count);
+        Assert.Contains(economy.Id, seen);
+        Assert.Contains(finance.Id, seen);
+    }
+
+    [Fact]
     public async Task An_urging_cannot_ask_for_a_reply_by_a_day_already_gone()
     {
         var assignment = (await service.ImportAsync($"1,催办{Guid.NewGuid():N},措施,财政局,,,2026年9月30日前")).Single();
