@@ -28,6 +28,7 @@ public static class Extensions
         builder.Services.AddScoped<AssignmentQueries>();
         builder.Services.AddScoped<ReadAccess>();
         builder.Services.AddScoped<Decomposer>();
+        builder.Services.AddScoped<PlanWithdrawal>();
         builder.Services.AddScoped<BulkWriter>();
         builder.Services.AddScoped<PlanImporter>();
 

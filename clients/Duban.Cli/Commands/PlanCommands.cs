@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Duban.Cli.Output;
+using Google.Protobuf;
 using Grpc.Core;
 using Tasks = Duban.Contracts.Tasks.V1;
 
@@ -26,13 +27,17 @@ public static class PlanCommands
                 IssuingUnitId = await Lookup.UnitIdAsync(context, parse.GetValue(issuer)!, ct),
                 Title = parse.GetValue(title) ?? "",
                 IssueDate = CliContext.ParseDate(parse.GetValue(issued), "--issue-date"),
-                DryRun = parse.GetValue(dryRun),
-                RequestId = $"cli:{path.Name}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16]}",
             };
             if (path.Extension.ToLowerInvariant() is ".csv" or ".tsv")
                 request.TableText = text;
             else
                 request.OutlineText = text;
+            // The same import run again (the same file, issuer, title and date) gets the plan of the first run, not a second
+            // copy; a dry run and the real import are one request.
+            var identity = request.Clone();
+            identity.DryRun = false;
+            request.RequestId = $"cli:{path.Name}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(identity.ToByteArray()))[..16]}";
+            request.DryRun = parse.GetValue(dryRun);
             var response = await ImportAsync(context, request, ct);
             if (context.Json)
             {
@@ -67,21 +72,40 @@ public static class PlanCommands
             return 0;
         });
 
-        var list = new Command("list", "plans").With(async (context, _, ct) =>
+        var all = new Option<bool>("--all") { Description = "withdrawn plans too" };
+        var list = new Command("list", "plans") { all }.With(async (context, parse, ct) =>
         {
-            var plans = (await context.Tasks.ListPlansAsync(new Tasks.ListPlansRequest { PageSize = 200 }, context.Call(ct))).Plans;
+            var plans = (await context.Tasks.ListPlansAsync(new Tasks.ListPlansRequest { PageSize = 200, IncludeWithdrawn = parse.GetValue(all) },
+                context.Call(ct))).Plans;
             if (context.Json)
                 context.WriteJson(plans);
             else
             {
-                var table = new Table("计划", "印发日期", "事项", "交办", "ID");
+                var table = new Table("计划", "印发日期", "事项", "交办", "状态", "ID");
                 foreach (var p in plans)
-                    table.Add(p.Title, CliContext.Date(p.IssueDate), p.ItemCount, p.AssignmentCount, p.Id);
+                    table.Add(p.Title, CliContext.Date(p.IssueDate), p.ItemCount, p.AssignmentCount, p.Status == Tasks.PlanStatus.Withdrawn ? "已撤回" : "", p.Id);
                 table.WriteTo(context.Output);
             }
             return 0;
         });
-        return [new Command("plan", "plans: import, show, list") { import, show, list }];
+
+        var withdrawn = new Argument<string>("plan") { Description = "plan id" };
+        var reason = new Option<string>("--reason") { Description = "why it is withdrawn (written into each cancelled assignment's history)", Required = true };
+        var force = new Option<bool>("--force") { Description = "cancel assignments awaiting verification (待核验) too" };
+        var withdraw = new Command("withdraw", "撤回: withdraw a plan, cancelling its open assignments (the office)") { withdrawn, reason, force }
+            .With(async (context, parse, ct) =>
+            {
+                var response = await context.Tasks.WithdrawPlanAsync(new Tasks.WithdrawPlanRequest
+                {
+                    Id = parse.GetValue(withdrawn)!, Reason = parse.GetValue(reason)!, Force = parse.GetValue(force),
+                }, context.Call(ct, 300));
+                if (context.Json)
+                    context.WriteJson(response);
+                else
+                    context.Output.WriteLine($"已撤回 {response.Plan.Title}：撤销交办事项 {response.CancelledCount} 项");
+                return 0;
+            });
+        return [new Command("plan", "plans: import, show, list, withdraw") { import, show, list, withdraw }];
     }
 
     /// <summary>

@@ -138,13 +138,16 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         return (plan, await db.PlanItems.CountAsync(i => i.PlanId == planId, ct), assignments);
     }
 
+    /// <summary>Plans in force (with <paramref name="includeWithdrawn"/>, withdrawn ones too), oldest first.</summary>
     public async Task<Page<(Plan Plan, int Items, int Assignments)>> ListPlansAsync(string issuingUnitId, int pageSize, string pageToken,
-        IReadOnlySet<Guid>? readable, CancellationToken ct)
+        bool includeWithdrawn, IReadOnlySet<Guid>? readable, CancellationToken ct)
     {
         var size = PageToken.Size(pageSize);
-        var fingerprint = $"plans|{issuingUnitId}";
+        var fingerprint = includeWithdrawn ? $"plans|{issuingUnitId}|withdrawn" : $"plans|{issuingUnitId}";
         var after = PageToken.Decode(pageToken, fingerprint);
         var query = db.Plans.AsNoTracking();
+        if (!includeWithdrawn)
+            query = query.Where(p => p.Status != PlanStatus.Withdrawn);
         if (issuingUnitId.Length > 0)
         {
             var unit = Ids.Parse(issuingUnitId, "issuing_unit_id");
@@ -158,7 +161,7 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         }
         if (after is not null)
         {
-            var afterId = Guid.Parse(after);
+            var afterId = PageToken.Key(after, Guid.Parse);
             query = query.Where(p => p.Id.CompareTo(afterId) > 0);
         }
         var rows = await query.OrderBy(p => p.Id).Take(size + 1)

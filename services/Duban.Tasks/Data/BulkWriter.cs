@@ -13,10 +13,20 @@ namespace Duban.Tasks.Data;
 /// </summary>
 public sealed class BulkWriter(TasksDb db)
 {
-    public async Task WritePlanAsync(Plan plan, IReadOnlyList<PlanItem> items, IReadOnlyList<Assignment> assignments, DateTimeOffset now,
+    /// <summary>
+    /// Stores the plan, unless a plan with its request id was stored first: imports with one request id queue on an
+    /// advisory lock, and each later one returns the plan the first one committed, storing nothing.
+    /// </summary>
+    public async Task<Plan?> WritePlanAsync(Plan plan, IReadOnlyList<PlanItem> items, IReadOnlyList<Assignment> assignments, DateTimeOffset now,
         CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (plan.CreateRequestId is { } requestId)
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('import_plan'), hashtext({requestId}))", ct);
+            if (await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.CreateRequestId == requestId, ct) is { } earlier)
+                return earlier;
+        }
         db.Plans.Add(plan);
         await db.SaveChangesAsync(ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -119,6 +129,7 @@ public sealed class BulkWriter(TasksDb db)
             await copy.CompleteAsync(ct);
         }
         await transaction.CommitAsync(ct);
+        return null;
     }
 
     private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct) where T : struct =>

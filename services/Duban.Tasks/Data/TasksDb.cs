@@ -26,6 +26,8 @@ public sealed class TasksDb(DbContextOptions<TasksDb> options) : DbContext(optio
             plan.Property(p => p.Source).HasMaxLength(100);
             plan.Property(p => p.CreateRequestId).HasMaxLength(100);
             plan.HasIndex(p => p.CreateRequestId).IsUnique();
+            plan.Property(p => p.CreateRequestHash).HasMaxLength(64).IsFixedLength();
+            plan.Property(p => p.WithdrawReason).HasMaxLength(Plan.MaxWithdrawReasonLength).HasDefaultValue("");
             plan.HasIndex(p => p.IssuingUnitId);
         });
 

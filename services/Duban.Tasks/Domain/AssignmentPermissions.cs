@@ -34,6 +34,9 @@ public static class AssignmentPermissions
         Require(IsLeadOf(caller, assignment.LeadUnitId), "only the lead unit's lead requests an extension");
 
     /// <summary>The issuer cancels: the office, or the lead of the unit that assigned it.</summary>
+    public static void CheckWithdrawPlan(Caller caller) =>
+        Require(caller.IsOffice, "only the supervision office withdraws a plan");
+
     public static void CheckCancel(Caller caller, Assignment assignment) =>
         Require(caller.IsOffice || IsLeadOf(caller, assignment.AssigningUnitId), "only the issuer cancels an assignment");
 

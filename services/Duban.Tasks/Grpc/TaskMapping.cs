@@ -122,6 +122,8 @@ public static class TaskMapping
         ItemCount = itemCount,
         AssignmentCount = assignmentCount,
         CreateTime = Timestamp.FromDateTimeOffset(plan.CreateTime),
+        WithdrawReason = plan.WithdrawReason,
+        WithdrawTime = plan.WithdrawnAt is { } withdrawn ? Timestamp.FromDateTimeOffset(withdrawn) : null,
     };
 
     public static Contract.PlanItem ToContract(this PlanItem item) => new()

@@ -13,7 +13,7 @@ using Contract = Duban.Contracts.Tasks.V1;
 namespace Duban.Tasks.Grpc;
 
 /// <summary>The tasks API: thin — validate the shape, call the store, map the result.</summary>
-public sealed class TasksGrpcService(PlanImporter importer, Decomposer decomposer, AssignmentStore store, AssignmentQueries queries,
+public sealed class TasksGrpcService(PlanImporter importer, Decomposer decomposer, PlanWithdrawal withdrawal, AssignmentStore store, AssignmentQueries queries,
     ReadAccess access, EventFeed feed, FeedNotifier notifier, IHostApplicationLifetime lifetime, TimeProvider time) : Contract.TasksService.TasksServiceBase
 {
     public override async Task<Contract.ImportPlanResponse> ImportPlan(Contract.ImportPlanRequest request, ServerCallContext context)
@@ -28,7 +28,8 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         };
         var structure = form == ImportForm.Structure ? StructureMapping.ToDraft(request.Structure) : null;
         var outcome = await importer.ImportAsync(new ImportRequest(request.Title, request.IssuingUnitId.Trim(), request.IssueDate.ToDateOnly(),
-            request.TimeZone.Trim(), form, text, structure, request.DryRun, request.Source, request.RequestId.Trim()), context.CancellationToken);
+            request.TimeZone.Trim(), form, text, structure, request.DryRun, request.Source, request.RequestId.Trim(), ImportHash(request)),
+            context.CancellationToken);
 
         var today = Today();
         var response = new Contract.ImportPlanResponse
@@ -63,8 +64,16 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
     public override async Task<Contract.ListPlansResponse> ListPlans(Contract.ListPlansRequest request, ServerCallContext context)
     {
         var readable = await ReadableAsync(context);
-        var page = await queries.ListPlansAsync(request.IssuingUnitId.Trim(), request.PageSize, request.PageToken, readable, context.CancellationToken);
+        var page = await queries.ListPlansAsync(request.IssuingUnitId.Trim(), request.PageSize, request.PageToken, request.IncludeWithdrawn, readable,
+            context.CancellationToken);
         return new() { Plans = { page.Items.Select(p => p.Plan.ToContract(p.Items, p.Assignments)) }, NextPageToken = page.NextPageToken };
+    }
+
+    public override async Task<Contract.WithdrawPlanResponse> WithdrawPlan(Contract.WithdrawPlanRequest request, ServerCallContext context)
+    {
+        var (plan, cancelled) = await withdrawal.WithdrawAsync(request.Id, request.Reason, request.Force, context.GetCaller(), context.CancellationToken);
+        var (_, items, assignments) = await queries.GetPlanAsync(plan.Id.ToString(), readable: null, context.CancellationToken);
+        return new() { Plan = plan.ToContract(items, assignments), CancelledCount = cancelled };
     }
 
     public override async Task<Contract.PlanTree> GetPlanTree(Contract.GetPlanTreeRequest request, ServerCallContext context)
@@ -266,6 +275,15 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         if (assignment.ParentAssignmentId is not { } parentId)
             return null;
         return (await queries.GetAsync(parentId.ToString(), ct)).Assignment.DueDate;
+    }
+
+    /// <summary>The import as sent, hashed without dry_run (a dry run and the real import ask for the same plan) and request_id.</summary>
+    private static string ImportHash(Contract.ImportPlanRequest request)
+    {
+        var body = request.Clone();
+        body.DryRun = false;
+        body.RequestId = "";
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body.ToByteArray()));
     }
 
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);

@@ -19,8 +19,9 @@ public enum ImportForm
     Structure,
 }
 
+/// <param name="RequestHash">SHA-256 of the request as sent, apart from dry_run: a repeated request id must carry the same.</param>
 public sealed record ImportRequest(string Title, string IssuingUnitId, DateOnly? IssueDate, string TimeZone, ImportForm Form, string Text,
-    PlanDraft? Structure, bool DryRun, string Source, string RequestId);
+    PlanDraft? Structure, bool DryRun, string Source, string RequestId, string RequestHash);
 
 public sealed record UnitSuggestion(Guid UnitId, string Name, double Score);
 
@@ -64,7 +65,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
 
         if (request.RequestId.Length > 0 && !request.DryRun
             && await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.CreateRequestId == request.RequestId, ct) is { } earlier)
-            return new ImportOutcome(earlier, [], [], [], [], []);
+            return Repeated(request, earlier);
 
         var issuerId = Guid.Parse(request.IssuingUnitId);
         var issuer = await units.FindUnitAsync(issuerId, ct)
@@ -104,6 +105,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
             SourceText = request.Form == ImportForm.Structure ? "" : request.Text,
             Source = request.Source.Trim(),
             CreateRequestId = request.RequestId.Length > 0 ? request.RequestId : null,
+            CreateRequestHash = request.RequestId.Length > 0 ? request.RequestHash : null,
             CreateTime = now,
         };
         var (items, assignments) = Build(plan, draft, context, owners, new DeadlineContext(issueDate.Year, issueDate, timeZone), problems, warnings, now);
@@ -114,11 +116,25 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
         if (request.DryRun)
             return new ImportOutcome(null, items, assignments, resolved, [], warnings);
 
-        await writer.WritePlanAsync(plan, items, assignments, now, ct);
+        // A concurrent import with the same request id may have stored its plan while this one was being read.
+        if (await writer.WritePlanAsync(plan, items, assignments, now, ct) is { } first)
+            return Repeated(request, first);
+        if (request.RequestId.Length == 0)
+            warnings.Add(new ImportIssue(0, "request_id",
+                "请求未给出 request_id：再次发送同一请求（如超时后重试）将再导入一份计划；重试前请给出 request_id，或用 WithdrawPlan 撤回多余的计划", []));
         if (assignments.Count >= LargeImport)
             // A large plan's working set (its text, rows and snapshots) would otherwise stay with the process.
             memory.AfterLargeRequest();
         return new ImportOutcome(plan, items, assignments, resolved, [], warnings);
+    }
+
+    /// <summary>The plan an earlier import with this request id stored; refused when that import asked for something else.</summary>
+    private static ImportOutcome Repeated(ImportRequest request, Plan earlier)
+    {
+        // Plans stored before requests were hashed carry none; their request id alone decides, as it did then.
+        if (earlier.CreateRequestHash is { } stored && stored != request.RequestHash)
+            throw new AlreadyExistsException("request_id", "was already used for a different plan; send a new request id");
+        return new ImportOutcome(earlier, [], [], [], [], []);
     }
 
     /// <summary>Everything the document names, and what each name turned out to be.</summary>

@@ -156,6 +156,75 @@ public class ImportTests(TasksServiceFixture service) : IClassFixture<TasksServi
     }
 
     [Fact]
+    public async Task An_outline_item_of_nothing_but_its_notes_is_a_problem_of_its_line()
+    {
+        var request = new ImportPlanRequest
+        {
+            IssuingUnitId = service.Tree.Park.Id,
+            IssueDate = new Google.Type.Date { Year = 2023, Month = 3, Day = 1 },
+            OutlineText = """
+                关于加快高质量发展的实施方案
+                一、全面加强党的领导
+                1.拿出产业承接方案（牵头单位：经发局；完成时限：2023年9月底前）
+                2.（牵头单位：财政局；完成时限：2023年6月底前）
+                """,
+            DryRun = true,
+        };
+        var response = await service.Office.ImportPlanAsync(request);
+        var problem = Assert.Single(response.Problems);
+        Assert.Equal(4, problem.Line);
+        Assert.Equal("事项", problem.Field);
+        Assert.Contains("没有内容", problem.Message);
+    }
+
+    [Fact]
+    public async Task An_import_without_a_request_id_warns_that_sending_it_again_imports_another_plan()
+    {
+        var without = await service.Office.ImportPlanAsync(Request(Table));
+        Assert.Contains(without.Warnings, w => w.Field == "request_id" && w.Message.Contains("再导入一份"));
+
+        var with = Request(Table);
+        with.RequestId = Guid.NewGuid().ToString();
+        Assert.DoesNotContain((await service.Office.ImportPlanAsync(with)).Warnings, w => w.Field == "request_id");
+        var dryRun = await service.Office.ImportPlanAsync(Request(Table, dryRun: true));
+        Assert.DoesNotContain(dryRun.Warnings, w => w.Field == "request_id");
+    }
+
+    [Fact]
+    public async Task A_request_id_reused_for_a_different_plan_is_refused_and_stores_nothing()
+    {
+        var request = Request(Table);
+        request.RequestId = Guid.NewGuid().ToString();
+        await service.Office.ImportPlanAsync(request);
+        var other = request.Clone();
+        other.Title = "另一份方案";
+
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.AlreadyExists, "request_id", async () => await service.Office.ImportPlanAsync(other));
+        Assert.Equal(1, await service.CountAsync($"SELECT count(*) FROM plans WHERE create_request_id = '{request.RequestId}'"));
+        // A dry run first and then the same import is one request, not two.
+        var dry = Request(Table);
+        dry.RequestId = Guid.NewGuid().ToString();
+        dry.DryRun = true;
+        await service.Office.ImportPlanAsync(dry);
+        dry.DryRun = false;
+        Assert.NotEmpty((await service.Office.ImportPlanAsync(dry)).Plan.Id);
+    }
+
+    [Fact]
+    public async Task Concurrent_imports_with_one_request_id_store_one_plan_and_all_get_it()
+    {
+        var request = Request(Table);
+        request.RequestId = Guid.NewGuid().ToString();
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => service.Office.ImportPlanAsync(request).ResponseAsync));
+
+        Assert.Single(results.Select(r => r.Plan.Id).Distinct());
+        Assert.All(results, r => Assert.Equal(results[0].Plan.AssignmentCount, r.Plan.AssignmentCount));
+        Assert.Equal(1, await service.CountAsync($"SELECT count(*) FROM plans WHERE create_request_id = '{request.RequestId}'"));
+        Assert.Equal(results[0].Plan.AssignmentCount,
+            await service.CountAsync($"SELECT count(*) FROM assignments WHERE plan_id = '{results[0].Plan.Id}'"));
+    }
+
+    [Fact]
     public async Task The_structured_form_imports_without_a_document()
     {
         var request = new ImportPlanRequest

@@ -329,6 +329,12 @@ namespace Duban.Tasks.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("CreateRequestHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("create_request_hash")
+                        .IsFixedLength();
+
                     b.Property<string>("CreateRequestId")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
@@ -377,6 +383,18 @@ namespace Duban.Tasks.Data.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("bigint")
                         .HasColumnName("version");
+
+                    b.Property<string>("WithdrawReason")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasDefaultValue("")
+                        .HasColumnName("withdraw_reason");
+
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("withdrawn_at");
 
                     b.HasKey("Id")
                         .HasName("pk_plans");

@@ -66,7 +66,7 @@ public static class PlanOutlineParser
             while (open.Count > 0 && open.Peek().Rank >= entry.Numbering.Rank) open.Pop();
             var parent = open.Count > 0 ? open.Peek().Item : null;
             var notes = InlineNoteReader.Extract(entry.Text.ToString(), entry.Line, problems);
-            if (notes.Text.Length == 0) problems.Add(new ImportProblem(entry.Line, "", $"“{entry.Numbering.Numbering}”没有内容"));
+            if (notes.Text.Length == 0) problems.Add(new ImportProblem(entry.Line, "事项", $"“{entry.Numbering.Numbering}”没有内容"));
 
             var item = new DraftItem
             {

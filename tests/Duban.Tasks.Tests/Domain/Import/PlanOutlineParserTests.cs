@@ -193,7 +193,7 @@ public class PlanOutlineParserTests
         Assert.Equal(
             [
                 new ImportProblem(2, "牵头单位", "“同上”之前没有可沿用的牵头单位"),
-                new ImportProblem(3, "", "“（一）”没有内容"),
+                new ImportProblem(3, "事项", "“（一）”没有内容"),
                 new ImportProblem(4, "牵头单位", "牵头单位写了不止一次，只读取“市交通局”"),
             ],
             result.Problems);
