@@ -37,6 +37,7 @@ public static class AuthenticationExtensions
                     jwt.TokenValidationParameters.ValidIssuer = options.Issuer;
                     jwt.TokenValidationParameters.IssuerSigningKey = LocalTokens.SecurityKey(LocalKey(options));
                 }
+                jwt.Events = new JwtBearerEvents { OnChallenge = JsonRefusals.ChallengeAsync, OnForbidden = JsonRefusals.ForbiddenAsync };
             });
 
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));

@@ -25,6 +25,22 @@ public class AuthenticationTests(UnitsServiceFixture service) : IClassFixture<Un
             async () => await service.Client(forged).ListUnitsAsync(new ListUnitsRequest()));
     }
 
+    [Theory]
+    [InlineData(null, "Bearer")]
+    [InlineData("not-a-token", "Bearer error=\"invalid_token\"")]
+    public async Task A_refused_json_call_gets_a_status_body_and_a_challenge(string? token, string challenge)
+    {
+        using var http = service.Factory.Http(token);
+        var response = await http.GetAsync("/v1/units");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(challenge, response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(16, body.RootElement.GetProperty("code").GetInt32());
+        Assert.Contains("bearer token", body.RootElement.GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task An_expired_token_is_refused()
     {
