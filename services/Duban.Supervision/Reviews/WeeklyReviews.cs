@@ -91,7 +91,7 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
             INSERT INTO weekly_reviews (id, scope_unit_id, week, revision, as_of, content_hash, created_at, scope_name, report,
                                         assigned, overdue, completed_on_time, overdue_without_explanation)
             VALUES ({reviewId}, {scopeId}, {week.ToString()}, {revision}, {asOf}, {hash}, {now}, {scope.Name},
-                    {BulletinRenderer.RenderStoredJson(WithoutLists(report))}::jsonb,
+                    {BulletinRenderer.RenderStoredJson(WithoutLists(report))}::json,
                     {totals.Assigned}, {totals.Overdue}, {totals.CompletedOnTime}, {totals.OverdueWithoutExplanation})
             """, ct);
         await WriteItemsAsync(reviewId, report, ct);

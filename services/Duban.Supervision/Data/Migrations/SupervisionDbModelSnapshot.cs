@@ -634,7 +634,7 @@ namespace Duban.Supervision.Data.Migrations
 
                     b.Property<string>("Report")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("report");
 
                     b.Property<int>("Revision")
