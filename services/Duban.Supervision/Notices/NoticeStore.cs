@@ -220,7 +220,7 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
     }
 
     /// <summary>
-    /// Explanations the caller may see, with their notice's title and unit name, oldest first (ids are time-ordered):
+    /// Explanations the caller may see, with their assignment's title and lead unit's name, oldest first (ids are time-ordered):
     /// the office's queue of 情况说明 to accept or return, or a unit's own record.
     /// </summary>
     public async Task<Page<(Explanation Explanation, string Title, string LeadUnitName)>> ListExplanationsAsync(ExplanationFilter filter, Caller caller,
@@ -263,9 +263,12 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
             query = query.Where(e => e.Id.CompareTo(afterId) > 0);
         }
         var rows = await query.OrderBy(e => e.Id)
-            .Join(db.Notices, e => e.NoticeId, n => n.Id, (e, n) => new { Explanation = e, n.Title, n.LeadUnitName })
+            .Join(db.Notices, e => e.NoticeId, n => n.Id, (e, n) => new { Explanation = e, n.Title })
             .Take(size + 1).ToListAsync(ct);
-        var items = rows.Take(size).Select(r => (r.Explanation, r.Title, r.LeadUnitName)).ToList();
+        // Names as the units service has them now (a notice learns its unit's name only once its recipients are worked out).
+        var names = await units.GetUnitsAsync(rows.Select(r => r.Explanation.LeadUnitId).Distinct(), ct);
+        var items = rows.Take(size)
+            .Select(r => (r.Explanation, r.Title, names.TryGetValue(r.Explanation.LeadUnitId, out var unit) ? unit.Name : "")).ToList();
         return new(items, rows.Count > size ? PageToken.Encode(fingerprint, items[^1].Explanation.Id.ToString()) : "");
     }
 

@@ -42,7 +42,7 @@ public class SamplePlanTests(SampleUnitsFixture service) : IClassFixture<SampleU
         var response = await service.Office.ImportPlanAsync(new ImportPlanRequest
         {
             IssuingUnitId = await ParkIdAsync(), IssueDate = new Google.Type.Date { Year = 2026, Month = 3, Day = 1 },
-            OutlineText = Sample("implementation-plan-outline.txt"),
+            OutlineText = Sample("implementation-plan-outline.txt"), RequestId = Guid.NewGuid().ToString(),
         });
         Assert.Equal("贯彻落实《加快XX工业园区高质量发展实施方案》工作分工", response.Plan.Title);
         Assert.Empty(response.Warnings);

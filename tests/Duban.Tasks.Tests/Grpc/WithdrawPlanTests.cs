@@ -38,7 +38,7 @@ public class WithdrawPlanTests(TasksServiceFixture service) : IClassFixture<Task
     {
         var (plan, assignments) = await NewPlanAsync();
         // One already done stays done.
-        var done = await AwaitingVerificationAsync(assignments[0]);
+        var done = await AwaitingVerificationAsync(assignments.First(a => a.LeadUnitId == service.Tree.Economy.Id));
         await service.Office.VerifyCompletionAsync(new VerifyCompletionRequest { Id = done.Id, Version = done.Version });
 
         var response = await service.Office.WithdrawPlanAsync(new WithdrawPlanRequest { Id = plan.Id, Reason = "重复导入" });
@@ -49,7 +49,7 @@ public class WithdrawPlanTests(TasksServiceFixture service) : IClassFixture<Task
 
         var after = (await service.Office.ListAssignmentsAsync(new ListAssignmentsRequest { PlanId = plan.Id })).Assignments.ToDictionary(a => a.Id);
         Assert.Equal(AssignmentStatus.Completed, after[done.Id].Status);
-        foreach (var cancelled in assignments.Skip(1))
+        foreach (var cancelled in assignments.Where(a => a.Id != done.Id))
         {
             Assert.Equal(AssignmentStatus.Cancelled, after[cancelled.Id].Status);
             var history = (await service.Office.GetAssignmentAsync(new GetAssignmentRequest { Id = cancelled.Id })).History;
@@ -70,7 +70,7 @@ public class WithdrawPlanTests(TasksServiceFixture service) : IClassFixture<Task
     public async Task An_assignment_awaiting_verification_stops_the_withdrawal_unless_forced()
     {
         var (plan, assignments) = await NewPlanAsync();
-        var awaiting = await AwaitingVerificationAsync(assignments[0]);
+        var awaiting = await AwaitingVerificationAsync(assignments.First(a => a.LeadUnitId == service.Tree.Economy.Id));
 
         var ex = await RpcAssert.ThrowsAsync(StatusCode.FailedPrecondition, async () =>
             await service.Office.WithdrawPlanAsync(new WithdrawPlanRequest { Id = plan.Id, Reason = "重复导入" }));
