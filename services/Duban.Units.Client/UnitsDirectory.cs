@@ -131,6 +131,14 @@ public sealed class UnitsDirectory(UnitsService.UnitsServiceClient client, Units
         return result;
     }
 
+    /// <summary>People whose name is exactly <paramref name="name"/>, in whatever unit they hold a role.</summary>
+    public async Task<IReadOnlyList<Person>> FindPeopleNamedAsync(string name, CancellationToken ct)
+    {
+        var page = await CallAsync(t => client.ListPeopleAsync(new ListPeopleRequest { NameContains = name, PageSize = MaxBatch },
+            deadline: Deadline(), cancellationToken: t).ResponseAsync, ct);
+        return page.People.Where(p => p.Name == name).ToList();
+    }
+
     public async Task<Person?> FindPersonAsync(Guid id, CancellationToken ct)
     {
         try

@@ -93,8 +93,10 @@ public sealed class Assignment
     {
         DeadlineKind.Fixed or DeadlineKind.Relative when DueDate is { } due => new FixedDeadline(DeadlineText, due, DuePrecision ?? DatePrecision.Day),
         DeadlineKind.Milestones => new MilestoneDeadline(DeadlineText, Milestones.Select(m => new Milestone(m.Date, m.Precision, m.Label)).ToList()),
-        _ => ParsedDeadlines.Parse(DeadlineText, new DeadlineContext(DeadlineContextDate.Year, DeadlineContextDate, TimeZone)).Deadline
-             ?? new OngoingDeadline(DeadlineText, OngoingDeadline.DefaultReportingCadence),
+        DeadlineKind.Invalid => new UnreadableDeadline(DeadlineText, ""),
+        _ => ParsedDeadlines.Parse(DeadlineText, new DeadlineContext(DeadlineContextDate.Year, DeadlineContextDate, TimeZone)) is { Deadline: { } parsed }
+            ? parsed
+            : new UnreadableDeadline(DeadlineText, "the stored wording no longer reads as a deadline"),
     };
 
     public bool IsOverdueAt(DateTimeOffset now) =>

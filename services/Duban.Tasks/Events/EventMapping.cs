@@ -87,7 +87,7 @@ public static class EventMapping
         DeadlineKind.Recurring or DeadlineKind.Ongoing => a.Deadline switch
         {
             RecurringDeadline recurring => ToContract(recurring.Recurrence),
-            OngoingDeadline ongoing => ToContract(ongoing.ReportingCadence),
+            OngoingDeadline { ReportingCadence: { } cadence } => ToContract(cadence),
             _ => null,
         },
         _ => null,
@@ -100,6 +100,7 @@ public static class EventMapping
         DeadlineKind.Recurring => Contract.DeadlineKind.Recurring,
         DeadlineKind.Ongoing => Contract.DeadlineKind.Ongoing,
         DeadlineKind.Milestones => Contract.DeadlineKind.Milestones,
+        DeadlineKind.Invalid => Contract.DeadlineKind.Invalid,
         _ => Contract.DeadlineKind.Unspecified,
     };
 

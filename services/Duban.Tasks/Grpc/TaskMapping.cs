@@ -1,5 +1,6 @@
 using Duban.Tasks.Domain;
 using Duban.Tasks.Domain.Deadlines;
+using Duban.Tasks.Events;
 using Duban.Tasks.Domain.Import;
 using Google.Protobuf.WellKnownTypes;
 using Contract = Duban.Contracts.Tasks.V1;
@@ -61,15 +62,7 @@ public static class TaskMapping
     {
         var deadline = new Contract.Deadline
         {
-            Kind = a.DeadlineKind switch
-            {
-                DeadlineKind.Fixed => Contract.DeadlineKind.Fixed,
-                DeadlineKind.Relative => Contract.DeadlineKind.Relative,
-                DeadlineKind.Recurring => Contract.DeadlineKind.Recurring,
-                DeadlineKind.Ongoing => Contract.DeadlineKind.Ongoing,
-                DeadlineKind.Milestones => Contract.DeadlineKind.Milestones,
-                _ => Contract.DeadlineKind.Unspecified,
-            },
+            Kind = EventMapping.ToContract(a.DeadlineKind),
             OriginalText = a.DeadlineText,
             DueDate = a.DueDate?.ToDate(),
             Precision = a.DuePrecision is { } p ? ToContract(p) : Contract.DatePrecision.Unspecified,
@@ -78,7 +71,7 @@ public static class TaskMapping
         var reportDates = a.Deadline switch
         {
             RecurringDeadline recurring => recurring.NextDueDates(today.AddDays(-1), ReportDatesShown),
-            OngoingDeadline ongoing => ongoing.ReportingCadence.NextDueDates(today.AddDays(-1), ReportDatesShown),
+            OngoingDeadline { ReportingCadence: { } cadence } => cadence.NextDueDates(today.AddDays(-1), ReportDatesShown),
             _ => [],
         };
         deadline.NextReportDates.AddRange(reportDates.Select(d => d.ToDate()));

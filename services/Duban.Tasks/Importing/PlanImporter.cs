@@ -108,7 +108,10 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
             CreateRequestHash = request.RequestId.Length > 0 ? request.RequestHash : null,
             CreateTime = now,
         };
-        var (items, assignments) = Build(plan, draft, context, owners, new DeadlineContext(issueDate.Year, issueDate, timeZone), problems, warnings, now);
+        var unmatchedOwners = new List<UnmatchedOwner>();
+        var (items, assignments) = Build(plan, draft, context, owners, new DeadlineContext(issueDate.Year, issueDate, timeZone), problems, unmatchedOwners,
+            now);
+        await ReportUnmatchedOwnersAsync(unmatchedOwners, context, problems, ct);
 
         var resolved = context.Matched.Select(m => new ResolvedUnit(m.Key, Guid.Parse(m.Value.Id), m.Value.Name)).ToList();
         if (problems.Count > 0)
@@ -153,44 +156,50 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
 
     private async Task ResolveUnitsAsync(ResolutionContext context, List<ImportIssue> problems, CancellationToken ct)
     {
-        // Each distinct name once, reported at the first row that names it.
-        var firstSeen = new Dictionary<(string Text, bool Collective), (int Line, string Field, int Count)>();
+        // Each distinct name is resolved once; a name that cannot be used is a problem at every row that names it.
+        var occurrences = new Dictionary<(string Text, bool Collective), List<(int Line, string Field)>>();
         foreach (var item in context.Draft.AllItems())
         {
             foreach (var (reference, field) in item.LeadUnits.Select(u => (u, "牵头单位")).Concat(item.CoUnits.Select(u => (u, "配合单位"))))
             {
                 var key = (reference.Text, reference.IsCollective);
-                firstSeen[key] = firstSeen.TryGetValue(key, out var seen) ? seen with { Count = seen.Count + 1 } : (item.LineOrRow, field, 1);
+                if (!occurrences.TryGetValue(key, out var where))
+                    occurrences[key] = where = [];
+                where.Add((item.LineOrRow, field));
             }
         }
+        void ProblemAtEach((string, bool) key, string message, IReadOnlyList<UnitSuggestion> suggestions)
+        {
+            foreach (var (line, field) in occurrences[key])
+                problems.Add(new ImportIssue(line, field, message, suggestions));
+        }
 
-        var names = firstSeen.Keys.Where(k => !k.Collective).Select(k => k.Text).ToList();
+        var names = occurrences.Keys.Where(k => !k.Collective).Select(k => k.Text).ToList();
         var results = names.Count == 0 ? [] : await units.ResolveAsync(names, context.IssuerId, ct);
-        string Where(int count) => count > 1 ? $"（共 {count} 处）" : "";
         for (var i = 0; i < names.Count; i++)
         {
             var result = results[i];
-            var (line, field, count) = firstSeen[(names[i], false)];
+            var key = (names[i], false);
             switch (result.Outcome)
             {
                 case ResolvedName.Types.Outcome.Matched when InIssuerSubtree(result.Unit, context.IssuerId):
                     context.Matched[names[i]] = result.Unit;
                     break;
                 case ResolvedName.Types.Outcome.Matched:
-                    problems.Add(new ImportIssue(line, field, $"“{names[i]}”（{result.Unit.Name}）不是{context.Issuer.Name}的下级单位{Where(count)}", []));
+                    ProblemAtEach(key, $"“{names[i]}”（{result.Unit.Name}）不是{context.Issuer.Name}的下级单位", []);
                     break;
                 case ResolvedName.Types.Outcome.Ambiguous:
-                    problems.Add(new ImportIssue(line, field, $"“{names[i]}”对应多个单位，请写明全称{Where(count)}",
-                        result.Candidates.Select(c => new UnitSuggestion(Guid.Parse(c.Id), c.Name, 1)).ToList()));
+                    ProblemAtEach(key, $"“{names[i]}”对应多个单位，请写明全称",
+                        result.Candidates.Select(c => new UnitSuggestion(Guid.Parse(c.Id), c.Name, 1)).ToList());
                     break;
                 default:
-                    problems.Add(new ImportIssue(line, field, $"未知单位“{names[i]}”{Where(count)}",
-                        result.Suggestions.Select(s => new UnitSuggestion(Guid.Parse(s.Unit.Id), s.Unit.Name, s.Score)).ToList()));
+                    ProblemAtEach(key, $"未知单位“{names[i]}”",
+                        result.Suggestions.Select(s => new UnitSuggestion(Guid.Parse(s.Unit.Id), s.Unit.Name, s.Score)).ToList());
                     break;
             }
         }
 
-        var collectives = firstSeen.Keys.Where(k => k.Collective).Select(k => k.Text).ToList();
+        var collectives = occurrences.Keys.Where(k => k.Collective).Select(k => k.Text).ToList();
         if (collectives.Count == 0)
             return;
         var subtree = (await units.ListSubtreeAsync(context.IssuerId, ct))
@@ -202,10 +211,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
             if (expanded.Count > 0)
                 context.Collectives[collective] = expanded.Select(u => u.Id).ToList();
             else
-            {
-                var (line, field, count) = firstSeen[(collective, true)];
-                problems.Add(new ImportIssue(line, field, $"“{collective}”无法对应到{context.Issuer.Name}的具体下级单位，请逐一列明{Where(count)}", []));
-            }
+                ProblemAtEach((collective, true), $"“{collective}”无法对应到{context.Issuer.Name}的具体下级单位，请逐一列明", []);
         }
     }
 
@@ -224,12 +230,11 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
     }
 
     private (List<PlanItem> Items, List<Assignment> Assignments) Build(Plan plan, PlanDraft draft, ResolutionContext context,
-        Dictionary<Guid, IReadOnlyList<Person>> owners, DeadlineContext deadlines, List<ImportIssue> problems, List<ImportIssue> warnings,
+        Dictionary<Guid, IReadOnlyList<Person>> owners, DeadlineContext deadlines, List<ImportIssue> problems, List<UnmatchedOwner> unmatchedOwners,
         DateTimeOffset now)
     {
         var items = new List<PlanItem>();
         var assignments = new List<Assignment>();
-        var unmatchedOwners = new HashSet<string>();
 
         void Visit(DraftItem draftItem, Guid? parentId, int depth, DateOnly? parentDue)
         {
@@ -282,7 +287,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
                 var coIds = leads.Except(leadIds).Concat(draftItem.CoUnits.SelectMany(context.UnitsOf)).Distinct().ToArray();
                 foreach (var leadId in leadIds)
                 {
-                    var (ownerId, ownerName) = MatchOwner(draftItem.Owner, owners.GetValueOrDefault(leadId), unmatchedOwners, draftItem.LineOrRow);
+                    var (ownerId, ownerName) = MatchOwner(draftItem.Owner, leadId, owners.GetValueOrDefault(leadId), draftItem.LineOrRow);
                     assignments.Add(new Assignment
                     {
                         Id = Guid.CreateVersion7(),
@@ -294,7 +299,8 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
                         OwnerPersonId = ownerId,
                         OwnerName = ownerName,
                         Title = draftItem.Text,
-                        DeadlineKind = deadline?.Kind ?? DeadlineKind.Ongoing,
+                        // No readable deadline is shown as none (its problem says why), never as some other kind.
+                        DeadlineKind = deadline?.Kind ?? DeadlineKind.Invalid,
                         DeadlineText = deadline?.Text ?? draftItem.DeadlineText ?? "",
                         DueDate = deadline?.DueDate,
                         DuePrecision = deadline?.Precision,
@@ -316,7 +322,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
             Visit(top, null, 0, null);
         return (items, assignments);
 
-        (Guid?, string) MatchOwner(string? text, IReadOnlyList<Person>? people, HashSet<string> reported, int line)
+        (Guid?, string) MatchOwner(string? text, Guid leadId, IReadOnlyList<Person>? people, int line)
         {
             if (string.IsNullOrWhiteSpace(text))
                 return (null, "");
@@ -324,11 +330,40 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
             var person = people?.Where(p => owner.Contains(p.Name, StringComparison.Ordinal)).MaxBy(p => p.Name.Length);
             if (person is not null)
                 return (Guid.Parse(person.Id), person.Name);
-            if (reported.Add(owner))
-                warnings.Add(new ImportIssue(line, "责任人", $"“{owner}”不是牵头单位登记的人员，已按文字保存", []));
+            unmatchedOwners.Add(new UnmatchedOwner(line, owner, leadId));
             return (null, owner.Length > 100 ? owner[..100] : owner);
         }
     }
+
+    private sealed record UnmatchedOwner(int Line, string Text, Guid LeadUnitId);
+
+    /// <summary>
+    /// A 责任人 who is no person of the lead unit is a problem at each row it stands in — the office names a person who
+    /// answers for the work, and a name nobody holds, or someone of another unit, answers for nothing. Where the name is
+    /// a person of other units, the problem says which.
+    /// </summary>
+    private async Task ReportUnmatchedOwnersAsync(List<UnmatchedOwner> unmatched, ResolutionContext context, List<ImportIssue> problems,
+        CancellationToken ct)
+    {
+        var elsewhere = new Dictionary<string, string>();
+        foreach (var name in unmatched.Select(u => u.Text).Distinct())
+        {
+            var people = name.Length <= UnitRulesNameLength ? await units.FindPeopleNamedAsync(name, ct) : [];
+            var unitIds = people.SelectMany(p => p.Roles.Select(r => Guid.Parse(r.UnitId))).Distinct().ToList();
+            var unitNames = unitIds.Count == 0 ? [] : (await units.GetUnitsAsync(unitIds, ct)).Values.Select(u => u.Name).Order().ToList();
+            elsewhere[name] = string.Join("、", unitNames);
+        }
+        foreach (var owner in unmatched)
+        {
+            var lead = context.Matched.Values.FirstOrDefault(u => u.Id == owner.LeadUnitId.ToString())?.Name ?? "牵头单位";
+            problems.Add(new ImportIssue(owner.Line, "责任人", elsewhere[owner.Text] is { Length: > 0 } units
+                ? $"“{owner.Text}”是{units}的人员，不是牵头单位{lead}的人员"
+                : $"“{owner.Text}”不是牵头单位{lead}登记的人员（请先在单位中登记此人，或改为该单位的人员）", []));
+        }
+    }
+
+    // A person's name is at most this long (the units service's limit); a longer 责任人 text names no one person.
+    private const int UnitRulesNameLength = 100;
 
     private static string FormField(ImportForm form) => form switch
     {

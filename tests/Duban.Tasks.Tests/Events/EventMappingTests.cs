@@ -71,12 +71,13 @@ public class EventMappingTests
     }
 
     [Fact]
-    public void Ongoing_work_carries_its_reporting_cadence()
+    public void Ongoing_work_carries_the_reporting_cadence_its_wording_states_and_none_otherwise()
     {
-        var facts = EventMapping.ToFacts(NewAssignment(DeadlineKind.Ongoing, "长期坚持"));
+        var stated = EventMapping.ToFacts(NewAssignment(DeadlineKind.Ongoing, "长期坚持，每季度末报送进展"));
+        Assert.Equal(Contract.RecurrenceFrequency.Quarterly, stated.Deadline.ReportRule.Frequency);
 
-        Assert.Equal(EventMapping.ToContract(OngoingDeadline.DefaultReportingCadence), facts.Deadline.ReportRule);
-        Assert.Equal(new Contract.RecurrenceRule { Frequency = Contract.RecurrenceFrequency.Monthly }, facts.Deadline.ReportRule);
+        var unstated = EventMapping.ToFacts(NewAssignment(DeadlineKind.Ongoing, "长期坚持"));
+        Assert.Null(unstated.Deadline.ReportRule);
     }
 
     [Fact]

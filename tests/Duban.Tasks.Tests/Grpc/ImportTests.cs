@@ -178,6 +178,63 @@ public class ImportTests(TasksServiceFixture service) : IClassFixture<TasksServi
     }
 
     [Fact]
+    public async Task An_owner_who_is_no_person_of_the_lead_unit_is_a_problem_at_each_row_naming_the_unit_they_belong_to()
+    {
+        var response = await service.Office.ImportPlanAsync(Request($"""
+            序号,重点任务,具体措施,牵头单位,配合单位,责任人,完成时限
+            1,承接产业转移,拿出承接方案,经发局,,杨帆,2023年12月底前
+            2,承接产业转移,梳理承接清单,经发局,,杨帆,2023年10月底前
+            3,保障资金,落实配套资金,财政局,,无此人{Guid.NewGuid():N},2023年9月底前
+            4,保障资金,拨付首批资金,财政局,,杨帆,2023年9月底前
+            """, dryRun: true));
+
+        var owners = response.Problems.Where(p => p.Field == "责任人").OrderBy(p => p.Line).ToList();
+        Assert.Equal([2, 3, 4], owners.Select(p => p.Line));
+        Assert.Equal("“杨帆”是工业园区财政局的人员，不是牵头单位工业园区经济发展局的人员", owners[0].Message);
+        Assert.Contains("不是牵头单位工业园区财政局登记的人员", owners[2].Message);
+        // The finance bureau's own lead is its owner, and no problem.
+        Assert.DoesNotContain(response.Problems, p => p.Line == 5);
+    }
+
+    [Fact]
+    public async Task An_unknown_unit_is_a_problem_at_every_row_that_names_it()
+    {
+        var response = await service.Office.ImportPlanAsync(Request("""
+            序号,重点任务,具体措施,牵头单位,配合单位,责任人,完成时限
+            1,承接产业转移,拿出承接方案,市场局,,,2023年12月底前
+            2,承接产业转移,梳理承接清单,经发局,市场局,,2023年10月底前
+            3,保障资金,落实配套资金,市场局,,,2023年9月底前
+            """, dryRun: true));
+
+        var unknown = response.Problems.Where(p => p.Message.Contains("未知单位“市场局”")).Select(p => (p.Line, p.Field)).Order().ToList();
+        Assert.Equal([(2, "牵头单位"), (3, "配合单位"), (4, "牵头单位")], unknown);
+    }
+
+    [Fact]
+    public async Task Ongoing_work_reports_only_on_a_written_cadence_and_a_vague_deadline_is_shown_as_no_deadline()
+    {
+        var response = await service.Office.ImportPlanAsync(Request("""
+            序号,重点任务,具体措施,牵头单位,配合单位,责任人,完成时限
+            1,宣传发动,组织学习《实施方案》,经发局,,,长期坚持
+            2,宣传发动,报送学习情况,经发局,,,长期坚持，每季度末报送进展
+            3,承接产业转移,尽快拿出方案,经发局,,,尽快
+            """, dryRun: true));
+
+        var byTitle = response.Assignments.ToDictionary(a => a.Title);
+        var unstated = byTitle["组织学习《实施方案》"].Deadline;
+        Assert.Equal((DeadlineKind.Ongoing, 0), (unstated.Kind, unstated.NextReportDates.Count));
+        var stated = byTitle["报送学习情况"].Deadline;
+        Assert.Equal(DeadlineKind.Ongoing, stated.Kind);
+        Assert.NotEmpty(stated.NextReportDates);
+        Assert.All(stated.NextReportDates, d => Assert.Contains(d.Month, new[] { 3, 6, 9, 12 }));
+
+        var vague = byTitle["尽快拿出方案"].Deadline;
+        Assert.Equal((DeadlineKind.Invalid, "尽快", 0), (vague.Kind, vague.OriginalText, vague.NextReportDates.Count));
+        Assert.Null(vague.DueDate);
+        Assert.Contains(response.Problems, p => p.Line == 4 && p.Field == "完成时限" && p.Message.Contains("不是确定的完成时限"));
+    }
+
+    [Fact]
     public async Task An_import_without_a_request_id_warns_that_sending_it_again_imports_another_plan()
     {
         var without = await service.Office.ImportPlanAsync(Request(Table));

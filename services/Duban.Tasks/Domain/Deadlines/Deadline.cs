@@ -7,6 +7,8 @@ public enum DeadlineKind
     Recurring,
     Ongoing,
     Milestones,
+    /// <summary>The wording gives no date (尽快, an impossible date, nothing readable): a problem of its row, never stored.</summary>
+    Invalid,
 }
 
 /// <summary>How exactly the office named a calendar date; the date itself is always the last day meant.</summary>
@@ -136,14 +138,21 @@ public sealed record RecurringDeadline(string OriginalText, Recurrence Recurrenc
     public IReadOnlyList<DateOnly> NextDueDates(DateOnly after, int count) => Recurrence.NextDueDates(after, count);
 }
 
-/// <summary>Work that never finishes (长期坚持, 持续推进); never overdue, but progress is reported on a cadence.</summary>
-public sealed record OngoingDeadline(string OriginalText, Recurrence ReportingCadence) : Deadline(OriginalText)
+/// <summary>
+/// Work that never finishes (长期坚持, 持续推进); never overdue. Progress is due on <see cref="ReportingCadence"/> only when
+/// the wording states one (长期坚持，每季度末报送进展); without one there is no report duty — none is made up.
+/// </summary>
+public sealed record OngoingDeadline(string OriginalText, Recurrence? ReportingCadence) : Deadline(OriginalText)
 {
-    /// <summary>Monthly, by the month's last day, unless the cell states a cadence.</summary>
-    public static Recurrence DefaultReportingCadence { get; } = Recurrence.Monthly(dayOfMonth: null);
-
     public override DeadlineKind Kind => DeadlineKind.Ongoing;
     public override DateOnly? DueDate => null;
 
     public bool IsOverdueAt(DateTimeOffset now, string timeZone) => false;
+}
+
+/// <summary>Wording that gives no deadline, with the reason (shown by a dry run; an import refuses it).</summary>
+public sealed record UnreadableDeadline(string OriginalText, string Reason) : Deadline(OriginalText)
+{
+    public override DeadlineKind Kind => DeadlineKind.Invalid;
+    public override DateOnly? DueDate => null;
 }

@@ -24,6 +24,11 @@ public static partial class DeadlineParser
         if (parts.Count == 0)
             return DeadlineParseResult.Failed("完成时限为空。");
 
+        // Wording that sounds like a time but names none is refused as such, not read as ongoing work or a guess.
+        if (VagueWords().Match(parts[0]) is { Success: true } vague)
+            return DeadlineParseResult.Failed(
+                $"“{vague.Value}”不是确定的完成时限，请写明日期或期限（如“2026年6月底前”“会后7日内”“长期坚持，每季度末报送进展”）。");
+
         var ongoing = OngoingWords().Match(parts[0]);
         if (ongoing.Success)
             return ParseOngoing(original, parts[0][ongoing.Length..], parts.Skip(1), context);
@@ -71,7 +76,7 @@ public static partial class DeadlineParser
                 return DeadlineParseResult.Failed($"长期任务“{original}”写了不止一个报送频次。");
             cadence = recurring.Recurrence;
         }
-        return DeadlineParseResult.Parsed(new OngoingDeadline(original, cadence ?? OngoingDeadline.DefaultReportingCadence));
+        return DeadlineParseResult.Parsed(new OngoingDeadline(original, cadence));
     }
 
     private static DeadlineParseResult ParseMilestones(string original, List<Step> steps)
@@ -320,6 +325,9 @@ public static partial class DeadlineParser
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+
+    [GeneratedRegex("^(?:尽快|尽早|抓紧|近期|适时|及时|择机|视情|按上级要求|按上级部署|按要求|另行通知|待定)")]
+    private static partial Regex VagueWords();
 
     [GeneratedRegex("^(?:长期坚持|长期推进|长期开展|长期|持续推进|持续开展|持续|常态化推进|常态化开展|常态化)")]
     private static partial Regex OngoingWords();

@@ -148,11 +148,11 @@ public class DeadlineParserTests
     [InlineData("长期")]
     [InlineData("常态化推进")]
     [InlineData("长期坚持，抓好落实")]
-    public void Ongoing_work_reports_monthly_by_default_and_is_never_overdue(string text)
+    public void Ongoing_work_without_a_written_cadence_has_no_report_duty_and_is_never_overdue(string text)
     {
         var deadline = Assert.IsType<OngoingDeadline>(Parsed(text));
         Assert.Equal(DeadlineKind.Ongoing, deadline.Kind);
-        Assert.Equal(Recurrence.Monthly(null), deadline.ReportingCadence);
+        Assert.Null(deadline.ReportingCadence);
         Assert.False(deadline.IsOverdueAt(DateTimeOffset.MaxValue, "Asia/Shanghai"));
     }
 
@@ -163,7 +163,7 @@ public class DeadlineParserTests
     public void Ongoing_work_takes_the_reporting_cadence_the_cell_states(string text, RecurrenceFrequency frequency)
     {
         var deadline = Assert.IsType<OngoingDeadline>(Parsed(text));
-        Assert.Equal(frequency, deadline.ReportingCadence.Frequency);
+        Assert.Equal(frequency, deadline.ReportingCadence?.Frequency);
     }
 
     [Fact]
@@ -202,7 +202,10 @@ public class DeadlineParserTests
     [Theory]
     [InlineData("", "为空")]
     [InlineData("  ", "为空")]
-    [InlineData("尽快", "“尽快”")]
+    [InlineData("尽快", "“尽快”不是确定的完成时限")]
+    [InlineData("近期完成", "“近期”不是确定的完成时限")]
+    [InlineData("适时推进", "“适时”不是确定的完成时限")]
+    [InlineData("按上级要求", "“按上级要求”不是确定的完成时限")]
     [InlineData("Q2", "“Q2”")]
     [InlineData("2023年2月30日", "2023年2月没有30日")]
     [InlineData("2023年2月29日", "2023年2月没有29日")]
