@@ -10,12 +10,12 @@ public static class LoginCommands
 {
     public static IEnumerable<Command> Build()
     {
-        var name = new Option<string?>("--as") { Description = "a person's name (local runs: the token is minted with the local signing key)" };
-        var roles = new Option<string?>("--roles") { Description = "comma-separated: office, lead, staff, scheduler (default: lead or staff, from the person's roles)" };
-        var token = new Option<string?>("--with-token") { Description = "save this token instead (from your organisation's sign-in)" };
-        var key = new Option<string?>("--key") { Description = "the local signing key (default: .data/auth/signing-key above the current folder)" };
-        var hours = new Option<double>("--hours") { Description = "how long a minted token lasts", DefaultValueFactory = _ => 12 };
-        var login = new Command("login", "sign in: save a token and the service addresses for the next commands") { name, roles, token, key, hours };
+        var name = new Option<string?>("--as") { Description = "人员姓名（本地运行：用本地密钥签发令牌）" };
+        var roles = new Option<string?>("--roles") { Description = "角色，逗号分隔：office, lead, staff, scheduler（默认依职务）" };
+        var token = new Option<string?>("--with-token") { Description = "改为保存给定的令牌（来自统一身份认证）" };
+        var key = new Option<string?>("--key") { Description = "本地签名密钥（默认：向上逐级查找 .data/auth/signing-key）" };
+        var hours = new Option<double>("--hours") { Description = "签发令牌的有效时长（小时）", DefaultValueFactory = _ => 12 };
+        var login = new Command("login", "登录：保存令牌和服务地址，供后续命令使用") { name, roles, token, key, hours };
         login.With(async (context, parse, ct) =>
         {
             var saved = parse.GetValue(token);
@@ -28,9 +28,9 @@ public static class LoginCommands
         });
 
         // Prints a token instead of saving it, for scripts and curl: `export TOKEN=$(duban token --as 周敏 --roles office)`.
-        var personId = new Option<string?>("--person") { Description = "explicit ids instead of a name: the token's subject (a scheduler, say: --person scheduler --roles scheduler)" };
-        var unitId = new Option<string?>("--unit") { Description = "with --person: the unit id the token acts for" };
-        var tokenCommand = new Command("token", "print a bearer token minted with the local run's key (local runs only)") { name, personId, unitId, roles, key, hours };
+        var personId = new Option<string?>("--person") { Description = "人员 ID，代替姓名（如 --person scheduler --roles scheduler）" };
+        var unitId = new Option<string?>("--unit") { Description = "与 --person 同用：令牌所属单位的 ID" };
+        var tokenCommand = new Command("token", "输出本地密钥签发的访问令牌（仅限本地运行）") { name, personId, unitId, roles, key, hours };
         tokenCommand.With(async (context, parse, ct) =>
         {
             if (parse.GetValue(personId) is { Length: > 0 } subject)
@@ -43,7 +43,7 @@ public static class LoginCommands
             return 0;
         });
 
-        var whoami = new Command("whoami", "show who the saved token is for").With(async (context, _, ct) =>
+        var whoami = new Command("whoami", "显示已保存令牌的持有人").With(async (context, _, ct) =>
         {
             if (string.IsNullOrEmpty(context.Settings.Token))
                 throw new CliException("no token: run `duban login`");

@@ -9,10 +9,10 @@ public static class UnitCommands
 {
     public static IEnumerable<Command> Build()
     {
-        var parent = new Option<string?>("--parent") { Description = "children of this unit (name or id)" };
-        var level = new Option<string?>("--level") { Description = "level code (province, city, district, department, working_group …)" };
-        var name = new Option<string?>("--name") { Description = "name contains" };
-        var list = new Command("list", "list units") { parent, level, name }.With(async (context, parse, ct) =>
+        var parent = new Option<string?>("--parent") { Description = "只列此单位的直属下级（名称或 ID）" };
+        var level = new Option<string?>("--level") { Description = "层级：province, city, district, department, working_group 等" };
+        var name = new Option<string?>("--name") { Description = "名称包含此文字" };
+        var list = new Command("list", "列出单位") { parent, level, name }.With(async (context, parse, ct) =>
         {
             var request = new Units.ListUnitsRequest { LevelCode = parse.GetValue(level) ?? "", NameContains = parse.GetValue(name) ?? "", PageSize = 1000 };
             if (parse.GetValue(parent) is { } p)
@@ -30,8 +30,8 @@ public static class UnitCommands
             return 0;
         });
 
-        var root = new Argument<string>("unit") { Description = "name or id" };
-        var tree = new Command("tree", "a unit and everything below it, indented") { root }.With(async (context, parse, ct) =>
+        var root = new Argument<string>("unit") { Description = "名称或 ID" };
+        var tree = new Command("tree", "以缩进显示单位及其全部下级单位") { root }.With(async (context, parse, ct) =>
         {
             var id = await Lookup.UnitIdAsync(context, parse.GetValue(root)!, ct);
             var top = await context.Units.GetUnitAsync(new Units.GetUnitRequest { Id = id }, context.Call(ct));
@@ -46,8 +46,8 @@ public static class UnitCommands
             return 0;
         });
 
-        var which = new Argument<string>("unit") { Description = "name or id" };
-        var show = new Command("show", "a unit and who answers for it") { which }.With(async (context, parse, ct) =>
+        var which = new Argument<string>("unit") { Description = "名称或 ID" };
+        var show = new Command("show", "查看单位及其负责人、联络员、分管领导") { which }.With(async (context, parse, ct) =>
         {
             var id = await Lookup.UnitIdAsync(context, parse.GetValue(which)!, ct);
             var responsibility = await context.Units.GetResponsibilityAsync(new Units.GetResponsibilityRequest { UnitId = id }, context.Call(ct));
@@ -64,8 +64,8 @@ public static class UnitCommands
             context.Output.WriteLine($"分管领导: {Names(responsibility.OverseeingLeaders)}");
             return 0;
         });
-        var file = new Argument<FileInfo>("file") { Description = "JSON of levels, units (parent by code) and people, as services/Duban.Units/Seed/sample-units.json" };
-        var import = new Command("import", "create levels, units and people from a file (the office); units already there are kept") { file }
+        var file = new Argument<FileInfo>("file") { Description = "JSON 文件：层级、单位（上级按代码）和人员，如 services/Duban.Units/Seed/sample-units.json" };
+        var import = new Command("import", "从文件创建层级、单位和人员（督查室）；已有单位保持不变") { file }
             .With(async (context, parse, ct) =>
             {
                 var path = parse.GetValue(file)!;
@@ -128,7 +128,7 @@ public static class UnitCommands
                     $"(the others were there already); oversight set for {oversightSet}");
                 return 0;
             });
-        return [new Command("units", "the unit tree") { list, tree, show, import }];
+        return [new Command("units", "单位树") { list, tree, show, import }];
     }
 
     private sealed record UnitFile(List<LevelEntry>? Levels, List<UnitEntry> Units, List<PersonEntry>? People);
