@@ -88,7 +88,7 @@ public static class AssignmentCommands
                 if (context.Json)
                     context.WriteJson(changed);
                 else
-                    context.Output.WriteLine($"{PlanCommands.Short(changed.Title, 50)}: {Status(changed.Status)}, {changed.ProgressPercent}%, version {changed.Version}");
+                    context.Output.WriteLine($"{PlanCommands.Short(changed.Title, 50)}：{Status(changed.Status)}，进度 {changed.ProgressPercent}%，版本 {changed.Version}");
                 return 0;
             });
         }
@@ -116,7 +116,7 @@ public static class AssignmentCommands
         var decide = Change("decide", "审批延期申请：同意或不同意（督查室）", (c, p, a, ct) =>
         {
             if (p.GetValue(approve) == p.GetValue(refuse))
-                throw new CliException("say --approve or --refuse");
+                throw new CliException("请给出 --approve 或 --refuse（二者选一）");
             return c.Tasks.DecideExtensionAsync(new Tasks.DecideExtensionRequest { Id = a.Id, Version = a.Version, Approve = p.GetValue(approve), Remark = p.GetValue(remark) ?? "" }, c.Call(ct)).ResponseAsync;
         }, approve, refuse, remark);
 
@@ -132,7 +132,7 @@ public static class AssignmentCommands
                 Assignments = { new Tasks.NewAssignment { Title = parse.GetValue(title)!, LeadUnitId = await Lookup.UnitIdAsync(context, parse.GetValue(childUnit)!, ct), DeadlineText = parse.GetValue(deadline)! } },
             }, context.Call(ct));
             foreach (var child in response.Assignments)
-                context.Output.WriteLine($"assigned {child.Id}: {child.Title}, due {CliContext.Date(child.Deadline.DueDate)}");
+                context.Output.WriteLine($"已交办 {child.Id}：{child.Title}，到期日 {CliContext.Date(child.Deadline.DueDate)}");
             return 0;
         });
 
@@ -145,7 +145,7 @@ public static class AssignmentCommands
     {
         foreach (var s in statuses ?? [])
             request.Statuses.Add(Enum.TryParse<Tasks.AssignmentStatus>(s.Replace("_", ""), ignoreCase: true, out var parsed)
-                ? parsed : throw new CliException($"--status: unknown status '{s}'"));
+                ? parsed : throw new CliException($"--status：未知状态“{s}”"));
         if (parse.GetResult(overdue) is not null)
         {
             var asOf = parse.GetValue(overdue);

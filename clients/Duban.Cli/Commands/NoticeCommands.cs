@@ -55,7 +55,7 @@ public static class NoticeCommands
             if (context.Json)
                 context.WriteJson(explanation);
             else
-                context.Output.WriteLine($"explanation {explanation.Id} submitted");
+                context.Output.WriteLine($"情况说明 {explanation.Id} 已提交");
             return 0;
         });
 
@@ -77,12 +77,12 @@ public static class NoticeCommands
             var request = new Supervision.ScanNowRequest();
             if (parse.GetValue(asOf) is { } text)
                 request.AsOf = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var t)
-                    ? t : throw new CliException($"--as-of: '{text}' is not a date and time"));
+                    ? t : throw new CliException($"--as-of：“{text}”不是有效的日期时间"));
             var result = await context.Supervision.ScanNowAsync(request, context.Call(ct, 300));
             if (context.Json)
                 context.WriteJson(result);
             else
-                context.Output.WriteLine($"raised: overdue {result.Overdue}, escalated {result.Escalated}, due soon {result.DueSoon}, behind schedule {result.BehindSchedule}, milestones {result.MilestoneOverdue}, reports missing {result.ReportMissing}; resolved {result.Resolved}");
+                context.Output.WriteLine($"新增提醒：逾期 {result.Overdue}，升级督办 {result.Escalated}，即将到期 {result.DueSoon}，进度滞后 {result.BehindSchedule}，节点逾期 {result.MilestoneOverdue}，未报进展 {result.ReportMissing}；解除 {result.Resolved}");
             return 0;
         });
         var explanationStatus = new Option<string?>("--status") { Description = "submitted（默认，督查室待审）, accepted, returned, all" };
@@ -118,7 +118,7 @@ public static class NoticeCommands
             .With(async (context, parse, ct) =>
             {
                 if (parse.GetValue(accept) == parse.GetValue(giveBack))
-                    throw new CliException("decide: give exactly one of --accept and --return");
+                    throw new CliException("decide：--accept 和 --return 须给出其一，且只能给出一个");
                 var decided = await context.Supervision.DecideExplanationAsync(new Supervision.DecideExplanationRequest
                 {
                     Id = parse.GetValue(explanationId)!, Accept = parse.GetValue(accept), Remark = parse.GetValue(remark) ?? "",

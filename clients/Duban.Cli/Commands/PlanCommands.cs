@@ -20,7 +20,7 @@ public static class PlanCommands
         {
             var path = parse.GetValue(file)!;
             if (!path.Exists)
-                throw new CliException($"no file {path.FullName}");
+                throw new CliException($"找不到文件 {path.FullName}");
             var text = await File.ReadAllTextAsync(path.FullName, ct);
             var request = new Tasks.ImportPlanRequest
             {
@@ -46,11 +46,11 @@ public static class PlanCommands
             }
             WriteProblems(context, response);
             foreach (var warning in response.Warnings)
-                context.Output.WriteLine($"warning  line {warning.Line} {warning.Field}: {warning.Message}");
+                context.Output.WriteLine($"提示  第 {warning.Line} 行 {warning.Field}：{warning.Message}");
             if (response.Plan is { } plan)
-                context.Output.WriteLine($"imported {plan.Title}: {plan.ItemCount} items, {plan.AssignmentCount} assignments  (plan {plan.Id})");
+                context.Output.WriteLine($"已导入 {plan.Title}：事项 {plan.ItemCount} 项，交办 {plan.AssignmentCount} 项（计划 {plan.Id}）");
             else if (response.Problems.Count == 0)
-                context.Output.WriteLine($"dry run: {response.Items.Count} items, {response.Assignments.Count} assignments, no problems; nothing stored");
+                context.Output.WriteLine($"试导入：事项 {response.Items.Count} 项，交办 {response.Assignments.Count} 项，没有问题；未保存");
             return response.Problems.Count == 0 ? 0 : 1;
         });
 
@@ -138,7 +138,7 @@ public static class PlanCommands
     private static void WriteProblems(CliContext context, Tasks.ImportPlanResponse response)
     {
         foreach (var problem in response.Problems)
-            context.Output.WriteLine($"problem  line {problem.Line} {problem.Field}: {problem.Message}"
+            context.Output.WriteLine($"问题  第 {problem.Line} 行 {problem.Field}：{problem.Message}"
                 + (problem.Suggestions.Count > 0 ? $"（是否为：{string.Join("、", problem.Suggestions.Select(s => s.Name))}）" : ""));
     }
 

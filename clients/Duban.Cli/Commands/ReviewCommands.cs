@@ -24,8 +24,8 @@ public static class ReviewCommands
             if (context.Json)
                 context.WriteJson(review);
             else
-                context.Output.WriteLine($"review {review.Week} revision {review.Revision}{(review.Final ? " (final)" : "")} as of {AsOf(review)}: " +
-                    $"{review.Assigned} assignments, {review.Overdue} overdue, {review.CompletedOnTime} completed on time  (review {review.Id})");
+                context.Output.WriteLine($"周调度 {review.Week} 第 {review.Revision} 版{(review.Final ? "（终版）" : "")}，数据截至 {AsOf(review)}：" +
+                    $"交办 {review.Assigned} 项，逾期 {review.Overdue} 项，按时完成 {review.CompletedOnTime} 项（周调度 {review.Id}）");
             return 0;
         });
 
@@ -64,7 +64,7 @@ public static class ReviewCommands
                 "markdown" or "md" => Supervision.BulletinFormat.Markdown,
                 "csv" => Supervision.BulletinFormat.Csv,
                 "json" => Supervision.BulletinFormat.Json,
-                var other => throw new CliException($"--format: '{other}' is not markdown, csv or json"),
+                var other => throw new CliException($"--format：“{other}”不是 markdown、csv 或 json"),
             };
             // Streamed: the CSV or JSON of every item of a large review runs to tens of megabytes.
             using var call = context.Supervision.StreamBulletin(new Supervision.ExportBulletinRequest { ReviewId = parse.GetValue(id)!, Format = bulletinFormat }, context.Call(ct));
@@ -75,7 +75,7 @@ public static class ReviewCommands
                     await foreach (var chunk in call.ResponseStream.ReadAllAsync(ct))
                         await stream.WriteAsync(chunk.Data.Memory, ct);
                 }
-                context.Output.WriteLine($"wrote {file.FullName}");
+                context.Output.WriteLine($"已写入 {file.FullName}");
             }
             else
             {

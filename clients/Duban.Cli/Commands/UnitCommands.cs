@@ -70,9 +70,9 @@ public static class UnitCommands
             {
                 var path = parse.GetValue(file)!;
                 if (!path.Exists)
-                    throw new CliException($"no file {path.FullName}");
+                    throw new CliException($"找不到文件 {path.FullName}");
                 var document = System.Text.Json.JsonSerializer.Deserialize<UnitFile>(await File.ReadAllTextAsync(path.FullName, ct),
-                    System.Text.Json.JsonSerializerOptions.Web) ?? throw new CliException("the file is empty");
+                    System.Text.Json.JsonSerializerOptions.Web) ?? throw new CliException("文件为空");
                 var existingLevels = (await context.Units.ListLevelsAsync(new Units.ListLevelsRequest(), context.Call(ct))).Levels.Select(l => l.Code).ToHashSet();
                 foreach (var level in (document.Levels ?? []).Where(l => !existingLevels.Contains(l.Code)))
                     await context.Units.CreateLevelAsync(new Units.CreateLevelRequest { Level = new Units.Level { Code = level.Code, Name = level.Name, Rank = level.Rank } }, context.Call(ct));
@@ -108,7 +108,7 @@ public static class UnitCommands
                             Name = person.Name, Phone = person.Phone ?? "", Email = person.Email ?? "", RequestId = $"import:{person.Name}:{person.Roles?.FirstOrDefault()?.Unit}",
                             Roles = { (person.Roles ?? []).Select(r => new Units.RoleInUnit
                             {
-                                UnitId = ids.GetValueOrDefault(r.Unit) ?? throw new CliException($"{person.Name}: unit {r.Unit} is not in the file"),
+                                UnitId = ids.GetValueOrDefault(r.Unit) ?? throw new CliException($"{person.Name}：单位 {r.Unit} 不在文件中"),
                                 Role = Enum.Parse<Units.UnitRole>(r.Role, ignoreCase: true), Title = r.Title ?? "",
                             }) },
                         }, context.Call(ct));
@@ -116,7 +116,7 @@ public static class UnitCommands
                     }
                     if (person.Oversees is { Count: > 0 } oversees)
                     {
-                        var wanted = oversees.Select(c => ids.GetValueOrDefault(c) ?? throw new CliException($"{person.Name} oversees {c}, which is not a unit")).ToHashSet();
+                        var wanted = oversees.Select(c => ids.GetValueOrDefault(c) ?? throw new CliException($"{person.Name} 分管的 {c} 不是单位")).ToHashSet();
                         if (!wanted.SetEquals(found.OverseenUnitIds))
                         {
                             await context.Units.SetOversightAsync(new Units.SetOversightRequest { PersonId = found.Id, UnitIds = { wanted }, Version = found.Version }, context.Call(ct));
@@ -124,8 +124,8 @@ public static class UnitCommands
                         }
                     }
                 }
-                context.Output.WriteLine($"imported {createdUnits} of {document.Units.Count} units and {createdPeople} of {document.People?.Count ?? 0} people " +
-                    $"(the others were there already); oversight set for {oversightSet}");
+                context.Output.WriteLine($"已导入单位 {createdUnits} 个（共 {document.Units.Count} 个）、人员 {createdPeople} 名（共 {document.People?.Count ?? 0} 名），其余已存在；" +
+                    $"为 {oversightSet} 人设置分管关系");
                 return 0;
             });
         return [new Command("units", "单位树") { list, tree, show, import }];
