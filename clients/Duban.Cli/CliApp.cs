@@ -10,15 +10,15 @@ public static class CliApp
 {
     public delegate Task<int> Handler(CliContext context, ParseResult parse, CancellationToken ct);
 
-    private static readonly Option<string?> UnitsUrl = new("--units-url") { Recursive = true, Description = "units service (default http://127.0.0.1:5101)" };
-    private static readonly Option<string?> TasksUrl = new("--tasks-url") { Recursive = true, Description = "tasks service (default http://127.0.0.1:5201)" };
-    private static readonly Option<string?> SupervisionUrl = new("--supervision-url") { Recursive = true, Description = "supervision service (default http://127.0.0.1:5301)" };
-    private static readonly Option<string?> Token = new("--token") { Recursive = true, Description = "bearer token (default: DUBAN_TOKEN, then the one saved by `duban login`)" };
-    private static readonly Option<bool> Json = new("--json") { Recursive = true, Description = "print JSON instead of tables" };
+    private static readonly Option<string?> UnitsUrl = new("--units-url") { Recursive = true, Description = "单位服务（默认 http://127.0.0.1:5101）" };
+    private static readonly Option<string?> TasksUrl = new("--tasks-url") { Recursive = true, Description = "任务服务（默认 http://127.0.0.1:5201）" };
+    private static readonly Option<string?> SupervisionUrl = new("--supervision-url") { Recursive = true, Description = "督查服务（默认 http://127.0.0.1:5301）" };
+    private static readonly Option<string?> Token = new("--token") { Recursive = true, Description = "访问令牌（默认：DUBAN_TOKEN，其次为登录时保存的）" };
+    private static readonly Option<bool> Json = new("--json") { Recursive = true, Description = "输出 JSON，不输出表格" };
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
     {
-        var root = new RootCommand("duban — 督办: plans, assignments and their supervision");
+        var root = new RootCommand("duban — 督办：计划、交办事项及督查督办");
         foreach (var option in new Option[] { UnitsUrl, TasksUrl, SupervisionUrl, Token, Json })
             root.Options.Add(option);
         foreach (var command in LoginCommands.Build().Concat(UnitCommands.Build()).Concat(PlanCommands.Build())

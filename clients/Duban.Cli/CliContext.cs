@@ -45,7 +45,7 @@ public sealed class CliContext(Settings settings, bool json, TextWriter output)
     public static Google.Type.Date? ParseDate(string? text, string option) =>
         string.IsNullOrWhiteSpace(text) ? null
         : DateOnly.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var d) ? new Google.Type.Date { Year = d.Year, Month = d.Month, Day = d.Day }
-        : throw new CliException($"{option}: '{text}' is not a date (yyyy-mm-dd)");
+        : throw new CliException($"{option}：“{text}”不是有效日期（yyyy-mm-dd）");
 }
 
 /// <summary>A mistake on the command line itself; printed as one line, exit code 2.</summary>

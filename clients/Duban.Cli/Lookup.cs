@@ -16,9 +16,9 @@ public static class Lookup
         {
             Units.ResolvedName.Types.Outcome.Matched => result.Unit.Id,
             Units.ResolvedName.Types.Outcome.Ambiguous => throw new CliException(
-                $"“{nameOrId}” names several units: {string.Join("、", result.Candidates.Select(c => $"{c.Name} ({c.Code})"))}; give the code"),
-            _ => throw new CliException($"no unit “{nameOrId}”"
-                + (result.Suggestions.Count > 0 ? $"; did you mean {string.Join("、", result.Suggestions.Select(s => s.Unit.Name))}?" : "")),
+                $"“{nameOrId}”对应多个单位：{string.Join("、", result.Candidates.Select(c => $"{c.Name}（{c.Code}）"))}；请给出单位代码"),
+            _ => throw new CliException($"未知单位“{nameOrId}”"
+                + (result.Suggestions.Count > 0 ? $"；是否为：{string.Join("、", result.Suggestions.Select(s => s.Unit.Name))}" : "")),
         };
     }
 
@@ -36,8 +36,8 @@ public static class Lookup
     public static string TokenUnit(CliContext context)
     {
         if (string.IsNullOrEmpty(context.Settings.Token))
-            throw new CliException("no token: run `duban login` first");
+            throw new CliException("没有令牌：请先运行 `duban login`");
         var unit = new JsonWebToken(context.Settings.Token).TryGetClaim("unit", out var claim) ? claim.Value : "";
-        return unit.Length > 0 ? unit : throw new CliException("the token names no unit; pass --unit");
+        return unit.Length > 0 ? unit : throw new CliException("令牌未指明单位：请用 --unit 指定");
     }
 }

@@ -35,7 +35,7 @@ public static class SampleJob
         await ShowAsync(["notices", "--open", .. Common(officeToken)], ct);
         Section("本周调度通报");
         var review = await CaptureAsync(["review", "run", "--week", "current", "--scope", "党工委", .. Common(officeToken)], ct);
-        var reviewId = Regex.Match(review, @"review ([0-9a-f-]{36})\)").Groups[1].Value;
+        var reviewId = Regex.Match(review, @"（周调度 ([0-9a-f-]{36})）").Groups[1].Value;
         await ShowAsync(["review", "show", reviewId, .. Common(officeToken)], ct);
     }
 
@@ -44,7 +44,7 @@ public static class SampleJob
         ServiceProcess.Write("sample", "importing the “Implementation Plan” as a 任务分解表 …");
         var csv = Path.Combine(layout.Repo.Root, "samples", "implementation-plan.csv");
         var imported = await CaptureAsync(["plan", "import", csv, "--issuer", "党工委", "--issue-date", "2026-03-01", "--title", PlanTitle, "--token", officeToken], ct);
-        var planId = Regex.Match(imported, @"plan ([0-9a-f-]{36})").Groups[1].Value;
+        var planId = Regex.Match(imported, @"（计划 ([0-9a-f-]{36})）").Groups[1].Value;
         ServiceProcess.Write("sample", imported.Trim());
 
         using var channel = GrpcChannel.ForAddress("http://127.0.0.1:5201");

@@ -36,12 +36,12 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         var csv = Path.Combine(cli.Samples, "implementation-plan.csv");
         (exit, output, error) = await cli.RunAsync("plan", "import", csv, "--issuer", "党工委", "--issue-date", "2026-03-01", "--title", "任务分解表", "--dry-run", "--token", Office);
         Assert.True(exit == 0, error + output);
-        Assert.Contains("27 assignments, no problems; nothing stored", output);
+        Assert.Contains("试导入：事项 25 项，交办 27 项，没有问题；未保存", output);
 
         (exit, output, error) = await cli.RunAsync("plan", "import", csv, "--issuer", "党工委", "--issue-date", "2026-03-01", "--title", "任务分解表", "--token", Office);
         Assert.True(exit == 0, error);
-        Assert.Matches(@"imported .+: 25 items, 27 assignments", output);
-        var planId = Regex.Match(output, @"plan ([0-9a-f-]{36})").Groups[1].Value;
+        Assert.Matches(@"已导入 .+：事项 25 项，交办 27 项（计划 [0-9a-f-]{36}）", output);
+        var planId = Regex.Match(output, @"计划 ([0-9a-f-]{36})").Groups[1].Value;
 
         (exit, output, _) = await cli.RunAsync("plan", "show", planId, "--token", Office);
         Assert.Equal(0, exit);
@@ -54,7 +54,7 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
     {
         var (exit, _, error) = await cli.RunAsync("plan", "import", Path.Combine(cli.Samples, "implementation-plan.csv"), "--issuer", "市财政局", "--token", Office);
         Assert.Equal(2, exit);
-        Assert.Contains("no unit “市财政局”; did you mean", error);
+        Assert.Contains("未知单位“市财政局”；是否为：", error);
 
         var bad = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.csv");
         await File.WriteAllTextAsync(bad, "序号,重点任务,具体措施,牵头单位,配合单位,责任人,完成时限\n1,任务,措施,不存在局,,,下个月看看\n");
@@ -95,7 +95,7 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
 
             (exit, _, error) = await cli.RunAsync("token", "--as", "杨帆", "--roles", "boss", "--key", keyFile);
             Assert.Equal(2, exit);
-            Assert.Contains("unknown role", error);
+            Assert.Contains("未知角色“boss”", error);
         }
         finally
         {
@@ -140,7 +140,7 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
 
         Assert.Equal(0, (await cli.RunAsync("accept", id)).Exit);
         (exit, output, _) = await cli.RunAsync("progress", id, "60", "--note", "请示已起草");
-        Assert.Contains("推进中, 60%", output);
+        Assert.Contains("推进中，进度 60%", output);
         (exit, output, error) = await cli.RunAsync("confirm", id, "--evidence", "请示已报省财政厅", "--link", "https://park.example.cn/files/42");
         Assert.True(exit == 0, error);
         Assert.Contains("待核验", output);
@@ -150,7 +150,7 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
 
         (exit, output, error) = await cli.RunAsync("verify", id, "--token", Office);
         Assert.True(exit == 0, error);
-        Assert.Contains("已办结, 100%", output);
+        Assert.Contains("已办结，进度 100%", output);
         (_, output, _) = await cli.RunAsync("show", id);
         Assert.Contains("核验办结", output);
         Assert.DoesNotContain("COMPLETION_VERIFIED", output);
@@ -165,7 +165,7 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         var second = await cli.RunAsync("review", "run", "--week", "current", "--scope", "党工委", "--token", scheduler);
         Assert.True(first.Exit == 0, first.Error);
         Assert.True(second.Exit == 0, second.Error);
-        var id = Regex.Match(first.Output, @"review ([0-9a-f-]{36})").Groups[1].Value;
+        var id = Regex.Match(first.Output, @"（周调度 ([0-9a-f-]{36})）").Groups[1].Value;
         Assert.Contains(id, second.Output);
 
         var (exit, output, _) = await cli.RunAsync("review", "export", id, "--format", "markdown", "--token", Office);
@@ -201,10 +201,10 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
             """);
         var (exit, output, error) = await cli.RunAsync("units", "import", file, "--token", Office);
         Assert.True(exit == 0, error);
-        Assert.Contains("imported 2 of 2 units and 1 of 1 people (the others were there already); oversight set for 1", output);
+        Assert.Contains("已导入单位 2 个（共 2 个）、人员 1 名（共 1 名），其余已存在；为 1 人设置分管关系", output);
         (exit, output, error) = await cli.RunAsync("units", "import", file, "--token", Office);
         Assert.True(exit == 0, error);
-        Assert.Contains("imported 0 of 2 units and 0 of 1 people (the others were there already); oversight set for 0", output);
+        Assert.Contains("已导入单位 0 个（共 2 个）、人员 0 名（共 1 名），其余已存在；为 0 人设置分管关系", output);
         (_, output, _) = await cli.RunAsync("units", "show", $"{code}-zb", "--token", Office);
         Assert.Contains($"分管领导: 商务局长{code}", output);
 
@@ -212,7 +212,7 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         var seed = Path.Combine(RepoPaths.Find().Root, "services", "Duban.Units", "Seed", "sample-units.json");
         (exit, output, error) = await cli.RunAsync("units", "import", seed, "--token", Office);
         Assert.True(exit == 0, error);
-        Assert.Matches(@"imported 0 of \d+ units and 0 of \d+ people", output);
+        Assert.Matches(@"已导入单位 0 个（共 \d+ 个）、人员 0 名（共 \d+ 名）", output);
 
         (exit, output, _) = await cli.RunAsync("units", "tree", code, "--token", Office);
         Assert.Equal(0, exit);

@@ -12,13 +12,13 @@ public static class AssignmentCommands
 {
     public static IEnumerable<Command> Build()
     {
-        var unit = new Option<string?>("--unit") { Description = "lead unit (name or id)" };
-        var subtree = new Option<bool>("--subtree") { Description = "with --unit: the units below it too" };
-        var status = new Option<string[]>("--status") { Description = "assigned, accepted, in_progress, completion_requested, completed, cancelled", AllowMultipleArgumentsPerToken = true };
-        var overdue = new Option<string?>("--overdue") { Description = "open and overdue as of this date (yyyy-mm-dd, or 'today')", Arity = ArgumentArity.ZeroOrOne };
-        var dueBefore = new Option<string?>("--due-before") { Description = "due on or before (yyyy-mm-dd)" };
-        var plan = new Option<string?>("--plan") { Description = "plan id" };
-        var list = new Command("list", "list assignments, by due date") { unit, subtree, status, overdue, dueBefore, plan }.With(async (context, parse, ct) =>
+        var unit = new Option<string?>("--unit") { Description = "牵头单位（名称或 ID）" };
+        var subtree = new Option<bool>("--subtree") { Description = "与 --unit 同用：包括其下级单位" };
+        var status = new Option<string[]>("--status") { Description = "状态：assigned, accepted, in_progress, completion_requested, completed, cancelled", AllowMultipleArgumentsPerToken = true };
+        var overdue = new Option<string?>("--overdue") { Description = "截至该日逾期未办结（yyyy-mm-dd 或 today）", Arity = ArgumentArity.ZeroOrOne };
+        var dueBefore = new Option<string?>("--due-before") { Description = "到期日不晚于（yyyy-mm-dd）" };
+        var plan = new Option<string?>("--plan") { Description = "计划 ID" };
+        var list = new Command("list", "列出交办事项，按完成时限排序") { unit, subtree, status, overdue, dueBefore, plan }.With(async (context, parse, ct) =>
         {
             var request = new Tasks.ListAssignmentsRequest { IncludeSubtree = parse.GetValue(subtree), PlanId = parse.GetValue(plan) ?? "", PageSize = 1000 };
             if (parse.GetValue(unit) is { } u)
@@ -26,15 +26,15 @@ public static class AssignmentCommands
             await ListAsync(context, request, parse.GetValue(status), parse, overdue, parse.GetValue(dueBefore), ct);
             return 0;
         });
-        var mine = new Command("mine", "the assignments of the unit your token acts for") { status, overdue }.With(async (context, parse, ct) =>
+        var mine = new Command("mine", "本单位（令牌所属单位）的交办事项") { status, overdue }.With(async (context, parse, ct) =>
         {
             await ListAsync(context, new Tasks.ListAssignmentsRequest { LeadUnitId = Lookup.TokenUnit(context), PageSize = 1000 },
                 parse.GetValue(status), parse, overdue, null, ct);
             return 0;
         });
 
-        var id = new Argument<string>("assignment") { Description = "assignment id" };
-        var show = new Command("show", "one assignment with its record (一事一档)") { id }.With(async (context, parse, ct) =>
+        var id = new Argument<string>("assignment") { Description = "交办事项 ID" };
+        var show = new Command("show", "查看一项交办事项及其记录（一事一档）") { id }.With(async (context, parse, ct) =>
         {
             var a = await context.Tasks.GetAssignmentAsync(new Tasks.GetAssignmentRequest { Id = parse.GetValue(id)! }, context.Call(ct));
             if (context.Json)
@@ -60,13 +60,13 @@ public static class AssignmentCommands
             return 0;
         });
 
-        var note = new Option<string?>("--note") { Description = "what was done (进展情况)" };
-        var percent = new Argument<int>("percent") { Description = "0–100" };
-        var evidence = new Option<string>("--evidence") { Description = "what shows it is done", Required = true };
-        var link = new Option<string[]>("--link") { Description = "a link to the evidence (repeatable)" };
+        var note = new Option<string?>("--note") { Description = "进展情况" };
+        var percent = new Argument<int>("percent") { Description = "进度百分比（0–100）" };
+        var evidence = new Option<string>("--evidence") { Description = "佐证材料（说明办结的依据）", Required = true };
+        var link = new Option<string[]>("--link") { Description = "佐证材料链接（可重复给出）" };
         var remark = new Option<string?>("--remark");
         var reason = new Option<string>("--reason") { Required = true };
-        var date = new Option<string>("--date") { Description = "the new due date (yyyy-mm-dd)", Required = true };
+        var date = new Option<string>("--date") { Description = "新的完成时限（yyyy-mm-dd）", Required = true };
         var approve = new Option<bool>("--approve");
         var refuse = new Option<bool>("--refuse");
 
@@ -88,42 +88,42 @@ public static class AssignmentCommands
                 if (context.Json)
                     context.WriteJson(changed);
                 else
-                    context.Output.WriteLine($"{PlanCommands.Short(changed.Title, 50)}: {Status(changed.Status)}, {changed.ProgressPercent}%, version {changed.Version}");
+                    context.Output.WriteLine($"{PlanCommands.Short(changed.Title, 50)}：{Status(changed.Status)}，进度 {changed.ProgressPercent}%，版本 {changed.Version}");
                 return 0;
             });
         }
 
-        var accept = Change("accept", "签收 an assignment", (c, p, a, ct) =>
+        var accept = Change("accept", "签收交办事项", (c, p, a, ct) =>
             c.Tasks.AcceptAssignmentAsync(new Tasks.AcceptAssignmentRequest { Id = a.Id, Version = a.Version }, c.Call(ct)).ResponseAsync);
-        var progress = Change("progress", "report progress", (c, p, a, ct) =>
+        var progress = Change("progress", "报送进展", (c, p, a, ct) =>
             c.Tasks.ReportProgressAsync(new Tasks.ReportProgressRequest { Id = a.Id, Version = a.Version, Percent = p.GetValue(percent), Narrative = p.GetValue(note) ?? "" }, c.Call(ct)).ResponseAsync,
             percent, note);
-        var confirm = Change("confirm", "confirm completion (the lead unit's lead)", (c, p, a, ct) =>
+        var confirm = Change("confirm", "确认办结（牵头单位负责人）", (c, p, a, ct) =>
             c.Tasks.ConfirmCompletionAsync(new Tasks.ConfirmCompletionRequest { Id = a.Id, Version = a.Version, Evidence = p.GetValue(evidence)!, Links = { p.GetValue(link) ?? [] } }, c.Call(ct)).ResponseAsync,
             evidence, link);
-        var verify = Change("verify", "verify a confirmed completion (the office)", (c, p, a, ct) =>
+        var verify = Change("verify", "核验已确认的办结（督查室）", (c, p, a, ct) =>
             c.Tasks.VerifyCompletionAsync(new Tasks.VerifyCompletionRequest { Id = a.Id, Version = a.Version, Remark = p.GetValue(remark) ?? "" }, c.Call(ct)).ResponseAsync,
             remark);
-        var reject = Change("reject", "return a confirmed completion to the unit (退办, the office)", (c, p, a, ct) =>
+        var reject = Change("reject", "退办：将已确认的办结退回牵头单位（督查室）", (c, p, a, ct) =>
             c.Tasks.RejectCompletionAsync(new Tasks.RejectCompletionRequest { Id = a.Id, Version = a.Version, Reason = p.GetValue(reason)! }, c.Call(ct)).ResponseAsync,
             reason);
-        var cancel = Change("cancel", "cancel an assignment and what was decomposed below it (the issuer)", (c, p, a, ct) =>
+        var cancel = Change("cancel", "撤销交办事项及由其分解的下级事项（交办单位）", (c, p, a, ct) =>
             c.Tasks.CancelAssignmentAsync(new Tasks.CancelAssignmentRequest { Id = a.Id, Version = a.Version, Reason = p.GetValue(reason)! }, c.Call(ct)).ResponseAsync,
             reason);
-        var request = Change("request", "ask for a later deadline (the lead unit's lead)", (c, p, a, ct) =>
+        var request = Change("request", "申请延期（牵头单位负责人）", (c, p, a, ct) =>
             c.Tasks.RequestExtensionAsync(new Tasks.RequestExtensionRequest { Id = a.Id, Version = a.Version, NewDueDate = CliContext.ParseDate(p.GetValue(date), "--date"), Reason = p.GetValue(reason)! }, c.Call(ct)).ResponseAsync,
             date, reason);
-        var decide = Change("decide", "approve or refuse an extension (the office)", (c, p, a, ct) =>
+        var decide = Change("decide", "审批延期申请：同意或不同意（督查室）", (c, p, a, ct) =>
         {
             if (p.GetValue(approve) == p.GetValue(refuse))
-                throw new CliException("say --approve or --refuse");
+                throw new CliException("请给出 --approve 或 --refuse（二者选一）");
             return c.Tasks.DecideExtensionAsync(new Tasks.DecideExtensionRequest { Id = a.Id, Version = a.Version, Approve = p.GetValue(approve), Remark = p.GetValue(remark) ?? "" }, c.Call(ct)).ResponseAsync;
         }, approve, refuse, remark);
 
-        var childUnit = new Option<string>("--unit") { Description = "the lead unit of the new assignment (name or id)", Required = true };
-        var deadline = new Option<string>("--deadline") { Description = "as offices write it: 2026年6月底前, 会后7日内, 每月28日前 …", Required = true };
+        var childUnit = new Option<string>("--unit") { Description = "新交办事项的牵头单位（名称或 ID）", Required = true };
+        var deadline = new Option<string>("--deadline") { Description = "完成时限，按公文写法：2026年6月底前、会后7日内、每月28日前等", Required = true };
         var title = new Option<string>("--title") { Required = true };
-        var decompose = new Command("decompose", "break an assignment into one for a unit below yours") { id, childUnit, deadline, title }.With(async (context, parse, ct) =>
+        var decompose = new Command("decompose", "分解交办事项，交本单位的下级单位办理") { id, childUnit, deadline, title }.With(async (context, parse, ct) =>
         {
             var parent = await context.Tasks.GetAssignmentAsync(new Tasks.GetAssignmentRequest { Id = parse.GetValue(id)! }, context.Call(ct));
             var response = await context.Tasks.DecomposeAsync(new Tasks.DecomposeRequest
@@ -132,12 +132,12 @@ public static class AssignmentCommands
                 Assignments = { new Tasks.NewAssignment { Title = parse.GetValue(title)!, LeadUnitId = await Lookup.UnitIdAsync(context, parse.GetValue(childUnit)!, ct), DeadlineText = parse.GetValue(deadline)! } },
             }, context.Call(ct));
             foreach (var child in response.Assignments)
-                context.Output.WriteLine($"assigned {child.Id}: {child.Title}, due {CliContext.Date(child.Deadline.DueDate)}");
+                context.Output.WriteLine($"已交办 {child.Id}：{child.Title}，到期日 {CliContext.Date(child.Deadline.DueDate)}");
             return 0;
         });
 
-        return [new Command("assignments", "list assignments") { list }, mine, show, accept, progress, confirm, verify, reject, cancel, decompose,
-            new Command("extension", "extension requests") { request, decide }];
+        return [new Command("assignments", "列出交办事项") { list }, mine, show, accept, progress, confirm, verify, reject, cancel, decompose,
+            new Command("extension", "延期申请") { request, decide }];
     }
 
     private static async Task ListAsync(CliContext context, Tasks.ListAssignmentsRequest request, string[]? statuses, ParseResult parse,
@@ -145,7 +145,7 @@ public static class AssignmentCommands
     {
         foreach (var s in statuses ?? [])
             request.Statuses.Add(Enum.TryParse<Tasks.AssignmentStatus>(s.Replace("_", ""), ignoreCase: true, out var parsed)
-                ? parsed : throw new CliException($"--status: unknown status '{s}'"));
+                ? parsed : throw new CliException($"--status：未知状态“{s}”"));
         if (parse.GetResult(overdue) is not null)
         {
             var asOf = parse.GetValue(overdue);

@@ -10,12 +10,12 @@ public static class LoginCommands
 {
     public static IEnumerable<Command> Build()
     {
-        var name = new Option<string?>("--as") { Description = "a person's name (local runs: the token is minted with the local signing key)" };
-        var roles = new Option<string?>("--roles") { Description = "comma-separated: office, lead, staff, scheduler (default: lead or staff, from the person's roles)" };
-        var token = new Option<string?>("--with-token") { Description = "save this token instead (from your organisation's sign-in)" };
-        var key = new Option<string?>("--key") { Description = "the local signing key (default: .data/auth/signing-key above the current folder)" };
-        var hours = new Option<double>("--hours") { Description = "how long a minted token lasts", DefaultValueFactory = _ => 12 };
-        var login = new Command("login", "sign in: save a token and the service addresses for the next commands") { name, roles, token, key, hours };
+        var name = new Option<string?>("--as") { Description = "人员姓名（本地运行：用本地密钥签发令牌）" };
+        var roles = new Option<string?>("--roles") { Description = "角色，逗号分隔：office, lead, staff, scheduler（默认依职务）" };
+        var token = new Option<string?>("--with-token") { Description = "改为保存给定的令牌（来自统一身份认证）" };
+        var key = new Option<string?>("--key") { Description = "本地签名密钥（默认：向上逐级查找 .data/auth/signing-key）" };
+        var hours = new Option<double>("--hours") { Description = "签发令牌的有效时长（小时）", DefaultValueFactory = _ => 12 };
+        var login = new Command("login", "登录：保存令牌和服务地址，供后续命令使用") { name, roles, token, key, hours };
         login.With(async (context, parse, ct) =>
         {
             var saved = parse.GetValue(token);
@@ -23,19 +23,19 @@ public static class LoginCommands
                 saved = await MintAsync(context, parse.GetValue(name), parse.GetValue(roles), parse.GetValue(key), parse.GetValue(hours), ct);
             (context.Settings with { Token = saved }).Save();
             var jwt = new JsonWebToken(saved);
-            context.Output.WriteLine($"signed in as {Claim(jwt, "name", "sub")} ({string.Join(",", jwt.Claims.Where(c => c.Type == "roles").Select(c => c.Value))}); saved to {Settings.ConfigPath}");
+            context.Output.WriteLine($"已登录：{Claim(jwt, "name", "sub")}（{string.Join(",", jwt.Claims.Where(c => c.Type == "roles").Select(c => c.Value))}）；已保存到 {Settings.ConfigPath}");
             return 0;
         });
 
         // Prints a token instead of saving it, for scripts and curl: `export TOKEN=$(duban token --as 周敏 --roles office)`.
-        var personId = new Option<string?>("--person") { Description = "explicit ids instead of a name: the token's subject (a scheduler, say: --person scheduler --roles scheduler)" };
-        var unitId = new Option<string?>("--unit") { Description = "with --person: the unit id the token acts for" };
-        var tokenCommand = new Command("token", "print a bearer token minted with the local run's key (local runs only)") { name, personId, unitId, roles, key, hours };
+        var personId = new Option<string?>("--person") { Description = "人员 ID，代替姓名（如 --person scheduler --roles scheduler）" };
+        var unitId = new Option<string?>("--unit") { Description = "与 --person 同用：令牌所属单位的 ID" };
+        var tokenCommand = new Command("token", "输出本地密钥签发的访问令牌（仅限本地运行）") { name, personId, unitId, roles, key, hours };
         tokenCommand.With(async (context, parse, ct) =>
         {
             if (parse.GetValue(personId) is { Length: > 0 } subject)
             {
-                var roleList = Roles(parse.GetValue(roles)) ?? throw new CliException("with --person, say the roles: --roles scheduler");
+                var roleList = Roles(parse.GetValue(roles)) ?? throw new CliException("使用 --person 时须给出角色，如 --roles scheduler");
                 context.Output.WriteLine(LocalTokens.Mint(SigningKey(parse.GetValue(key)), subject, parse.GetValue(unitId) ?? "", roleList, TimeSpan.FromHours(parse.GetValue(hours))));
                 return 0;
             }
@@ -43,10 +43,10 @@ public static class LoginCommands
             return 0;
         });
 
-        var whoami = new Command("whoami", "show who the saved token is for").With(async (context, _, ct) =>
+        var whoami = new Command("whoami", "显示已保存令牌的持有人").With(async (context, _, ct) =>
         {
             if (string.IsNullOrEmpty(context.Settings.Token))
-                throw new CliException("no token: run `duban login`");
+                throw new CliException("没有令牌：请运行 `duban login`");
             var jwt = new JsonWebToken(context.Settings.Token);
             var unit = Claim(jwt, "unit");
             if (unit.Length > 0)
@@ -71,11 +71,11 @@ public static class LoginCommands
     private static async Task<string> MintAsync(CliContext context, string? person, string? roles, string? key, double hours, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(person))
-            throw new CliException("say who you are: --as NAME, or --with-token TOKEN");
+            throw new CliException("请说明身份：--as 姓名，或 --with-token 令牌");
         var signingKey = SigningKey(key);
         var probe = new CliContext(context.Settings with { Token = LocalTokens.Mint(signingKey, "service:cli", "", [DubanRoles.Service], TimeSpan.FromMinutes(5)) }, false, context.Output);
         var people = await probe.Units.ListPeopleAsync(new Units.ListPeopleRequest { NameContains = person, PageSize = 50 }, probe.Call(ct));
-        var match = people.People.FirstOrDefault(p => p.Name == person) ?? throw new CliException($"no person named “{person}”");
+        var match = people.People.FirstOrDefault(p => p.Name == person) ?? throw new CliException($"没有名为“{person}”的人员");
         var mainRole = match.Roles.OrderBy(r => r.Role).FirstOrDefault();
         var roleList = Roles(roles) ?? [mainRole?.Role is Units.UnitRole.Lead or Units.UnitRole.Deputy ? DubanRoles.Lead : DubanRoles.Staff];
         return LocalTokens.Mint(signingKey, match.Id, mainRole?.UnitId ?? "", roleList, TimeSpan.FromHours(hours), match.Name);
@@ -88,7 +88,7 @@ public static class LoginCommands
         if (given?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is not { Length: > 0 } roles)
             return null;
         if (roles.FirstOrDefault(r => !DubanRoles.All.Contains(r)) is { } unknown)
-            throw new CliException($"unknown role “{unknown}”; roles are {string.Join(", ", DubanRoles.All)}");
+            throw new CliException($"未知角色“{unknown}”；可用角色：{string.Join(", ", DubanRoles.All)}");
         return roles;
     }
 
@@ -108,6 +108,6 @@ public static class LoginCommands
             if (File.Exists(candidate))
                 return candidate;
         }
-        throw new CliException("no local signing key found (.data/auth/signing-key, or $DUBAN_DATA_DIR/auth/signing-key): start the local run first, or pass --key");
+        throw new CliException("未找到本地签名密钥（.data/auth/signing-key 或 $DUBAN_DATA_DIR/auth/signing-key）：请先启动本地运行，或用 --key 指定");
     }
 }

@@ -9,11 +9,11 @@ public static class NoticeCommands
 {
     public static IEnumerable<Command> Build()
     {
-        var unit = new Option<string?>("--unit") { Description = "lead unit (name or id; default: all you may see)" };
-        var subtree = new Option<bool>("--subtree") { Description = "with --unit: the units below it too" };
-        var open = new Option<bool>("--open") { Description = "only notices not yet resolved" };
-        var watch = new Option<bool>("--watch") { Description = "keep watching and print notices as they are raised (Ctrl+C stops)" };
-        var notices = new Command("notices", "overdue, due-soon, escalated and urged notices") { unit, subtree, open, watch }.With(async (context, parse, ct) =>
+        var unit = new Option<string?>("--unit") { Description = "牵头单位（名称或 ID；默认：你可见的全部）" };
+        var subtree = new Option<bool>("--subtree") { Description = "与 --unit 同用：包括其下级单位" };
+        var open = new Option<bool>("--open") { Description = "只列未解除的提醒" };
+        var watch = new Option<bool>("--watch") { Description = "持续监视，新提醒产生即输出（Ctrl+C 停止）" };
+        var notices = new Command("notices", "列出逾期、即将到期、升级督办和催办提醒") { unit, subtree, open, watch }.With(async (context, parse, ct) =>
         {
             var unitId = parse.GetValue(unit) is { } u ? await Lookup.UnitIdAsync(context, u, ct) : "";
             if (parse.GetValue(watch))
@@ -37,16 +37,16 @@ public static class NoticeCommands
             return 0;
         });
 
-        var noticeId = new Argument<string>("notice") { Description = "notice id" };
-        var ack = new Command("ack", "acknowledge a notice") { noticeId }.With(async (context, parse, ct) =>
+        var noticeId = new Argument<string>("notice") { Description = "提醒 ID" };
+        var ack = new Command("ack", "确认知悉提醒") { noticeId }.With(async (context, parse, ct) =>
         {
             await PrintAsync(context, [await context.Supervision.AcknowledgeNoticeAsync(new Supervision.AcknowledgeNoticeRequest { Id = parse.GetValue(noticeId)! }, context.Call(ct))], ct);
             return 0;
         });
 
-        var reasons = new Option<string>("--reasons") { Description = "why it is late (情况说明)", Required = true };
-        var remedy = new Option<string?>("--remedy-date") { Description = "when it will be done (yyyy-mm-dd)" };
-        var explain = new Command("explain", "explain an overdue notice (the lead unit's lead)") { noticeId, reasons, remedy }.With(async (context, parse, ct) =>
+        var reasons = new Option<string>("--reasons") { Description = "逾期原因（情况说明）", Required = true };
+        var remedy = new Option<string?>("--remedy-date") { Description = "承诺完成日期（yyyy-mm-dd）" };
+        var explain = new Command("explain", "就逾期提醒提交情况说明（牵头单位负责人）") { noticeId, reasons, remedy }.With(async (context, parse, ct) =>
         {
             var explanation = await context.Supervision.SubmitExplanationAsync(new Supervision.SubmitExplanationRequest
             {
@@ -55,14 +55,14 @@ public static class NoticeCommands
             if (context.Json)
                 context.WriteJson(explanation);
             else
-                context.Output.WriteLine($"explanation {explanation.Id} submitted");
+                context.Output.WriteLine($"情况说明 {explanation.Id} 已提交");
             return 0;
         });
 
-        var assignment = new Argument<string>("assignment") { Description = "assignment id" };
+        var assignment = new Argument<string>("assignment") { Description = "交办事项 ID" };
         var message = new Option<string>("--message") { Required = true };
-        var replyBy = new Option<string?>("--reply-by") { Description = "yyyy-mm-dd" };
-        var urge = new Command("urge", "催办: urge an assignment (the office)") { assignment, message, replyBy }.With(async (context, parse, ct) =>
+        var replyBy = new Option<string?>("--reply-by") { Description = "回复期限（yyyy-mm-dd）" };
+        var urge = new Command("urge", "催办交办事项（督查室）") { assignment, message, replyBy }.With(async (context, parse, ct) =>
         {
             await PrintAsync(context, [await context.Supervision.UrgeAsync(new Supervision.UrgeRequest
             {
@@ -71,23 +71,23 @@ public static class NoticeCommands
             return 0;
         });
 
-        var asOf = new Option<string?>("--as-of") { Description = "scan as of this instant (ISO 8601; default now)" };
-        var scan = new Command("scan", "run the overdue scan now (the office, schedulers)") { asOf }.With(async (context, parse, ct) =>
+        var asOf = new Option<string?>("--as-of") { Description = "按此时刻扫描（ISO 8601；默认：当前时刻）" };
+        var scan = new Command("scan", "立即执行逾期扫描（督查室、调度程序）") { asOf }.With(async (context, parse, ct) =>
         {
             var request = new Supervision.ScanNowRequest();
             if (parse.GetValue(asOf) is { } text)
                 request.AsOf = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var t)
-                    ? t : throw new CliException($"--as-of: '{text}' is not a date and time"));
+                    ? t : throw new CliException($"--as-of：“{text}”不是有效的日期时间"));
             var result = await context.Supervision.ScanNowAsync(request, context.Call(ct, 300));
             if (context.Json)
                 context.WriteJson(result);
             else
-                context.Output.WriteLine($"raised: overdue {result.Overdue}, escalated {result.Escalated}, due soon {result.DueSoon}, behind schedule {result.BehindSchedule}, milestones {result.MilestoneOverdue}, reports missing {result.ReportMissing}; resolved {result.Resolved}");
+                context.Output.WriteLine($"新增提醒：逾期 {result.Overdue}，升级督办 {result.Escalated}，即将到期 {result.DueSoon}，进度滞后 {result.BehindSchedule}，节点逾期 {result.MilestoneOverdue}，未报进展 {result.ReportMissing}；解除 {result.Resolved}");
             return 0;
         });
-        var explanationStatus = new Option<string?>("--status") { Description = "submitted (default: the office's queue), accepted, returned or all" };
+        var explanationStatus = new Option<string?>("--status") { Description = "submitted（默认，督查室待审）, accepted, returned, all" };
         explanationStatus.AcceptOnlyFromAmong("submitted", "accepted", "returned", "all");
-        var explanations = new Command("explanations", "情况说明: explanations of overdue items, oldest first") { unit, subtree, explanationStatus }
+        var explanations = new Command("explanations", "列出逾期事项的情况说明，先提交的在前") { unit, subtree, explanationStatus }
             .With(async (context, parse, ct) =>
             {
                 var request = new Supervision.ListExplanationsRequest
@@ -110,15 +110,15 @@ public static class NoticeCommands
                 return 0;
             });
 
-        var explanationId = new Argument<string>("explanation") { Description = "explanation id" };
-        var accept = new Option<bool>("--accept") { Description = "accept it (认可)" };
-        var giveBack = new Option<bool>("--return") { Description = "return it for a better one (退回)" };
-        var remark = new Option<string?>("--remark") { Description = "the office's remark" };
-        var decide = new Command("decide", "accept or return an explanation (the office)") { explanationId, accept, giveBack, remark }
+        var explanationId = new Argument<string>("explanation") { Description = "情况说明 ID" };
+        var accept = new Option<bool>("--accept") { Description = "认可" };
+        var giveBack = new Option<bool>("--return") { Description = "退回，要求重新说明" };
+        var remark = new Option<string?>("--remark") { Description = "督查室意见" };
+        var decide = new Command("decide", "审核情况说明：认可或退回（督查室）") { explanationId, accept, giveBack, remark }
             .With(async (context, parse, ct) =>
             {
                 if (parse.GetValue(accept) == parse.GetValue(giveBack))
-                    throw new CliException("decide: give exactly one of --accept and --return");
+                    throw new CliException("decide：--accept 和 --return 须给出其一，且只能给出一个");
                 var decided = await context.Supervision.DecideExplanationAsync(new Supervision.DecideExplanationRequest
                 {
                     Id = parse.GetValue(explanationId)!, Accept = parse.GetValue(accept), Remark = parse.GetValue(remark) ?? "",

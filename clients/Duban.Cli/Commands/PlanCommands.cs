@@ -11,16 +11,16 @@ public static class PlanCommands
 {
     public static IEnumerable<Command> Build()
     {
-        var file = new Argument<FileInfo>("file") { Description = "a 任务分解表 (.csv, .tsv) or an outline (.txt, .md)" };
-        var issuer = new Option<string>("--issuer") { Description = "the issuing unit (name or id)", Required = true };
-        var title = new Option<string?>("--title") { Description = "the plan's title (default: the document's)" };
-        var issued = new Option<string?>("--issue-date") { Description = "yyyy-mm-dd (default: today)" };
-        var dryRun = new Option<bool>("--dry-run") { Description = "show what would be stored, and every problem; store nothing" };
-        var import = new Command("import", "import a plan in one call") { file, issuer, title, issued, dryRun }.With(async (context, parse, ct) =>
+        var file = new Argument<FileInfo>("file") { Description = "任务分解表（.csv、.tsv）或提纲（.txt、.md）" };
+        var issuer = new Option<string>("--issuer") { Description = "印发单位（名称或 ID）", Required = true };
+        var title = new Option<string?>("--title") { Description = "计划标题（默认：取文件中的标题）" };
+        var issued = new Option<string?>("--issue-date") { Description = "印发日期（yyyy-mm-dd；默认：今天）" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "试导入：列出拟保存内容和全部问题，不保存" };
+        var import = new Command("import", "导入计划（一次调用）") { file, issuer, title, issued, dryRun }.With(async (context, parse, ct) =>
         {
             var path = parse.GetValue(file)!;
             if (!path.Exists)
-                throw new CliException($"no file {path.FullName}");
+                throw new CliException($"找不到文件 {path.FullName}");
             var text = await File.ReadAllTextAsync(path.FullName, ct);
             var request = new Tasks.ImportPlanRequest
             {
@@ -46,16 +46,16 @@ public static class PlanCommands
             }
             WriteProblems(context, response);
             foreach (var warning in response.Warnings)
-                context.Output.WriteLine($"warning  line {warning.Line} {warning.Field}: {warning.Message}");
+                context.Output.WriteLine($"提示  第 {warning.Line} 行 {warning.Field}：{warning.Message}");
             if (response.Plan is { } plan)
-                context.Output.WriteLine($"imported {plan.Title}: {plan.ItemCount} items, {plan.AssignmentCount} assignments  (plan {plan.Id})");
+                context.Output.WriteLine($"已导入 {plan.Title}：事项 {plan.ItemCount} 项，交办 {plan.AssignmentCount} 项（计划 {plan.Id}）");
             else if (response.Problems.Count == 0)
-                context.Output.WriteLine($"dry run: {response.Items.Count} items, {response.Assignments.Count} assignments, no problems; nothing stored");
+                context.Output.WriteLine($"试导入：事项 {response.Items.Count} 项，交办 {response.Assignments.Count} 项，没有问题；未保存");
             return response.Problems.Count == 0 ? 0 : 1;
         });
 
-        var planId = new Argument<string>("plan") { Description = "plan id" };
-        var show = new Command("show", "the plan's tree with rolled-up progress") { planId }.With(async (context, parse, ct) =>
+        var planId = new Argument<string>("plan") { Description = "计划 ID" };
+        var show = new Command("show", "查看计划任务树及汇总进度") { planId }.With(async (context, parse, ct) =>
         {
             var tree = await context.Tasks.GetPlanTreeAsync(new Tasks.GetPlanTreeRequest { PlanId = parse.GetValue(planId)! }, context.Call(ct));
             if (context.Json)
@@ -72,8 +72,8 @@ public static class PlanCommands
             return 0;
         });
 
-        var all = new Option<bool>("--all") { Description = "withdrawn plans too" };
-        var list = new Command("list", "plans") { all }.With(async (context, parse, ct) =>
+        var all = new Option<bool>("--all") { Description = "包括已撤回的计划" };
+        var list = new Command("list", "列出计划") { all }.With(async (context, parse, ct) =>
         {
             var plans = (await context.Tasks.ListPlansAsync(new Tasks.ListPlansRequest { PageSize = 200, IncludeWithdrawn = parse.GetValue(all) },
                 context.Call(ct))).Plans;
@@ -89,10 +89,10 @@ public static class PlanCommands
             return 0;
         });
 
-        var withdrawn = new Argument<string>("plan") { Description = "plan id" };
-        var reason = new Option<string>("--reason") { Description = "why it is withdrawn (written into each cancelled assignment's history)", Required = true };
-        var force = new Option<bool>("--force") { Description = "cancel assignments awaiting verification (待核验) too" };
-        var withdraw = new Command("withdraw", "撤回: withdraw a plan, cancelling its open assignments (the office)") { withdrawn, reason, force }
+        var withdrawn = new Argument<string>("plan") { Description = "计划 ID" };
+        var reason = new Option<string>("--reason") { Description = "撤回原因（写入每项被撤销交办事项的记录）", Required = true };
+        var force = new Option<bool>("--force") { Description = "待核验的交办事项一并撤销" };
+        var withdraw = new Command("withdraw", "撤回计划，撤销其未办结的交办事项（督查室）") { withdrawn, reason, force }
             .With(async (context, parse, ct) =>
             {
                 var response = await context.Tasks.WithdrawPlanAsync(new Tasks.WithdrawPlanRequest
@@ -105,7 +105,7 @@ public static class PlanCommands
                     context.Output.WriteLine($"已撤回 {response.Plan.Title}：撤销交办事项 {response.CancelledCount} 项");
                 return 0;
             });
-        return [new Command("plan", "plans: import, show, list, withdraw") { import, show, list, withdraw }];
+        return [new Command("plan", "计划：导入、查看、列出、撤回") { import, show, list, withdraw }];
     }
 
     /// <summary>
@@ -138,7 +138,7 @@ public static class PlanCommands
     private static void WriteProblems(CliContext context, Tasks.ImportPlanResponse response)
     {
         foreach (var problem in response.Problems)
-            context.Output.WriteLine($"problem  line {problem.Line} {problem.Field}: {problem.Message}"
+            context.Output.WriteLine($"问题  第 {problem.Line} 行 {problem.Field}：{problem.Message}"
                 + (problem.Suggestions.Count > 0 ? $"（是否为：{string.Join("、", problem.Suggestions.Select(s => s.Name))}）" : ""));
     }
 

@@ -14,9 +14,9 @@ public static class ReviewCommands
 {
     public static IEnumerable<Command> Build()
     {
-        var week = new Option<string>("--week") { Description = "ISO week such as 2026-W47, or current", DefaultValueFactory = _ => "current" };
-        var scope = new Option<string?>("--scope") { Description = "the unit whose subtree is reviewed (name or id; default: your token's unit)" };
-        var run = new Command("run", "review the week: a new revision when anything changed; a past week is frozen once") { week, scope }.With(async (context, parse, ct) =>
+        var week = new Option<string>("--week") { Description = "ISO 周，如 2026-W47，或 current（本周）", DefaultValueFactory = _ => "current" };
+        var scope = new Option<string?>("--scope") { Description = "调度范围，含其下级单位（名称或 ID；默认：令牌所属单位）" };
+        var run = new Command("run", "执行周调度：数据有变化即生成新版本；以往各周定稿后不再变动") { week, scope }.With(async (context, parse, ct) =>
         {
             var scopeId = parse.GetValue(scope) is { } s ? await Lookup.UnitIdAsync(context, s, ct) : Lookup.TokenUnit(context);
             var review = await context.Supervision.RunWeeklyReviewAsync(new Supervision.RunWeeklyReviewRequest { ScopeUnitId = scopeId, Week = parse.GetValue(week)! },
@@ -24,14 +24,14 @@ public static class ReviewCommands
             if (context.Json)
                 context.WriteJson(review);
             else
-                context.Output.WriteLine($"review {review.Week} revision {review.Revision}{(review.Final ? " (final)" : "")} as of {AsOf(review)}: " +
-                    $"{review.Assigned} assignments, {review.Overdue} overdue, {review.CompletedOnTime} completed on time  (review {review.Id})");
+                context.Output.WriteLine($"周调度 {review.Week} 第 {review.Revision} 版{(review.Final ? "（终版）" : "")}，数据截至 {AsOf(review)}：" +
+                    $"交办 {review.Assigned} 项，逾期 {review.Overdue} 项，按时完成 {review.CompletedOnTime} 项（周调度 {review.Id}）");
             return 0;
         });
 
-        var listWeek = new Option<string>("--week") { Description = "ISO week such as 2026-W47, or current", DefaultValueFactory = _ => "current" };
-        var listScope = new Option<string?>("--scope") { Description = "name or id (default: your token's unit)" };
-        var revisions = new Command("revisions", "the stored revisions of a week's review, latest first") { listWeek, listScope }.With(async (context, parse, ct) =>
+        var listWeek = new Option<string>("--week") { Description = "ISO 周，如 2026-W47，或 current（本周）", DefaultValueFactory = _ => "current" };
+        var listScope = new Option<string?>("--scope") { Description = "调度范围（名称或 ID；默认：令牌所属单位）" };
+        var revisions = new Command("revisions", "列出该周调度已保存的各版本，最新的在前") { listWeek, listScope }.With(async (context, parse, ct) =>
         {
             var scopeId = parse.GetValue(listScope) is { } s ? await Lookup.UnitIdAsync(context, s, ct) : Lookup.TokenUnit(context);
             var weekText = parse.GetValue(listWeek)!;
@@ -54,17 +54,17 @@ public static class ReviewCommands
             return 0;
         });
 
-        var id = new Argument<string>("review") { Description = "review id" };
-        var format = new Option<string>("--format") { Description = "markdown, csv or json", DefaultValueFactory = _ => "markdown" };
-        var output = new Option<FileInfo?>("--output", "-o") { Description = "write to this file instead of the terminal" };
-        var export = new Command("export", "the review as a bulletin (通报)") { id, format, output }.With(async (context, parse, ct) =>
+        var id = new Argument<string>("review") { Description = "周调度 ID" };
+        var format = new Option<string>("--format") { Description = "格式：markdown、csv 或 json", DefaultValueFactory = _ => "markdown" };
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "写入此文件，不在终端显示" };
+        var export = new Command("export", "将周调度导出为通报") { id, format, output }.With(async (context, parse, ct) =>
         {
             var bulletinFormat = parse.GetValue(format)!.ToLowerInvariant() switch
             {
                 "markdown" or "md" => Supervision.BulletinFormat.Markdown,
                 "csv" => Supervision.BulletinFormat.Csv,
                 "json" => Supervision.BulletinFormat.Json,
-                var other => throw new CliException($"--format: '{other}' is not markdown, csv or json"),
+                var other => throw new CliException($"--format：“{other}”不是 markdown、csv 或 json"),
             };
             // Streamed: the CSV or JSON of every item of a large review runs to tens of megabytes.
             using var call = context.Supervision.StreamBulletin(new Supervision.ExportBulletinRequest { ReviewId = parse.GetValue(id)!, Format = bulletinFormat }, context.Call(ct));
@@ -75,7 +75,7 @@ public static class ReviewCommands
                     await foreach (var chunk in call.ResponseStream.ReadAllAsync(ct))
                         await stream.WriteAsync(chunk.Data.Memory, ct);
                 }
-                context.Output.WriteLine($"wrote {file.FullName}");
+                context.Output.WriteLine($"已写入 {file.FullName}");
             }
             else
             {
@@ -91,16 +91,16 @@ public static class ReviewCommands
             return 0;
         });
 
-        var show = new Command("show", "a review's bulletin in the terminal") { id }.With(async (context, parse, ct) =>
+        var show = new Command("show", "在终端显示周调度通报") { id }.With(async (context, parse, ct) =>
         {
             var bulletin = await context.Supervision.ExportBulletinAsync(new Supervision.ExportBulletinRequest { ReviewId = parse.GetValue(id)!, Format = Supervision.BulletinFormat.Markdown }, context.Call(ct));
             context.Output.Write(bulletin.Content);
             return 0;
         });
 
-        var period = new Option<string>("--period") { Description = "2026-Q4, 2026-H2 or 2026", Required = true };
-        var assessScope = new Option<string?>("--scope") { Description = "name or id (default: your token's unit)" };
-        var assess = new Command("assess", "考核: score and grade the units of a scope over a period") { assessScope, period }.With(async (context, parse, ct) =>
+        var period = new Option<string>("--period") { Description = "考核期：2026-Q4、2026-H2 或 2026", Required = true };
+        var assessScope = new Option<string?>("--scope") { Description = "考核范围（名称或 ID；默认：令牌所属单位）" };
+        var assess = new Command("assess", "考核：对范围内各单位按考核期评分、评定等次") { assessScope, period }.With(async (context, parse, ct) =>
         {
             var scopeId = parse.GetValue(assessScope) is { } s ? await Lookup.UnitIdAsync(context, s, ct) : Lookup.TokenUnit(context);
             var assessment = await context.Supervision.AssessUnitsAsync(new Supervision.AssessUnitsRequest { ScopeUnitId = scopeId, Period = parse.GetValue(period)! }, context.Call(ct, 300));
@@ -116,7 +116,7 @@ public static class ReviewCommands
             table.WriteTo(context.Output);
             return 0;
         });
-        return [new Command("review", "weekly reviews (周调度) and bulletins (通报)") { run, show, export, revisions }, assess];
+        return [new Command("review", "周调度和通报") { run, show, export, revisions }, assess];
     }
 
     /// <summary>The as-of instant in Asia/Shanghai, the zone reviews are drawn in.</summary>

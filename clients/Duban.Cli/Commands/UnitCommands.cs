@@ -9,10 +9,10 @@ public static class UnitCommands
 {
     public static IEnumerable<Command> Build()
     {
-        var parent = new Option<string?>("--parent") { Description = "children of this unit (name or id)" };
-        var level = new Option<string?>("--level") { Description = "level code (province, city, district, department, working_group …)" };
-        var name = new Option<string?>("--name") { Description = "name contains" };
-        var list = new Command("list", "list units") { parent, level, name }.With(async (context, parse, ct) =>
+        var parent = new Option<string?>("--parent") { Description = "只列此单位的直属下级（名称或 ID）" };
+        var level = new Option<string?>("--level") { Description = "层级：province, city, district, department, working_group 等" };
+        var name = new Option<string?>("--name") { Description = "名称包含此文字" };
+        var list = new Command("list", "列出单位") { parent, level, name }.With(async (context, parse, ct) =>
         {
             var request = new Units.ListUnitsRequest { LevelCode = parse.GetValue(level) ?? "", NameContains = parse.GetValue(name) ?? "", PageSize = 1000 };
             if (parse.GetValue(parent) is { } p)
@@ -30,8 +30,8 @@ public static class UnitCommands
             return 0;
         });
 
-        var root = new Argument<string>("unit") { Description = "name or id" };
-        var tree = new Command("tree", "a unit and everything below it, indented") { root }.With(async (context, parse, ct) =>
+        var root = new Argument<string>("unit") { Description = "名称或 ID" };
+        var tree = new Command("tree", "以缩进显示单位及其全部下级单位") { root }.With(async (context, parse, ct) =>
         {
             var id = await Lookup.UnitIdAsync(context, parse.GetValue(root)!, ct);
             var top = await context.Units.GetUnitAsync(new Units.GetUnitRequest { Id = id }, context.Call(ct));
@@ -46,8 +46,8 @@ public static class UnitCommands
             return 0;
         });
 
-        var which = new Argument<string>("unit") { Description = "name or id" };
-        var show = new Command("show", "a unit and who answers for it") { which }.With(async (context, parse, ct) =>
+        var which = new Argument<string>("unit") { Description = "名称或 ID" };
+        var show = new Command("show", "查看单位及其负责人、联络员、分管领导") { which }.With(async (context, parse, ct) =>
         {
             var id = await Lookup.UnitIdAsync(context, parse.GetValue(which)!, ct);
             var responsibility = await context.Units.GetResponsibilityAsync(new Units.GetResponsibilityRequest { UnitId = id }, context.Call(ct));
@@ -64,15 +64,15 @@ public static class UnitCommands
             context.Output.WriteLine($"分管领导: {Names(responsibility.OverseeingLeaders)}");
             return 0;
         });
-        var file = new Argument<FileInfo>("file") { Description = "JSON of levels, units (parent by code) and people, as services/Duban.Units/Seed/sample-units.json" };
-        var import = new Command("import", "create levels, units and people from a file (the office); units already there are kept") { file }
+        var file = new Argument<FileInfo>("file") { Description = "JSON 文件：层级、单位（上级按代码）和人员，如 services/Duban.Units/Seed/sample-units.json" };
+        var import = new Command("import", "从文件创建层级、单位和人员（督查室）；已有单位保持不变") { file }
             .With(async (context, parse, ct) =>
             {
                 var path = parse.GetValue(file)!;
                 if (!path.Exists)
-                    throw new CliException($"no file {path.FullName}");
+                    throw new CliException($"找不到文件 {path.FullName}");
                 var document = System.Text.Json.JsonSerializer.Deserialize<UnitFile>(await File.ReadAllTextAsync(path.FullName, ct),
-                    System.Text.Json.JsonSerializerOptions.Web) ?? throw new CliException("the file is empty");
+                    System.Text.Json.JsonSerializerOptions.Web) ?? throw new CliException("文件为空");
                 var existingLevels = (await context.Units.ListLevelsAsync(new Units.ListLevelsRequest(), context.Call(ct))).Levels.Select(l => l.Code).ToHashSet();
                 foreach (var level in (document.Levels ?? []).Where(l => !existingLevels.Contains(l.Code)))
                     await context.Units.CreateLevelAsync(new Units.CreateLevelRequest { Level = new Units.Level { Code = level.Code, Name = level.Name, Rank = level.Rank } }, context.Call(ct));
@@ -108,7 +108,7 @@ public static class UnitCommands
                             Name = person.Name, Phone = person.Phone ?? "", Email = person.Email ?? "", RequestId = $"import:{person.Name}:{person.Roles?.FirstOrDefault()?.Unit}",
                             Roles = { (person.Roles ?? []).Select(r => new Units.RoleInUnit
                             {
-                                UnitId = ids.GetValueOrDefault(r.Unit) ?? throw new CliException($"{person.Name}: unit {r.Unit} is not in the file"),
+                                UnitId = ids.GetValueOrDefault(r.Unit) ?? throw new CliException($"{person.Name}：单位 {r.Unit} 不在文件中"),
                                 Role = Enum.Parse<Units.UnitRole>(r.Role, ignoreCase: true), Title = r.Title ?? "",
                             }) },
                         }, context.Call(ct));
@@ -116,7 +116,7 @@ public static class UnitCommands
                     }
                     if (person.Oversees is { Count: > 0 } oversees)
                     {
-                        var wanted = oversees.Select(c => ids.GetValueOrDefault(c) ?? throw new CliException($"{person.Name} oversees {c}, which is not a unit")).ToHashSet();
+                        var wanted = oversees.Select(c => ids.GetValueOrDefault(c) ?? throw new CliException($"{person.Name} 分管的 {c} 不是单位")).ToHashSet();
                         if (!wanted.SetEquals(found.OverseenUnitIds))
                         {
                             await context.Units.SetOversightAsync(new Units.SetOversightRequest { PersonId = found.Id, UnitIds = { wanted }, Version = found.Version }, context.Call(ct));
@@ -124,11 +124,11 @@ public static class UnitCommands
                         }
                     }
                 }
-                context.Output.WriteLine($"imported {createdUnits} of {document.Units.Count} units and {createdPeople} of {document.People?.Count ?? 0} people " +
-                    $"(the others were there already); oversight set for {oversightSet}");
+                context.Output.WriteLine($"已导入单位 {createdUnits} 个（共 {document.Units.Count} 个）、人员 {createdPeople} 名（共 {document.People?.Count ?? 0} 名），其余已存在；" +
+                    $"为 {oversightSet} 人设置分管关系");
                 return 0;
             });
-        return [new Command("units", "the unit tree") { list, tree, show, import }];
+        return [new Command("units", "单位树") { list, tree, show, import }];
     }
 
     private sealed record UnitFile(List<LevelEntry>? Levels, List<UnitEntry> Units, List<PersonEntry>? People);

@@ -15,10 +15,10 @@ public static class Errors
         foreach (var violation in status?.GetDetail<PreconditionFailure>()?.Violations ?? [])
             error.WriteLine($"  {violation.Type} {violation.Subject}");
         if (ex.StatusCode == StatusCode.Unauthenticated)
-            error.WriteLine("  (no valid token: run `duban login`, or pass --token / DUBAN_TOKEN)");
+            error.WriteLine("  （没有有效的令牌：请运行 `duban login`，或用 --token / DUBAN_TOKEN 提供）");
         if (status?.GetDetail<ErrorInfo>() is { Reason: "DATABASE_TRANSIENT" })
-            error.WriteLine("  (a passing database failure: nothing was stored; run the command again)");
+            error.WriteLine("  （数据库暂时故障，未保存任何内容：请重新运行该命令）");
         else if (ex.StatusCode == StatusCode.Unavailable)
-            error.WriteLine("  (is the service running? see --units-url, --tasks-url, --supervision-url)");
+            error.WriteLine("  （服务是否已启动？请检查 --units-url、--tasks-url、--supervision-url）");
     }
 }
