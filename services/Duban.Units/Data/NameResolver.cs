@@ -104,7 +104,9 @@ public sealed class NameResolver(UnitsDb db, NpgsqlDataSource dataSource, UnitSt
             await threshold.ExecuteNonQueryAsync(ct);
 
         // A name that contains the written text ("经发局" in "工业园区经发局") is a strong hint, so
-        // containment scores at least 0.5 beside plain similarity.
+        // containment scores at least 0.5 beside plain similarity. A short name written with one character
+        // wrong, added or missing ("经法局" for "经发局") shares too few trigrams to pass the threshold, so one
+        // edit away scores 0.4 (short keys only: in a long name one character is no slip worth naming).
         const string sql = """
             SELECT k.key, s.unit_id, s.text, s.score
             FROM unnest($1::text[]) AS k(key)
@@ -112,12 +114,16 @@ public sealed class NameResolver(UnitsDb db, NpgsqlDataSource dataSource, UnitSt
                 SELECT n.unit_id, n.text,
                        greatest(similarity(n.normalized, k.key),
                                 CASE WHEN n.normalized LIKE '%' || replace(replace(replace(k.key, '\', '\\'), '%', '\%'), '_', '\_') || '%'
-                                     THEN 0.5 ELSE 0 END)::float8 AS score
+                                     THEN 0.5 ELSE 0 END,
+                                CASE WHEN length(k.key) <= 8 AND abs(length(n.normalized) - length(k.key)) <= 1
+                                          AND levenshtein(n.normalized, k.key) <= 1
+                                     THEN 0.4 ELSE 0 END)::float8 AS score
                 FROM unit_names n
                 JOIN units u ON u.id = n.unit_id AND u.status = 1
                 WHERE n.kind <> 4
                   AND (n.normalized % k.key
-                       OR n.normalized LIKE '%' || replace(replace(replace(k.key, '\', '\\'), '%', '\%'), '_', '\_') || '%')
+                       OR n.normalized LIKE '%' || replace(replace(replace(k.key, '\', '\\'), '%', '\%'), '_', '\_') || '%'
+                       OR (length(k.key) <= 8 AND abs(length(n.normalized) - length(k.key)) <= 1 AND levenshtein(n.normalized, k.key) <= 1))
                 ORDER BY score DESC, length(n.normalized)
                 LIMIT $2
             ) s

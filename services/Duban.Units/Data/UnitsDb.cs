@@ -25,6 +25,8 @@ public sealed class UnitsDb(DbContextOptions<UnitsDb> options) : DbContext(optio
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.HasPostgresExtension("pg_trgm");
+        // levenshtein(): a one-character slip in a short name, which trigrams score too low to suggest.
+        model.HasPostgresExtension("fuzzystrmatch");
 
         model.Entity<Level>(level =>
         {

@@ -86,6 +86,35 @@ public class NameResolutionTests(UnitsServiceFixture service) : IClassFixture<Un
     }
 
     [Fact]
+    public async Task A_short_name_written_with_one_character_wrong_gets_the_unit_it_meant_as_a_suggestion()
+    {
+        // Three characters no other test's unit uses, so that only this unit is one edit away.
+        var random = new Random();
+        string Char() => ((char)random.Next(0x5B00, 0x5F00)).ToString();
+        var (first, second) = (Char(), Char());
+        var park = await service.CreateUnitAsync($"错字园区{Guid.NewGuid():N}"[..12], "district");
+        var unit = await service.Office.CreateUnitAsync(new CreateUnitRequest
+        {
+            Code = "u-" + Guid.NewGuid().ToString("N")[..10], Name = $"工业园区{first}{second}局", ShortName = $"{first}{second}局",
+            LevelCode = "department", ParentId = park.Id,
+        });
+
+        // One character changed, one missing, one added: each a slip of the same short name.
+        var slips = new[] { $"{first}{(second == "丐" ? "丑" : "丐")}局", $"{first}局", $"{first}{second}{Char()}局" };
+        var response = await service.Staff.ResolveUnitNamesAsync(new ResolveUnitNamesRequest { Names = { slips } });
+
+        Assert.All(response.Results, r =>
+        {
+            Assert.Equal(Outcome.NotFound, r.Outcome);
+            Assert.Contains(r.Suggestions, s => s.Unit.Id == unit.Id);
+        });
+        // Two characters away is no slip.
+        string Other() => Enumerable.Range(0, 100).Select(_ => Char()).First(c => c != first && c != second);
+        var far = await service.Staff.ResolveUnitNamesAsync(new ResolveUnitNamesRequest { Names = { $"{Other()}{Other()}局" } });
+        Assert.DoesNotContain(far.Results[0].Suggestions, s => s.Unit.Id == unit.Id);
+    }
+
+    [Fact]
     public async Task Archived_units_do_not_resolve()
     {
         var unit = await service.CreateUnitAsync("已撤销单位" + Guid.NewGuid().ToString("N")[..4], "city");
