@@ -99,6 +99,19 @@ public sealed class Assignment
             : new UnreadableDeadline(DeadlineText, "the stored wording no longer reads as a deadline"),
     };
 
+    /// <summary>A relative deadline's period as written (会后7日内), read again from the wording; null for other kinds.</summary>
+    public RelativeDeadline? RelativePeriod => DeadlineKind == DeadlineKind.Relative
+        ? ParsedDeadlines.Parse(DeadlineText, new DeadlineContext(DeadlineContextDate.Year, DeadlineContextDate, TimeZone)).Deadline as RelativeDeadline
+        : null;
+
+    /// <summary>
+    /// The day a relative deadline was counted from: the plan's issue date for imported work, the day of the decomposition
+    /// (in the plan's zone) for decomposed work — as <see cref="AssignmentDeadline.From"/> was given them.
+    /// </summary>
+    public DateOnly RelativeAnchorDate => ParentAssignmentId is null
+        ? DeadlineContextDate
+        : DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(CreateTime, TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).DateTime);
+
     public bool IsOverdueAt(DateTimeOffset now) =>
         Status.IsWorking() && DueDate is { } due && DueTime.IsOverdue(due, now, TimeZone);
 

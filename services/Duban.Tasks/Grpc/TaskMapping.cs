@@ -68,13 +68,39 @@ public static class TaskMapping
             Precision = a.DuePrecision is { } p ? ToContract(p) : Contract.DatePrecision.Unspecified,
             Milestones = { a.Milestones.Select(m => new Contract.Milestone { Date = m.Date.ToDate(), Precision = ToContract(m.Precision), Label = m.Label }) },
         };
-        var reportDates = a.Deadline switch
+        var typed = a.Deadline;
+        var cadence = typed switch
         {
-            RecurringDeadline recurring => recurring.NextDueDates(today.AddDays(-1), ReportDatesShown),
-            OngoingDeadline { ReportingCadence: { } cadence } => cadence.NextDueDates(today.AddDays(-1), ReportDatesShown),
-            _ => [],
+            RecurringDeadline recurring => recurring.Recurrence,
+            OngoingDeadline ongoing => ongoing.ReportingCadence,
+            _ => null,
         };
-        deadline.NextReportDates.AddRange(reportDates.Select(d => d.ToDate()));
+        if (cadence is not null)
+        {
+            deadline.ReportRule = EventMapping.ToContract(cadence);
+            deadline.NextReportDates.AddRange(cadence.NextDueDates(today.AddDays(-1), ReportDatesShown).Select(d => d.ToDate()));
+        }
+        if (a.RelativePeriod is { } relative)
+            deadline.Relative = new Contract.RelativePeriod
+            {
+                Count = relative.Count,
+                Unit = relative.Unit switch
+                {
+                    DurationUnit.CalendarDays => Contract.PeriodUnit.CalendarDays,
+                    DurationUnit.WorkingDays => Contract.PeriodUnit.WorkingDays,
+                    DurationUnit.Weeks => Contract.PeriodUnit.Weeks,
+                    DurationUnit.Months => Contract.PeriodUnit.Months,
+                    _ => Contract.PeriodUnit.Unspecified,
+                },
+                Anchor = relative.Anchor switch
+                {
+                    RelativeAnchor.Meeting => Contract.PeriodAnchor.Meeting,
+                    RelativeAnchor.AssignmentReceipt => Contract.PeriodAnchor.AssignmentReceipt,
+                    RelativeAnchor.DocumentIssue => Contract.PeriodAnchor.DocumentIssue,
+                    _ => Contract.PeriodAnchor.Unspecified,
+                },
+                AnchorDate = a.RelativeAnchorDate.ToDate(),
+            };
         return deadline;
     }
 

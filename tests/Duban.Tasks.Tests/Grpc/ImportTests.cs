@@ -235,6 +235,22 @@ public class ImportTests(TasksServiceFixture service) : IClassFixture<TasksServi
     }
 
     [Fact]
+    public async Task A_relative_deadline_shows_its_count_unit_anchor_and_the_day_counted_from_and_a_duty_its_rule()
+    {
+        var response = await service.Office.ImportPlanAsync(Request(Table, dryRun: true));
+        var relative = response.Assignments.Single(a => a.Deadline.OriginalText == "会后30个工作日内").Deadline;
+        Assert.Equal(DeadlineKind.Relative, relative.Kind);
+        Assert.Equal((30, PeriodUnit.WorkingDays, PeriodAnchor.Meeting), (relative.Relative.Count, relative.Relative.Unit, relative.Relative.Anchor));
+        Assert.Equal(new Google.Type.Date { Year = 2023, Month = 3, Day = 1 }, relative.Relative.AnchorDate);
+        // 30 working days after Wednesday 1 March 2023, counted on the working calendar.
+        Assert.Equal(new Google.Type.Date { Year = 2023, Month = 4, Day = 13 }, relative.DueDate);
+
+        var duty = response.Assignments.Single(a => a.Deadline.OriginalText == "每月28日前").Deadline;
+        Assert.Equal((Duban.Contracts.Tasks.V1.RecurrenceFrequency.Monthly, 28), (duty.ReportRule.Frequency, duty.ReportRule.DayOfMonth));
+        Assert.All(response.Assignments.Where(a => a.Deadline.OriginalText == "长期坚持"), a => Assert.Null(a.Deadline.ReportRule));
+    }
+
+    [Fact]
     public async Task An_import_without_a_request_id_warns_that_sending_it_again_imports_another_plan()
     {
         var without = await service.Office.ImportPlanAsync(Request(Table));
