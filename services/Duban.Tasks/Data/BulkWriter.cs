@@ -32,7 +32,7 @@ public sealed class BulkWriter(TasksDb db)
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
 
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY plan_items (id, plan_id, parent_id, kind, numbering, path_label, text, attributes, source_line, position, depth) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY plan_items (id, plan_id, parent_id, kind, numbering, path_label, text, description, attributes, source_line, position, depth) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var item in items)
             {
@@ -44,6 +44,7 @@ public sealed class BulkWriter(TasksDb db)
                 await copy.WriteAsync(item.Numbering, NpgsqlDbType.Varchar, ct);
                 await copy.WriteAsync(item.PathLabel, NpgsqlDbType.Varchar, ct);
                 await copy.WriteAsync(item.Text, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(item.Description, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(JsonSerializer.Serialize(item.Attributes, JsonSerializerOptions.Web), NpgsqlDbType.Jsonb, ct);
                 await copy.WriteAsync(item.SourceLine, NpgsqlDbType.Integer, ct);
                 await copy.WriteAsync(item.Position, NpgsqlDbType.Integer, ct);

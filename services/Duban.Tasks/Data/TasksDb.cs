@@ -37,6 +37,7 @@ public sealed class TasksDb(DbContextOptions<TasksDb> options) : DbContext(optio
             item.HasKey(i => i.Id);
             item.Property(i => i.Numbering).HasMaxLength(50);
             item.Property(i => i.PathLabel).HasMaxLength(200);
+            item.Property(i => i.Description).HasDefaultValue("");
             item.Property(i => i.Attributes).HasColumnType("jsonb").HasConversion(Json<Dictionary<string, string>>());
             item.HasIndex(i => new { i.PlanId, i.Position });
             item.HasOne<Plan>().WithMany().HasForeignKey(i => i.PlanId).OnDelete(DeleteBehavior.Cascade);

@@ -62,6 +62,8 @@ public sealed class PlanItem
     public required string Numbering { get; init; }
     public required string PathLabel { get; init; }
     public required string Text { get; init; }
+    /// <summary>The paragraphs the document writes under the item's heading ("" when none).</summary>
+    public string Description { get; init; } = "";
     public Dictionary<string, string> Attributes { get; init; } = [];
     public int SourceLine { get; init; }
     /// <summary>Document order within the plan.</summary>

@@ -154,6 +154,7 @@ public static class TaskMapping
         Numbering = item.Numbering,
         PathLabel = item.PathLabel,
         Text = item.Text,
+        Description = item.Description,
         Attributes = { item.Attributes },
         SourceLine = item.SourceLine,
     };

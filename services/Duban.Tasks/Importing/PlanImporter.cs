@@ -247,6 +247,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
                 Numbering = draftItem.Numbering,
                 PathLabel = draftItem.PathLabel,
                 Text = draftItem.Text,
+                Description = draftItem.Description ?? "",
                 Attributes = draftItem.Attributes.ToDictionary(),
                 SourceLine = draftItem.LineOrRow,
                 Position = items.Count,

@@ -425,6 +425,13 @@ namespace Duban.Tasks.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("depth");
 
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("description");
+
                     b.Property<int>("Kind")
                         .HasColumnType("integer")
                         .HasColumnName("kind");

@@ -60,6 +60,9 @@ public sealed class DraftItem
 
     public required string Text { get; init; }
 
+    /// <summary>The body paragraphs under an outline heading, one per line; null when the document gives none.</summary>
+    public string? Description { get; init; }
+
     /// <summary>1-based row of a 任务分解表 (header = row 1) or line of an outline where the item starts.</summary>
     public required int LineOrRow { get; init; }
 

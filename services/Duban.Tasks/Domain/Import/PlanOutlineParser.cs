@@ -8,8 +8,10 @@ namespace Duban.Tasks.Domain.Import;
 /// <item>Numbering decides nesting, not indentation: 一、 above （一） above 1. above （1） above ①. An item hangs under the nearest
 ///   item above it with a higher-ranking style, so a document that skips （一） puts its 1. items straight under 一、.
 ///   <see cref="DraftItemKind"/> follows the depth reached.</item>
-/// <item>A line without numbering continues the text of the item above; before the first numbered line, the first line is the
-///   title and the rest the preamble.</item>
+/// <item>A numbered line is its item's text (a heading keeps its own words); the lines without numbering below it are the
+///   item's description (the body paragraphs under a heading), never merged into its text — except a line that finishes a
+///   sentence the text broke off in the middle (ending in ，、：；or an open bracket), which joins the text. Before the first
+///   numbered line, the first line is the title and the rest the preamble.</item>
 /// <item>Inline notes (see <see cref="InlineNoteReader"/>) give 牵头单位, 配合单位, 责任人 and 完成时限; items that state none
 ///   take them by 下同/同上 or from their parent (see <see cref="ResponsibilityCarry"/>). Unlike a 任务分解表, an outline may leave
 ///   items unassigned: they are decomposed later.</item>
@@ -22,6 +24,7 @@ public static class PlanOutlineParser
         public OutlineNumbering Numbering { get; } = numbering;
         public int Line { get; } = line;
         public StringBuilder Text { get; } = new(numbering.Rest);
+        public StringBuilder Body { get; } = new();
     }
 
     public static ImportResult Parse(string text)
@@ -36,7 +39,8 @@ public static class PlanOutlineParser
             var line = rawLine.Trim();
             if (line.Length == 0) continue;
             if (OutlineNumberingStyle.TryRead(line, out var numbering)) entries.Add(new Entry(numbering, lineNumber));
-            else if (entries.Count > 0) AppendLine(entries[^1].Text, line);
+            else if (entries.Count > 0 && entries[^1].Body.Length == 0 && BreaksOffMidSentence(entries[^1].Text)) AppendLine(entries[^1].Text, line);
+            else if (entries.Count > 0) AppendParagraph(entries[^1].Body, line);
             else if (title is null) title = line;
             else AppendLine(preamble, line);
         }
@@ -66,6 +70,12 @@ public static class PlanOutlineParser
             while (open.Count > 0 && open.Peek().Rank >= entry.Numbering.Rank) open.Pop();
             var parent = open.Count > 0 ? open.Peek().Item : null;
             var notes = InlineNoteReader.Extract(entry.Text.ToString(), entry.Line, problems);
+            // Notes may close the body instead of the heading ("……。（牵头单位：财政局；完成时限：6月底前）"); the heading's own win.
+            var bodyNotes = InlineNoteReader.Extract(entry.Body.ToString(), entry.Line + 1, problems);
+            foreach (var (field, value) in bodyNotes.Stated)
+                notes.Stated.TryAdd(field, value);
+            foreach (var (key, value) in bodyNotes.Attributes)
+                notes.Attributes.TryAdd(key, value);
             if (notes.Text.Length == 0) problems.Add(new ImportProblem(entry.Line, "事项", $"“{entry.Numbering.Numbering}”没有内容"));
 
             var item = new DraftItem
@@ -74,6 +84,7 @@ public static class PlanOutlineParser
                 Numbering = entry.Numbering.Numbering,
                 PathLabel = PathLabel.Of(parent, entry.Numbering.Numbering),
                 Text = notes.Text,
+                Description = bodyNotes.Text.Length > 0 ? bodyNotes.Text : null,
                 LineOrRow = entry.Line,
                 Attributes = notes.Attributes,
             };
@@ -104,5 +115,15 @@ public static class PlanOutlineParser
     {
         if (text.Length > 0 && char.IsAsciiLetterOrDigit(text[^1]) && char.IsAsciiLetterOrDigit(line[0])) text.Append(' ');
         text.Append(line);
+    }
+
+    /// <summary>Text that stops on a comma, an enumeration comma, a colon or an open bracket goes on in the next line.</summary>
+    private static bool BreaksOffMidSentence(StringBuilder text) => text.Length > 0 && text[^1] is '，' or '、' or '：' or '；' or ',' or ':' or ';' or '（' or '(' or '《';
+
+    /// <summary>A description keeps its paragraphs: one per line, as the document breaks them.</summary>
+    private static void AppendParagraph(StringBuilder body, string line)
+    {
+        if (body.Length > 0) body.Append('\n');
+        body.Append(line);
     }
 }

@@ -136,7 +136,7 @@ public class PlanOutlineParserTests
     }
 
     [Fact]
-    public void Lines_that_only_look_numbered_continue_the_item_above()
+    public void Lines_that_only_look_numbered_are_the_body_under_the_heading_above()
     {
         var outline = """
             一、扩大投资
@@ -147,7 +147,30 @@ public class PlanOutlineParserTests
 
         var item = PlanOutlineParser.Parse(outline).Draft!.Items.Single();
 
-        Assert.Equal("扩大投资一是抓项目。1.5亿元用于港区专用铁路；2023.6前完成海挡工程。", item.Text);
+        Assert.Equal("扩大投资", item.Text);
+        Assert.Equal("一是抓项目。\n1.5亿元用于港区专用铁路；\n2023.6前完成海挡工程。", item.Description);
+    }
+
+    [Fact]
+    public void A_heading_keeps_its_own_words_and_the_body_below_it_is_its_description_with_the_notes_it_closes_with()
+    {
+        var outline = """
+            一、全面加强党的领导
+            坚持党对一切工作的领导，把党的领导贯穿园区发展全过程。
+            （一）迅速掀起宣传发动新热潮
+            各街道、各部门要迅速组织学习，做到家喻户晓。（牵头单位：工业园区宣传办；完成时限：2020年5月底前）
+            （二）迅速掀起对接跑办新热潮（牵头单位：工业园区经发局）
+            """;
+
+        var items = PlanOutlineParser.Parse(outline).Draft!.AllItems().ToDictionary(item => item.PathLabel);
+
+        Assert.Equal("全面加强党的领导", items["一"].Text);
+        Assert.Equal("坚持党对一切工作的领导，把党的领导贯穿园区发展全过程。", items["一"].Description);
+        Assert.Equal("迅速掀起宣传发动新热潮", items["一（一）"].Text);
+        Assert.Equal("各街道、各部门要迅速组织学习，做到家喻户晓。", items["一（一）"].Description);
+        Assert.Equal("工业园区宣传办", items["一（一）"].LeadUnits.Single().Text);
+        Assert.Equal("2020年5月底前", items["一（一）"].DeadlineText);
+        Assert.Null(items["一（二）"].Description);
     }
 
     [Fact]
