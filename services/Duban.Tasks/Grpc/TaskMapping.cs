@@ -159,6 +159,21 @@ public static class TaskMapping
         SourceLine = item.SourceLine,
     };
 
+    /// <summary>A dry run's item, with what the document gives it.</summary>
+    public static Contract.PlanItem ToContract(this PlanItem item, DraftItem draft)
+    {
+        var contract = item.ToContract();
+        contract.Responsibility = new Contract.ItemResponsibility
+        {
+            LeadUnits = { draft.LeadUnits.Select(u => u.Text) },
+            CoUnits = { draft.CoUnits.Select(u => u.Text) },
+            Owner = draft.Owner ?? "",
+            DeadlineText = draft.DeadlineText ?? "",
+            InheritedFrom = { draft.InheritedFrom.ToDictionary() },
+        };
+        return contract;
+    }
+
     public static Contract.ItemKind ToContract(DraftItemKind kind) => kind switch
     {
         DraftItemKind.Goal => Contract.ItemKind.Goal,

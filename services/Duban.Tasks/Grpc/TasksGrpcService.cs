@@ -42,7 +42,8 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         // The parsed tree comes back on a dry run, to show what would be stored; after a real import, read it with GetPlanTree.
         if (request.DryRun)
         {
-            response.Items.AddRange(outcome.Items.Select(i => i.ToContract()));
+            response.Items.AddRange(outcome.Items.Select(i =>
+                outcome.Drafts.TryGetValue(i.Id, out var draft) ? i.ToContract(draft) : i.ToContract()));
             response.Assignments.AddRange(outcome.Assignments.Select(a => a.ToContract(today)));
         }
         else if (outcome.Plan is { } plan && outcome.Items.Count == 0)

@@ -30,8 +30,12 @@ public sealed record ImportIssue(int Line, string Field, string Message, IReadOn
 
 public sealed record ResolvedUnit(string Name, Guid UnitId, string UnitName);
 
+/// <param name="Drafts">Each item's draft, by item id: what the document states for it and where inherited values came from.</param>
 public sealed record ImportOutcome(Plan? Plan, IReadOnlyList<PlanItem> Items, IReadOnlyList<Assignment> Assignments,
-    IReadOnlyList<ResolvedUnit> Resolved, IReadOnlyList<ImportIssue> Problems, IReadOnlyList<ImportIssue> Warnings);
+    IReadOnlyList<ResolvedUnit> Resolved, IReadOnlyList<ImportIssue> Problems, IReadOnlyList<ImportIssue> Warnings)
+{
+    public IReadOnlyDictionary<Guid, DraftItem> Drafts { get; init; } = new Dictionary<Guid, DraftItem>();
+}
 
 /// <summary>
 /// Imports a plan in one call: parse the document, resolve every unit name through the units service,
@@ -109,15 +113,17 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
             CreateTime = now,
         };
         var unmatchedOwners = new List<UnmatchedOwner>();
-        var (items, assignments) = Build(plan, draft, context, owners, new DeadlineContext(issueDate.Year, issueDate, timeZone), problems, unmatchedOwners,
+        var (items, assignments, drafts) = Build(plan, draft, context, owners, new DeadlineContext(issueDate.Year, issueDate, timeZone), problems, unmatchedOwners,
             now);
         await ReportUnmatchedOwnersAsync(unmatchedOwners, context, problems, ct);
 
         var resolved = context.Matched.Select(m => new ResolvedUnit(m.Key, Guid.Parse(m.Value.Id), m.Value.Name)).ToList();
         if (problems.Count > 0)
-            return request.DryRun ? new ImportOutcome(null, items, assignments, resolved, Sorted(problems), warnings) : Fail(request, problems, warnings);
+            return request.DryRun
+                ? new ImportOutcome(null, items, assignments, resolved, Sorted(problems), warnings) { Drafts = drafts }
+                : Fail(request, problems, warnings);
         if (request.DryRun)
-            return new ImportOutcome(null, items, assignments, resolved, [], warnings);
+            return new ImportOutcome(null, items, assignments, resolved, [], warnings) { Drafts = drafts };
 
         // A concurrent import with the same request id may have stored its plan while this one was being read.
         if (await writer.WritePlanAsync(plan, items, assignments, now, ct) is { } first)
@@ -229,12 +235,13 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
         return people;
     }
 
-    private (List<PlanItem> Items, List<Assignment> Assignments) Build(Plan plan, PlanDraft draft, ResolutionContext context,
+    private (List<PlanItem> Items, List<Assignment> Assignments, Dictionary<Guid, DraftItem> Drafts) Build(Plan plan, PlanDraft draft, ResolutionContext context,
         Dictionary<Guid, IReadOnlyList<Person>> owners, DeadlineContext deadlines, List<ImportIssue> problems, List<UnmatchedOwner> unmatchedOwners,
         DateTimeOffset now)
     {
         var items = new List<PlanItem>();
         var assignments = new List<Assignment>();
+        var drafts = new Dictionary<Guid, DraftItem>();
 
         void Visit(DraftItem draftItem, Guid? parentId, int depth, DateOnly? parentDue)
         {
@@ -254,6 +261,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
                 Depth = depth,
             };
             items.Add(item);
+            drafts[item.Id] = draftItem;
             if (item.Text.Length > MaxItemTextLength)
                 problems.Add(new ImportIssue(draftItem.LineOrRow, "事项", $"内容超过 {MaxItemTextLength} 字（{item.Text.Length} 字）", []));
             if (item.Numbering.Length > MaxNumberingLength)
@@ -321,7 +329,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
 
         foreach (var top in draft.Items)
             Visit(top, null, 0, null);
-        return (items, assignments);
+        return (items, assignments, drafts);
 
         (Guid?, string) MatchOwner(string? text, Guid leadId, IReadOnlyList<Person>? people, int line)
         {

@@ -251,6 +251,36 @@ public class ImportTests(TasksServiceFixture service) : IClassFixture<TasksServi
     }
 
     [Fact]
+    public async Task A_dry_run_shows_every_items_responsibility_and_where_each_inherited_value_came_from()
+    {
+        var response = await service.Office.ImportPlanAsync(new ImportPlanRequest
+        {
+            IssuingUnitId = service.Tree.Park.Id, IssueDate = new Google.Type.Date { Year = 2023, Month = 3, Day = 1 }, DryRun = true,
+            OutlineText = """
+                关于加快高质量发展的实施方案
+                一、全面加强党的领导（牵头单位：组人部；完成时限：2023年12月底前）
+                （一）迅速掀起宣传发动新热潮
+                （二）迅速掀起对接跑办新热潮（牵头单位：经发局（下同）；完成时限：2023年6月底前）
+                （三）拿出承接方案
+                （四）落实配套资金（牵头单位：同上；完成时限：2023年9月底前）
+                """,
+        });
+        var items = response.Items.ToDictionary(i => i.PathLabel, i => i.Responsibility);
+
+        // The area is no leaf, and still shows what it states.
+        Assert.Equal(["组人部"], items["一"].LeadUnits);
+        Assert.Equal(("2023年12月底前", 0), (items["一"].DeadlineText, items["一"].InheritedFrom.Count));
+        Assert.Equal("组人部", items["一（一）"].LeadUnits.Single());
+        Assert.Equal("上级“一”", items["一（一）"].InheritedFrom["牵头单位"]);
+        Assert.Equal("上级“一”", items["一（一）"].InheritedFrom["完成时限"]);
+        Assert.Empty(items["一（二）"].InheritedFrom);
+        Assert.Equal(("经发局", "下同：沿用“一（二）”"), (items["一（三）"].LeadUnits.Single(), items["一（三）"].InheritedFrom["牵头单位"]));
+        Assert.Equal(("2023年12月底前", "上级“一”"), (items["一（三）"].DeadlineText, items["一（三）"].InheritedFrom["完成时限"]));
+        Assert.Equal(("经发局", "同上：沿用“一（二）”"), (items["一（四）"].LeadUnits.Single(), items["一（四）"].InheritedFrom["牵头单位"]));
+        Assert.False(items["一（四）"].InheritedFrom.ContainsKey("完成时限"));
+    }
+
+    [Fact]
     public async Task An_import_without_a_request_id_warns_that_sending_it_again_imports_another_plan()
     {
         var without = await service.Office.ImportPlanAsync(Request(Table));

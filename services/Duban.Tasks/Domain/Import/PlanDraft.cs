@@ -78,6 +78,9 @@ public sealed class DraftItem
     /// <summary>完成时限, as written; another component interprets it.</summary>
     public string? DeadlineText { get; internal set; }
 
+    /// <summary>For each field (牵头单位 …) the item did not write itself: where its value came from (同上, 下同, the parent).</summary>
+    public IReadOnlyDictionary<string, string> InheritedFrom { get; internal set; } = new Dictionary<string, string>();
+
     /// <summary>Columns or note keys this importer does not understand, by header or key as written.</summary>
     public IReadOnlyDictionary<string, string> Attributes { get; internal set; } = new Dictionary<string, string>();
 

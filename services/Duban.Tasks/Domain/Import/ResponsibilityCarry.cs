@@ -21,26 +21,67 @@ internal sealed partial class ResponsibilityCarry
     private readonly Dictionary<DraftItem, Dictionary<ResponsibilityField, string>> _effective = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<ResponsibilityField, string> _previous = [];
     private readonly Dictionary<ResponsibilityField, string> _carriedOn = [];
+    // Where each of those values was first written (the item's path label), to tell a reader where an item's value came from.
+    private readonly Dictionary<ResponsibilityField, string> _previousFrom = [];
+    private readonly Dictionary<ResponsibilityField, string> _carriedOnFrom = [];
 
     /// <summary>Gives an item that states values (a row's own item, an outline item) its effective values.</summary>
     public void Apply(DraftItem item, DraftItem? parent, IReadOnlyDictionary<ResponsibilityField, string> stated, ICollection<ImportProblem> problems)
     {
         var effective = new Dictionary<ResponsibilityField, string>();
+        var sources = new Dictionary<ResponsibilityField, string>();
         foreach (var field in ResponsibilityFieldNames.All)
         {
-            var value = stated.TryGetValue(field, out var written) && !string.IsNullOrWhiteSpace(written)
-                ? Interpret(field, written, item.LineOrRow, problems)
-                : null;
-            value ??= _carriedOn.GetValueOrDefault(field) ?? InheritedValue(parent, field);
-            if (value is null) _previous.Remove(field);
-            else effective[field] = _previous[field] = value;
+            string? value = null;
+            string? origin = item.PathLabel;
+            if (stated.TryGetValue(field, out var written) && !string.IsNullOrWhiteSpace(written))
+            {
+                var marker = written.Trim().TrimEnd('。', '.', '，', ',', '；', ';');
+                var copied = marker == "同上" || SameBelowMarker().Replace(marker, "").Trim().Length == 0;
+                var from = _previousFrom.GetValueOrDefault(field);
+                value = Interpret(field, written, item.LineOrRow, problems);
+                if (copied && value is not null)
+                {
+                    origin = from;
+                    sources[field] = $"{(marker == "同上" ? "同上" : "下同")}：沿用“{from}”";
+                }
+                if (_carriedOn.ContainsKey(field))
+                    _carriedOnFrom[field] = origin ?? item.PathLabel;
+            }
+            else if (_carriedOn.GetValueOrDefault(field) is { } carried)
+            {
+                value = carried;
+                origin = _carriedOnFrom.GetValueOrDefault(field);
+                sources[field] = $"下同：沿用“{origin}”";
+            }
+            else if (InheritedValue(parent, field) is { } inherited)
+            {
+                value = inherited;
+                origin = parent!.PathLabel;
+                sources[field] = $"上级“{parent.PathLabel}”";
+            }
+            if (value is null)
+            {
+                _previous.Remove(field);
+                _previousFrom.Remove(field);
+            }
+            else
+            {
+                effective[field] = _previous[field] = value;
+                _previousFrom[field] = origin ?? item.PathLabel;
+            }
         }
         Store(item, effective);
+        item.InheritedFrom = sources.ToDictionary(s => ResponsibilityFieldNames.CanonicalName(s.Key), s => s.Value);
     }
 
     /// <summary>Gives an item that only groups others (no values of its own) its parent's values.</summary>
-    public void ApplyToGroup(DraftItem item, DraftItem? parent) =>
+    public void ApplyToGroup(DraftItem item, DraftItem? parent)
+    {
         Store(item, parent is null ? [] : new Dictionary<ResponsibilityField, string>(_effective[parent]));
+        if (parent is not null)
+            item.InheritedFrom = _effective[parent].Keys.ToDictionary(ResponsibilityFieldNames.CanonicalName, _ => $"上级“{parent.PathLabel}”");
+    }
 
     private string? Interpret(ResponsibilityField field, string written, int lineOrRow, ICollection<ImportProblem> problems)
     {
