@@ -33,11 +33,13 @@ public static class Lookup
     }
 
     /// <summary>The unit the saved token acts for (its "unit" claim), read without validating it.</summary>
-    public static string TokenUnit(CliContext context)
+    /// <param name="option">The command's option that names a unit instead, for the message when the token names none.</param>
+    public static string TokenUnit(CliContext context, string? option)
     {
         if (string.IsNullOrEmpty(context.Settings.Token))
             throw new CliException("没有令牌：请先运行 `duban login`");
         var unit = new JsonWebToken(context.Settings.Token).TryGetClaim("unit", out var claim) ? claim.Value : "";
-        return unit.Length > 0 ? unit : throw new CliException("令牌未指明单位：请用 --unit 指定");
+        return unit.Length > 0 ? unit
+            : throw new CliException(option is null ? "令牌未指明单位：请用某单位人员的令牌登录（duban login --as 姓名）" : $"令牌未指明单位：请用 {option} 指定");
     }
 }

@@ -93,6 +93,13 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
             (exit, output, error) = await cli.RunAsync("whoami", "--token", output.Trim());
             Assert.Contains("scheduler  单位 —  角色 scheduler", output);
 
+            // A token of no unit: each command names its own way to say which unit.
+            var scheduler = (await cli.RunAsync("token", "--person", "scheduler", "--roles", "scheduler", "--key", keyFile)).Output.Trim();
+            (exit, _, error) = await cli.RunAsync("review", "run", "--token", scheduler);
+            Assert.Equal((2, true), (exit, error.Contains("请用 --scope 指定")));
+            (exit, _, error) = await cli.RunAsync("mine", "--token", scheduler);
+            Assert.Equal((2, false), (exit, error.Contains("--unit")));
+
             (exit, _, error) = await cli.RunAsync("token", "--as", "杨帆", "--roles", "boss", "--key", keyFile);
             Assert.Equal(2, exit);
             Assert.Contains("未知角色“boss”", error);

@@ -28,7 +28,7 @@ public static class AssignmentCommands
         });
         var mine = new Command("mine", "本单位（令牌所属单位）的交办事项") { status, overdue }.With(async (context, parse, ct) =>
         {
-            await ListAsync(context, new Tasks.ListAssignmentsRequest { LeadUnitId = Lookup.TokenUnit(context), PageSize = 1000 },
+            await ListAsync(context, new Tasks.ListAssignmentsRequest { LeadUnitId = Lookup.TokenUnit(context, option: null), PageSize = 1000 },
                 parse.GetValue(status), parse, overdue, null, ct);
             return 0;
         });

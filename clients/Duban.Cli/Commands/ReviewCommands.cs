@@ -18,7 +18,7 @@ public static class ReviewCommands
         var scope = new Option<string?>("--scope") { Description = "调度范围，含其下级单位（名称或 ID；默认：令牌所属单位）" };
         var run = new Command("run", "执行周调度：数据有变化即生成新版本；以往各周定稿后不再变动") { week, scope }.With(async (context, parse, ct) =>
         {
-            var scopeId = parse.GetValue(scope) is { } s ? await Lookup.UnitIdAsync(context, s, ct) : Lookup.TokenUnit(context);
+            var scopeId = parse.GetValue(scope) is { } s ? await Lookup.UnitIdAsync(context, s, ct) : Lookup.TokenUnit(context, "--scope");
             var review = await context.Supervision.RunWeeklyReviewAsync(new Supervision.RunWeeklyReviewRequest { ScopeUnitId = scopeId, Week = parse.GetValue(week)! },
                 context.Call(ct, 300));
             if (context.Json)
@@ -33,7 +33,7 @@ public static class ReviewCommands
         var listScope = new Option<string?>("--scope") { Description = "调度范围（名称或 ID；默认：令牌所属单位）" };
         var revisions = new Command("revisions", "列出该周调度已保存的各版本，最新的在前") { listWeek, listScope }.With(async (context, parse, ct) =>
         {
-            var scopeId = parse.GetValue(listScope) is { } s ? await Lookup.UnitIdAsync(context, s, ct) : Lookup.TokenUnit(context);
+            var scopeId = parse.GetValue(listScope) is { } s ? await Lookup.UnitIdAsync(context, s, ct) : Lookup.TokenUnit(context, "--scope");
             var weekText = parse.GetValue(listWeek)!;
             if (weekText == "current")
             {
@@ -102,7 +102,7 @@ public static class ReviewCommands
         var assessScope = new Option<string?>("--scope") { Description = "考核范围（名称或 ID；默认：令牌所属单位）" };
         var assess = new Command("assess", "考核：对范围内各单位按考核期评分、评定等次") { assessScope, period }.With(async (context, parse, ct) =>
         {
-            var scopeId = parse.GetValue(assessScope) is { } s ? await Lookup.UnitIdAsync(context, s, ct) : Lookup.TokenUnit(context);
+            var scopeId = parse.GetValue(assessScope) is { } s ? await Lookup.UnitIdAsync(context, s, ct) : Lookup.TokenUnit(context, "--scope");
             var assessment = await context.Supervision.AssessUnitsAsync(new Supervision.AssessUnitsRequest { ScopeUnitId = scopeId, Period = parse.GetValue(period)! }, context.Call(ct, 300));
             if (context.Json)
             {
