@@ -17,7 +17,8 @@ public static class TaskMapping
     public static DateOnly? ToDateOnly(this Google.Type.Date? date) =>
         date is null || date.Year == 0 ? null : new DateOnly(date.Year, date.Month, date.Day);
 
-    public static Contract.Assignment ToContract(this Assignment a, DateOnly today)
+    /// <param name="now">Report dates are listed from the day it is now in the assignment's zone.</param>
+    public static Contract.Assignment ToContract(this Assignment a, DateTimeOffset now)
     {
         var contract = new Contract.Assignment
         {
@@ -31,7 +32,7 @@ public static class TaskMapping
             OwnerPersonId = a.OwnerPersonId?.ToString() ?? "",
             OwnerName = a.OwnerName,
             Title = a.Title,
-            Deadline = DeadlineOf(a, today),
+            Deadline = DeadlineOf(a, DueTime.LocalDate(now, a.TimeZone)),
             OriginalDueDate = a.OriginalDueDate?.ToDate(),
             DeadlineVersion = a.DeadlineVersion,
             Target = a.Target is { } t ? new Contract.QuantitativeTarget { Metric = t.Metric, Value = t.Value, UnitOfMeasure = t.UnitOfMeasure, ByText = t.ByText } : null,

@@ -31,7 +31,7 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
             request.TimeZone.Trim(), form, text, structure, request.DryRun, request.Source, request.RequestId.Trim(), ImportHash(request)),
             context.CancellationToken);
 
-        var today = Today();
+        var now = time.GetUtcNow();
         var response = new Contract.ImportPlanResponse
         {
             Plan = outcome.Plan?.ToContract(outcome.Items.Count, outcome.Assignments.Count),
@@ -44,7 +44,7 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         {
             response.Items.AddRange(outcome.Items.Select(i =>
                 outcome.Drafts.TryGetValue(i.Id, out var draft) ? i.ToContract(draft) : i.ToContract()));
-            response.Assignments.AddRange(outcome.Assignments.Select(a => a.ToContract(today)));
+            response.Assignments.AddRange(outcome.Assignments.Select(a => a.ToContract(now)));
         }
         else if (outcome.Plan is { } plan && outcome.Items.Count == 0)
         {
@@ -81,14 +81,14 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
     {
         var readable = await ReadableAsync(context);
         var tree = await queries.GetPlanTreeAsync(request.PlanId, readable, context.CancellationToken);
-        var today = Today();
+        var now = time.GetUtcNow();
         return new Contract.PlanTree
         {
             Plan = tree.Plan.ToContract(tree.ItemCount, tree.AssignmentCount),
             Nodes = { tree.Nodes.Select(n => new Contract.PlanTreeNode
             {
                 Item = n.Item.ToContract(),
-                Assignments = { n.Assignments.Select(a => a.ToContract(today)) },
+                Assignments = { n.Assignments.Select(a => a.ToContract(now)) },
                 ProgressPercent = n.ProgressPercent,
                 Counts = ToContract(n.Counts),
                 Depth = n.Depth,
@@ -105,8 +105,8 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
             a.Source)).ToList();
         var created = await decomposer.DecomposeAsync(request.ItemId.Trim(), request.AssignmentId.Trim(), request.ParentVersion, specs,
             request.RequestId.Trim(), context.GetCaller(), context.CancellationToken);
-        var today = Today();
-        return new() { Assignments = { created.Select(a => a.ToContract(today)) } };
+        var now = time.GetUtcNow();
+        return new() { Assignments = { created.Select(a => a.ToContract(now)) } };
     }
 
     public override async Task<Contract.Assignment> GetAssignment(Contract.GetAssignmentRequest request, ServerCallContext context)
@@ -114,7 +114,7 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         var scope = AssignmentPermissions.ReadScopeOf(context.GetCaller());
         var (assignment, history) = await queries.GetAsync(request.Id, context.CancellationToken);
         await access.CheckAsync(scope, assignment, context.CancellationToken);
-        var contract = assignment.ToContract(Today());
+        var contract = assignment.ToContract(time.GetUtcNow());
         contract.History.AddRange(history.Select(h => h.ToContract()));
         return contract;
     }
@@ -126,8 +126,8 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
             request.Statuses.Where(s => s != Contract.AssignmentStatus.Unspecified).Select(s => (AssignmentStatus)(int)s).ToList(),
             request.PlanId.Trim(), request.DueAfter.ToDateOnly(), request.DueBefore.ToDateOnly(), request.OverdueAsOf.ToDateOnly(),
             request.ParentAssignmentId.Trim(), request.PageSize, request.PageToken), readable, context.CancellationToken);
-        var today = Today();
-        return new() { Assignments = { page.Items.Select(a => a.ToContract(today)) }, NextPageToken = page.NextPageToken };
+        var now = time.GetUtcNow();
+        return new() { Assignments = { page.Items.Select(a => a.ToContract(now)) }, NextPageToken = page.NextPageToken };
     }
 
     public override Task<Contract.Assignment> AcceptAssignment(Contract.AcceptAssignmentRequest request, ServerCallContext context) =>
@@ -191,7 +191,7 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
     {
         new Violations().RequireText(request.Reason, "reason", 4000).ThrowIfAny();
         var assignment = await store.CancelAsync(request.Id, request.Version, request.Reason.Trim(), context.GetCaller(), context.CancellationToken);
-        return assignment.ToContract(Today());
+        return assignment.ToContract(time.GetUtcNow());
     }
 
     public override async Task<Contract.ListEventsResponse> ListEvents(Contract.ListEventsRequest request, ServerCallContext context)
@@ -267,7 +267,7 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
     {
         var caller = context.GetCaller();
         var assignment = await store.ChangeAsync(id, version, caller, a => authorize(caller, a), change, context.CancellationToken);
-        return assignment.ToContract(Today());
+        return assignment.ToContract(time.GetUtcNow());
     }
 
     private async Task<DateOnly?> ParentDueDateAsync(string id, CancellationToken ct)
@@ -287,7 +287,6 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body.ToByteArray()));
     }
 
-    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
     private static Contract.ImportProblem ToContract(ImportIssue issue) => new()
     {

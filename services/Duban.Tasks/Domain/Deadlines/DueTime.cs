@@ -24,6 +24,10 @@ public static class DueTime
         return new DateTimeOffset(nextMidnight - offset, TimeSpan.Zero);
     }
 
+    /// <summary>The calendar date <paramref name="now"/> falls on in the plan's zone: the "today" its deadlines are read against.</summary>
+    public static DateOnly LocalDate(DateTimeOffset now, string timeZone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(timeZone)).DateTime);
+
     public static bool IsOverdue(DateOnly dueDate, DateTimeOffset now, string timeZone) =>
         now >= EndOfDayUtc(dueDate, timeZone);
 }
