@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Duban.Tasks.Domain;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -38,7 +39,7 @@ public sealed class TasksDb(DbContextOptions<TasksDb> options) : DbContext(optio
             item.Property(i => i.Numbering).HasMaxLength(50);
             item.Property(i => i.PathLabel).HasMaxLength(200);
             item.Property(i => i.Description).HasDefaultValue("");
-            item.Property(i => i.Attributes).HasColumnType("jsonb").HasConversion(Json<Dictionary<string, string>>());
+            item.Property(i => i.Attributes).HasColumnType("jsonb").HasConversion(Json<Dictionary<string, string>>(), ByContent<Dictionary<string, string>>());
             item.HasIndex(i => new { i.PlanId, i.Position });
             item.HasOne<Plan>().WithMany().HasForeignKey(i => i.PlanId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -55,9 +56,9 @@ public sealed class TasksDb(DbContextOptions<TasksDb> options) : DbContext(optio
             assignment.Property(a => a.CreateRequestId).HasMaxLength(100);
             assignment.Property(a => a.CreateRequestHash).HasMaxLength(64).IsFixedLength();
             assignment.Property(a => a.Version).IsConcurrencyToken();
-            assignment.Property(a => a.Milestones).HasColumnType("jsonb").HasConversion(Json<MilestoneValue[]>());
-            assignment.Property(a => a.Target).HasColumnType("jsonb").HasConversion(Json<QuantitativeTarget?>());
-            assignment.Property(a => a.PendingExtension).HasColumnType("jsonb").HasConversion(Json<PendingExtension?>());
+            assignment.Property(a => a.Milestones).HasColumnType("jsonb").HasConversion(Json<MilestoneValue[]>(), ByContent<MilestoneValue[]>());
+            assignment.Property(a => a.Target).HasColumnType("jsonb").HasConversion(Json<QuantitativeTarget?>(), ByContent<QuantitativeTarget?>());
+            assignment.Property(a => a.PendingExtension).HasColumnType("jsonb").HasConversion(Json<PendingExtension?>(), ByContent<PendingExtension?>());
             assignment.Ignore(a => a.Deadline);
             assignment.HasIndex(a => new { a.LeadUnitId, a.DueDate });
             assignment.HasIndex(a => new { a.PlanId, a.ItemId });
@@ -95,6 +96,12 @@ public sealed class TasksDb(DbContextOptions<TasksDb> options) : DbContext(optio
     private static ValueConverter<T, string> Json<T>() => new(
         v => JsonSerializer.Serialize(v, JsonSerializerOptions.Web),
         s => JsonSerializer.Deserialize<T>(s, JsonSerializerOptions.Web)!);
+
+    /// <summary>Equal when their JSON is: a collection changed in place is saved, and one read and left alone is not.</summary>
+    private static ValueComparer<T> ByContent<T>() => new(
+        (a, b) => JsonSerializer.Serialize(a, JsonSerializerOptions.Web) == JsonSerializer.Serialize(b, JsonSerializerOptions.Web),
+        v => JsonSerializer.Serialize(v, JsonSerializerOptions.Web).GetHashCode(),
+        v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, JsonSerializerOptions.Web), JsonSerializerOptions.Web)!);
 }
 
 /// <summary>Lets `dotnet ef` build the context without starting the service.</summary>
