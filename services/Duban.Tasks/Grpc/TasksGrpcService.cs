@@ -30,7 +30,7 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         };
         var structure = form == ImportForm.Structure ? StructureMapping.ToDraft(request.Structure) : null;
         // The request's own buffer, not a copy: a document may be tens of megabytes.
-        var document = form == ImportForm.Document ? new ImportDocument(request.Document.Memory, request.FileName.Trim()) : null;
+        var document = form == ImportForm.Document ? new ImportDocument(request.Document.Memory, request.FileName.Trim(), request.Sheet.Trim()) : null;
         var outcome = await importer.ImportAsync(new ImportRequest(request.Title, request.IssuingUnitId.Trim(), request.IssueDate.ToDateOnly(),
             request.TimeZone.Trim(), form, text, structure, document, request.DryRun, request.Source, request.RequestId.Trim(), ImportHash(request)),
             context.CancellationToken);

@@ -92,8 +92,8 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
         var warnings = new List<ImportIssue>();
         var draft = parsed.Draft;
         var title = request.Title.Trim().Length > 0 ? request.Title.Trim() : draft?.Title?.Trim() ?? "";
-        // A document that is nothing importable has that one problem: a missing title would only add noise.
-        if (title.Length == 0 && !parsed.Problems.Any(p => p.Field == DocumentReading.Field))
+        // A document that could not be read at all has that problem: a missing title would only add noise.
+        if (title.Length == 0 && (draft is not null || request.Form != ImportForm.Document))
             problems.Add(new ImportIssue(0, "title", "计划标题未填写（请求中未给出，文件中也没有标题行）", []));
         else if (title.Length > MaxTitleLength)
             problems.Add(new ImportIssue(0, "title", $"计划标题超过 {MaxTitleLength} 字", []));
@@ -151,24 +151,25 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
         {
             case ImportForm.Table:
                 return new(TaskBreakdownTableParser.Parse(request.Text), request.Text,
-                    FormatName(DelimitedTextReader.DetectDelimiter(request.Text) == '\t' ? DocumentFormat.Tsv : DocumentFormat.Csv), "", "rows");
+                    FormatName(DelimitedTextReader.DetectDelimiter(request.Text) == '\t' ? DocumentKind.Tsv : DocumentKind.Csv), "", "rows");
             case ImportForm.Outline:
-                return new(PlanOutlineParser.Parse(request.Text), request.Text, FormatName(DocumentFormat.Outline), "", "lines");
+                return new(PlanOutlineParser.Parse(request.Text), request.Text, FormatName(DocumentKind.Outline), "", "lines");
             case ImportForm.Document:
                 var document = DocumentReader.Read(request.Document!);
                 return new(document.Result, document.SourceText, document.Format is { } format ? FormatName(format) : "", document.Encoding,
-                    document.Format == DocumentFormat.Outline ? "lines" : "rows");
+                    document.Format == DocumentKind.Outline ? "lines" : "rows");
             default:
                 return new(new ImportResult { Draft = request.Structure, Problems = [] }, "", "", "", "");
         }
     }
 
     /// <summary>The names the contract gives formats (ImportPlanResponse.detected_format).</summary>
-    private static string FormatName(DocumentFormat format) => format switch
+    private static string FormatName(DocumentKind format) => format switch
     {
-        DocumentFormat.Csv => "csv",
-        DocumentFormat.Tsv => "tsv",
-        DocumentFormat.Outline => "outline",
+        DocumentKind.Csv => "csv",
+        DocumentKind.Tsv => "tsv",
+        DocumentKind.Outline => "outline",
+        DocumentKind.Xlsx => "xlsx",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 

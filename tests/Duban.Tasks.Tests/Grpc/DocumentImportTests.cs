@@ -100,6 +100,35 @@ public class DocumentImportTests(SampleUnitsFixture service) : IClassFixture<Sam
     }
 
     [Fact]
+    public async Task An_xlsx_task_table_with_titles_merged_cells_and_dates_imports_as_its_text_does()
+    {
+        var sheet = Workbooks.SampleSheet();
+        var expected = await TableTextAsync(Workbooks.Csv(sheet));
+
+        var response = await DocumentAsync(Workbooks.Write(sheet), "任务分解表.xlsx");
+
+        Assert.Equal(("xlsx", ""), (response.DetectedFormat, response.Encoding));
+        Assert.Equal(27, response.Assignments.Count);
+        Assert.Equal(Shape(expected), Shape(response));
+        // A date cell shown as 2026年4月 is due at the end of April, as the office meant it.
+        var publicity = response.Assignments.Single(a => a.Title.StartsWith("制定更加详细具体的宣传工作方案"));
+        Assert.Equal(("2026年4月", new Google.Type.Date { Year = 2026, Month = 4, Day = 30 }), (publicity.Deadline.OriginalText, publicity.Deadline.DueDate));
+    }
+
+    [Fact]
+    public async Task A_sheet_that_is_not_there_is_refused_on_the_sheet_naming_those_that_are()
+    {
+        var request = await RequestAsync();
+        request.Document = ByteString.CopyFrom(Workbooks.Write(Workbooks.SampleSheet()));
+        request.Sheet = "汇总";
+        request.DryRun = false;
+
+        var refused = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, async () => await service.Office.ImportPlanAsync(request));
+        Assert.Equal(["sheet"], RpcAssert.FieldsOf(refused));
+        Assert.Contains("任务分解表", refused.Status.Detail + string.Join("", refused.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations));
+    }
+
+    [Fact]
     public async Task A_gbk_table_imported_for_real_stores_the_plan_of_its_text()
     {
         var text = Samples.Text(Samples.TableFile);

@@ -16,7 +16,7 @@ public class DocumentReaderTests
         foreach (var name in new[] { "任务分解表.csv", "", "任务分解表.txt" })
         {
             var reading = Read(Samples.Gbk(text), name);
-            Assert.Equal(DocumentFormat.Csv, reading.Format);
+            Assert.Equal(DocumentKind.Csv, reading.Format);
             Assert.Equal("GB18030", reading.Encoding);
             Assert.Equal(Samples.Shape(TaskBreakdownTableParser.Parse(text)), Samples.Shape(reading.Result));
             Assert.Equal(text, reading.SourceText);
@@ -28,7 +28,7 @@ public class DocumentReaderTests
     {
         var text = Samples.Text(Samples.OutlineFile);
         var reading = Read(Samples.Gbk(text), "实施方案.txt");
-        Assert.Equal(DocumentFormat.Outline, reading.Format);
+        Assert.Equal(DocumentKind.Outline, reading.Format);
         Assert.Equal("GB18030", reading.Encoding);
         Assert.Equal(Samples.Shape(PlanOutlineParser.Parse(text)), Samples.Shape(reading.Result));
         Assert.Equal(PlanOutlineParser.Parse(text).Draft!.Title, reading.Result.Draft!.Title);
@@ -40,7 +40,7 @@ public class DocumentReaderTests
         var text = Samples.Text(Samples.TableFile);
         var tsv = string.Join("\n", DelimitedTextReader.Read(text, ',').Select(record => string.Join('\t', record.Fields)));
         var reading = Read([.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(tsv)], "任务分解表.txt");
-        Assert.Equal(DocumentFormat.Tsv, reading.Format);
+        Assert.Equal(DocumentKind.Tsv, reading.Format);
         Assert.Equal("UTF-16LE", reading.Encoding);
         Assert.Equal(Samples.Shape(TaskBreakdownTableParser.Parse(text)), Samples.Shape(reading.Result));
     }
@@ -50,7 +50,7 @@ public class DocumentReaderTests
     {
         var text = "附件1\n\nXX区贯彻落实《实施方案》任务分解表\n" + Samples.Text(Samples.TableFile);
         var reading = Read(Encoding.UTF8.GetBytes(text));
-        Assert.Equal(DocumentFormat.Csv, reading.Format);
+        Assert.Equal(DocumentKind.Csv, reading.Format);
         Assert.Equal("XX区贯彻落实《实施方案》任务分解表", reading.Result.Draft!.Title);
         Assert.Equal(5, reading.Result.Draft.Items[0].LineOrRow); // rows as the file numbers them: the header is row 4
     }
@@ -70,7 +70,7 @@ public class DocumentReaderTests
     public void A_file_named_csv_without_a_header_reads_as_a_table_whose_missing_columns_are_named()
     {
         var reading = Read(Encoding.UTF8.GetBytes("任务,单位,时间\n推动港口转型升级,交通局,2026年9月底前\n"), "任务.csv");
-        Assert.Equal(DocumentFormat.Csv, reading.Format);
+        Assert.Equal(DocumentKind.Csv, reading.Format);
         Assert.Contains(reading.Result.Problems, p => p.Field == "牵头单位" && p.Message.Contains("缺少"));
     }
 
