@@ -157,7 +157,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
             case ImportForm.Document:
                 var document = DocumentReader.Read(request.Document!);
                 return new(document.Result, document.SourceText, document.Format is { } format ? FormatName(format) : "", document.Encoding,
-                    document.Format == DocumentKind.Outline ? "lines" : "rows");
+                    document.Format is DocumentKind.Outline or DocumentKind.Docx ? "lines" : "rows");
             default:
                 return new(new ImportResult { Draft = request.Structure, Problems = [] }, "", "", "", "");
         }
@@ -170,6 +170,8 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
         DocumentKind.Tsv => "tsv",
         DocumentKind.Outline => "outline",
         DocumentKind.Xlsx => "xlsx",
+        DocumentKind.Docx => "docx",
+        DocumentKind.DocxTable => "docx-table",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 

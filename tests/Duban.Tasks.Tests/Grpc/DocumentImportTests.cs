@@ -116,6 +116,31 @@ public class DocumentImportTests(SampleUnitsFixture service) : IClassFixture<Sam
     }
 
     [Fact]
+    public async Task A_docx_outline_numbered_by_word_imports_as_its_text_does()
+    {
+        var text = Samples.Text(Samples.OutlineFile);
+        var expected = await OutlineTextAsync(text);
+
+        var response = await DocumentAsync(WordFiles.Write(WordFiles.NumberedOutline(text), WordFiles.OfficialNumbering()), "实施方案.docx");
+
+        Assert.Equal(("docx", ""), (response.DetectedFormat, response.Encoding));
+        Assert.Equal(Shape(expected), Shape(response));
+    }
+
+    [Fact]
+    public async Task A_task_table_in_a_docx_imports_as_its_text_does()
+    {
+        var rows = WordFiles.SampleRows();
+        var expected = await TableTextAsync(WordFiles.FilledDown(rows, 0, 1));
+
+        var response = await DocumentAsync(WordFiles.Write([WordFiles.Paragraph("附件1"), WordFiles.Table(rows, 0, 1)]), "附件1.docx");
+
+        Assert.Equal(("docx-table", ""), (response.DetectedFormat, response.Encoding));
+        Assert.Equal(27, response.Assignments.Count);
+        Assert.Equal(Shape(expected), Shape(response));
+    }
+
+    [Fact]
     public async Task A_sheet_that_is_not_there_is_refused_on_the_sheet_naming_those_that_are()
     {
         var request = await RequestAsync();

@@ -58,7 +58,7 @@ public static partial class TaskBreakdownTableParser
         for (var titleRows = 0; titleRows < MaxTitleRows && IsTitleRow(rows.Current); titleRows++)
         {
             var text = TitleText(rows.Current);
-            if (title is null && !AttachmentLabel().IsMatch(text)) title = text;
+            if (title is null && !IsAttachmentLabel(text)) title = text;
             if (!rows.MoveNext()) return Failed(new ImportProblem(1, "", "文件只有标题，没有表头"));
         }
 
@@ -117,6 +117,9 @@ public static partial class TaskBreakdownTableParser
     private static bool IsTitleRow(DelimitedRecord record) =>
         record.Fields.Where(field => !string.IsNullOrWhiteSpace(field)).Select(field => field.Trim()).Distinct().Count() == 1
         && !record.Fields.Any(field => TryClassify(NormaliseHeader(field), out _, out _));
+
+    /// <summary>"附件1", "附表2：" — the label above a document's title, not the title.</summary>
+    internal static bool IsAttachmentLabel(string text) => AttachmentLabel().IsMatch(text);
 
     private static string TitleText(DelimitedRecord record) => record.Fields.First(field => !string.IsNullOrWhiteSpace(field)).Trim();
 

@@ -11,6 +11,10 @@ public enum DocumentKind
     /// <summary>Text numbered 一、（一）1.（1）①.</summary>
     Outline,
     Xlsx,
+    /// <summary>A .docx whose paragraphs are an outline.</summary>
+    Docx,
+    /// <summary>A .docx holding a 任务分解表 as a table.</summary>
+    DocxTable,
 }
 
 /// <summary>A file as an office handed it over; <see cref="FileName"/> is a hint only; <see cref="Sheet"/> picks a sheet of an .xlsx.</summary>
@@ -32,7 +36,9 @@ public sealed record DocumentReading(DocumentKind? Format, string Encoding, Impo
 
 /// <summary>
 /// Reads an office's file from its bytes, whatever it is called. A zip (PK\x03\x04) is an Office Open XML package: an .xlsx
-/// when it holds xl/workbook.xml, whose first visible sheet (or the one asked for) is a 任务分解表. Anything else is text,
+/// when it holds xl/workbook.xml, whose first visible sheet (or the one asked for) is a 任务分解表; a .docx when it holds
+/// word/document.xml, read as its first table that has a 任务分解表 header, else as an outline of its paragraphs (numbered by
+/// hand or by Word's list numbering). Anything else is text,
 /// decoded by <see cref="DocumentText"/>: a 任务分解表 when its first rows below any title are a table header, or when it is
 /// named .csv or .tsv (the table parser then names the columns it misses); otherwise an outline when it has numbered lines,
 /// and refused when it has neither.
@@ -73,6 +79,8 @@ public static class DocumentReader
         {
             if (parts.Contains("xl/workbook.xml"))
                 return ReadWorkbook(document);
+            if (parts.Contains("word/document.xml"))
+                return ReadWord(document);
         }
         // The bytes come from outside: the libraries fail on a damaged part in many ways, and each is the file's problem.
         catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
@@ -93,6 +101,30 @@ public static class DocumentReader
                 : "工作簿中没有工作表")] }, "");
         // A sheet has no text of its own to keep, and writing one out would hold a large sheet twice.
         return new(DocumentKind.Xlsx, "", TaskBreakdownTableParser.Parse(SheetRows.Read(document.Bytes, sheet)), "");
+    }
+
+    private static DocumentReading ReadWord(ImportDocument document)
+    {
+        WordBody body;
+        using (var stream = Streams.Of(document.Bytes))
+            body = WordBody.Read(stream);
+        var source = body.Source.ToString();
+        if (body.Tables.FirstOrDefault(TaskBreakdownTableParser.StartsWithHeader) is { } table)
+            return new(DocumentKind.DocxTable, "", TitledBy(TaskBreakdownTableParser.Parse(table), body.Lines), source);
+        var outline = string.Join('\n', body.Lines);
+        if (PlanOutlineParser.HasNumberedLine(outline))
+            return new(DocumentKind.Docx, "", PlanOutlineParser.Parse(outline), source);
+        return DocumentReading.Refused(null, "", "文件中既没有任务分解表（表头有“重点任务”“牵头单位”“完成时限”等列的表格），"
+            + "也没有“一、（一）1.”这样编号的段落");
+    }
+
+    /// <summary>A table without a title row of its own takes the document's first paragraph (not an attachment label) as its title.</summary>
+    private static ImportResult TitledBy(ImportResult table, IEnumerable<string> paragraphs)
+    {
+        if (table.Draft is not { Title: null } draft
+            || paragraphs.Select(p => p.Trim()).FirstOrDefault(p => p.Length > 0 && !TaskBreakdownTableParser.IsAttachmentLabel(p)) is not { } title)
+            return table;
+        return new ImportResult { Draft = new PlanDraft { Title = title, Preamble = draft.Preamble, Items = draft.Items }, Problems = table.Problems };
     }
 
     private static DocumentReading ReadText(DecodedText decoded, string extension)
