@@ -11,27 +11,27 @@ public static class PlanCommands
 {
     public static IEnumerable<Command> Build()
     {
-        var file = new Argument<FileInfo>("file") { Description = "a 任务分解表 (.csv, .tsv) or an outline (.txt, .md)" };
+        var file = new Argument<FileInfo>("file") { Description = "a 任务分解表 (.xlsx, .csv, .tsv) or a plan (.docx, .txt), in UTF-8, UTF-16 or GBK" };
         var issuer = new Option<string>("--issuer") { Description = "the issuing unit (name or id)", Required = true };
         var title = new Option<string?>("--title") { Description = "the plan's title (default: the document's)" };
         var issued = new Option<string?>("--issue-date") { Description = "yyyy-mm-dd (default: today)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "show what would be stored, and every problem; store nothing" };
-        var import = new Command("import", "import a plan in one call") { file, issuer, title, issued, dryRun }.With(async (context, parse, ct) =>
+        var sheet = new Option<string?>("--sheet") { Description = "the sheet of an .xlsx to read (default: the first)" };
+        var import = new Command("import", "import a plan in one call") { file, issuer, title, issued, sheet, dryRun }.With(async (context, parse, ct) =>
         {
             var path = parse.GetValue(file)!;
             if (!path.Exists)
                 throw new CliException($"no file {path.FullName}");
-            var text = await File.ReadAllTextAsync(path.FullName, ct);
+            // The file as it is: the service reads its kind and encoding from the bytes (an Excel CSV on Chinese Windows is GBK).
             var request = new Tasks.ImportPlanRequest
             {
                 IssuingUnitId = await Lookup.UnitIdAsync(context, parse.GetValue(issuer)!, ct),
                 Title = parse.GetValue(title) ?? "",
                 IssueDate = CliContext.ParseDate(parse.GetValue(issued), "--issue-date"),
+                Document = ByteString.CopyFrom(await File.ReadAllBytesAsync(path.FullName, ct)),
+                FileName = path.Name,
+                Sheet = parse.GetValue(sheet) ?? "",
             };
-            if (path.Extension.ToLowerInvariant() is ".csv" or ".tsv")
-                request.TableText = text;
-            else
-                request.OutlineText = text;
             // The same import run again (the same file, issuer, title and date) gets the plan of the first run, not a second
             // copy; a dry run and the real import are one request.
             var identity = request.Clone();
@@ -131,12 +131,29 @@ public static class PlanCommands
         }
     }
 
+    /// <summary>What the service read the file as, in the office's words: "xlsx", "CSV（GB18030）", "docx（提纲）".</summary>
+    public static string ReadAs(Tasks.ImportPlanResponse response)
+    {
+        var format = response.DetectedFormat switch
+        {
+            "csv" => "CSV",
+            "tsv" => "TSV",
+            "outline" => "提纲",
+            "docx" => "docx（提纲）",
+            "docx-table" => "docx（表格）",
+            var other => other,
+        };
+        return response.Encoding.Length > 0 ? $"{format}（{response.Encoding}）" : format;
+    }
+
     private static bool IsCapped(RpcException refused) =>
         refused.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations is { Count: > 0 } violations
         && violations[^1] is { Field: "request" } last && last.Description.Contains("more problems", StringComparison.Ordinal);
 
     private static void WriteProblems(CliContext context, Tasks.ImportPlanResponse response)
     {
+        if (response.DetectedFormat.Length > 0)
+            context.Output.WriteLine($"读取为 {ReadAs(response)}");
         foreach (var problem in response.Problems)
             context.Output.WriteLine($"problem  line {problem.Line} {problem.Field}: {problem.Message}"
                 + (problem.Suggestions.Count > 0 ? $"（是否为：{string.Join("、", problem.Suggestions.Select(s => s.Name))}）" : ""));
