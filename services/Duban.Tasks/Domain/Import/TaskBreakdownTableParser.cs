@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 namespace Duban.Tasks.Domain.Import;
 
 /// <summary>
-/// Reads a 任务分解表 saved as CSV or TSV (the delimiter is detected from the header line).
+/// Reads a 任务分解表 saved as CSV or TSV (the delimiter is detected from the header line), or given as rows of cells (a sheet,
+/// a Word table).
 /// <list type="bullet">
 /// <item>Headers: 序号, 目标 (optional level), 重点任务, 具体措施, 牵头单位, 配合单位, 责任人, 完成时限, with the variants offices use
 ///   (责任单位, 协同单位, 时间节点, 工作措施 …). Other columns are kept per row as attributes. Title rows above the header
