@@ -1,5 +1,8 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using Duban.Cli.Output;
+using Duban.Tasks.Domain.Import;
+using MiniExcelLibs;
 using Duban.Harness;
 using Duban.ServiceDefaults.Auth;
 using Duban.Testing;
@@ -61,13 +64,57 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         (exit, var output, error) = await cli.RunAsync("plan", "import", bad, "--issuer", "党工委", "--token", Office);
         Assert.Equal(1, exit);
         Assert.Contains("InvalidArgument", error);
-        Assert.Contains("table_text.rows[2].牵头单位", error);
-        Assert.Contains("table_text.rows[2].完成时限", error);
+        Assert.Contains("document.rows[2].牵头单位", error);
+        Assert.Contains("document.rows[2].完成时限", error);
         Assert.DoesNotContain("   at ", error + output);
 
         (exit, _, error) = await cli.RunAsync("units", "list", "--token", "not-a-token");
         Assert.Equal(1, exit);
         Assert.Contains("Unauthenticated", error);
+    }
+
+    [Fact]
+    public async Task Plan_import_sends_files_as_they_are_and_says_what_each_was_read_as()
+    {
+        var text = await File.ReadAllTextAsync(Path.Combine(cli.Samples, "implementation-plan.csv"));
+        var folder = Directory.CreateTempSubdirectory("duban-files-").FullName;
+        try
+        {
+            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+            var gbk = Path.Combine(folder, "任务分解表.csv");
+            await File.WriteAllBytesAsync(gbk, Encoding.GetEncoding("GB18030").GetBytes(text));
+            var tsv = Path.Combine(folder, "任务分解表.txt");
+            var records = DelimitedTextReader.Read(text, ',').ToList();
+            await File.WriteAllTextAsync(tsv, string.Join("\r\n", records.Select(r => string.Join('\t', r.Fields))), Encoding.Unicode);
+            var xlsx = Path.Combine(folder, "任务分解表.xlsx");
+            MiniExcel.SaveAs(xlsx, records.Select(r => r.Fields.Select((field, i) => (Key: ((char)('A' + i)).ToString(), field))
+                .ToDictionary(cell => cell.Key, cell => (object)cell.field)), printHeader: false);
+
+            foreach (var (file, readAs) in new[] { (gbk, "读取为 CSV（GB18030）"), (tsv, "读取为 TSV（UTF-16LE）"), (xlsx, "读取为 xlsx") })
+            {
+                var (exit, output, error) = await cli.RunAsync("plan", "import", file, "--issuer", "党工委", "--issue-date", "2026-03-01", "--title", "任务分解表",
+                    "--dry-run", "--token", Office);
+                Assert.True(exit == 0, error + output);
+                Assert.Equal([readAs, "dry run: 25 items, 27 assignments, no problems; nothing stored"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            }
+
+            var outline = await cli.RunAsync("plan", "import", Path.Combine(cli.Samples, "implementation-plan-outline.txt"), "--issuer", "党工委",
+                "--issue-date", "2026-03-01", "--dry-run", "--token", Office);
+            Assert.StartsWith("读取为 提纲（UTF-8）\n", outline.Output);
+
+            // The request id is made from the file's bytes: the same GBK file imported twice is one plan.
+            string[] import = ["plan", "import", gbk, "--issuer", "党工委", "--issue-date", "2026-03-01", "--title", $"任务分解表（GBK）{Guid.NewGuid():N}", "--token", Office];
+            var first = await cli.RunAsync(import);
+            var second = await cli.RunAsync(import);
+            Assert.True(first.Exit == 0, first.Error);
+            var planId = Regex.Match(first.Output, @"plan ([0-9a-f-]{36})").Groups[1].Value;
+            Assert.NotEmpty(planId);
+            Assert.Contains($"plan {planId}", second.Output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

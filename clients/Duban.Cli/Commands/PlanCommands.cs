@@ -11,27 +11,27 @@ public static class PlanCommands
 {
     public static IEnumerable<Command> Build()
     {
-        var file = new Argument<FileInfo>("file") { Description = "任务分解表（.csv、.tsv）或提纲（.txt、.md）" };
+        var file = new Argument<FileInfo>("file") { Description = "任务分解表（.xlsx、.csv、.tsv）或提纲（.docx、.txt），UTF-8、UTF-16 或 GBK 编码均可" };
         var issuer = new Option<string>("--issuer") { Description = "印发单位（名称或 ID）", Required = true };
         var title = new Option<string?>("--title") { Description = "计划标题（默认：取文件中的标题）" };
         var issued = new Option<string?>("--issue-date") { Description = "印发日期（yyyy-mm-dd；默认：今天）" };
         var dryRun = new Option<bool>("--dry-run") { Description = "试导入：列出拟保存内容和全部问题，不保存" };
-        var import = new Command("import", "导入计划（一次调用）") { file, issuer, title, issued, dryRun }.With(async (context, parse, ct) =>
+        var sheet = new Option<string?>("--sheet") { Description = ".xlsx 中要读取的工作表（默认：第一个）" };
+        var import = new Command("import", "导入计划（一次调用）") { file, issuer, title, issued, sheet, dryRun }.With(async (context, parse, ct) =>
         {
             var path = parse.GetValue(file)!;
             if (!path.Exists)
                 throw new CliException($"找不到文件 {path.FullName}");
-            var text = await File.ReadAllTextAsync(path.FullName, ct);
+            // The file as it is: the service reads its kind and encoding from the bytes (an Excel CSV on Chinese Windows is GBK).
             var request = new Tasks.ImportPlanRequest
             {
                 IssuingUnitId = await Lookup.UnitIdAsync(context, parse.GetValue(issuer)!, ct),
                 Title = parse.GetValue(title) ?? "",
                 IssueDate = CliContext.ParseDate(parse.GetValue(issued), "--issue-date"),
+                Document = ByteString.CopyFrom(await File.ReadAllBytesAsync(path.FullName, ct)),
+                FileName = path.Name,
+                Sheet = parse.GetValue(sheet) ?? "",
             };
-            if (path.Extension.ToLowerInvariant() is ".csv" or ".tsv")
-                request.TableText = text;
-            else
-                request.OutlineText = text;
             // The same import run again (the same file, issuer, title and date) gets the plan of the first run, not a second
             // copy; a dry run and the real import are one request.
             var identity = request.Clone();
@@ -131,12 +131,29 @@ public static class PlanCommands
         }
     }
 
+    /// <summary>What the service read the file as, in the office's words: "xlsx", "CSV（GB18030）", "docx（提纲）".</summary>
+    public static string ReadAs(Tasks.ImportPlanResponse response)
+    {
+        var format = response.DetectedFormat switch
+        {
+            "csv" => "CSV",
+            "tsv" => "TSV",
+            "outline" => "提纲",
+            "docx" => "docx（提纲）",
+            "docx-table" => "docx（表格）",
+            var other => other,
+        };
+        return response.Encoding.Length > 0 ? $"{format}（{response.Encoding}）" : format;
+    }
+
     private static bool IsCapped(RpcException refused) =>
         refused.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations is { Count: > 0 } violations
         && violations[^1] is { Field: "request" } last && last.Description.Contains("more problems", StringComparison.Ordinal);
 
     private static void WriteProblems(CliContext context, Tasks.ImportPlanResponse response)
     {
+        if (response.DetectedFormat.Length > 0)
+            context.Output.WriteLine($"读取为 {ReadAs(response)}");
         foreach (var problem in response.Problems)
             context.Output.WriteLine($"问题  第 {problem.Line} 行 {problem.Field}：{problem.Message}"
                 + (problem.Suggestions.Count > 0 ? $"（是否为：{string.Join("、", problem.Suggestions.Select(s => s.Name))}）" : ""));

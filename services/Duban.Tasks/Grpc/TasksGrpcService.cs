@@ -3,6 +3,7 @@ using Duban.ServiceDefaults.Errors;
 using Duban.Tasks.Data;
 using Duban.Tasks.Domain;
 using Duban.Tasks.Domain.Import;
+using Duban.Tasks.Domain.Import.Documents;
 using Duban.Tasks.Events;
 using Duban.Tasks.Importing;
 using Google.Protobuf;
@@ -24,11 +25,14 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
             Contract.ImportPlanRequest.ContentOneofCase.TableText => (ImportForm.Table, request.TableText),
             Contract.ImportPlanRequest.ContentOneofCase.OutlineText => (ImportForm.Outline, request.OutlineText),
             Contract.ImportPlanRequest.ContentOneofCase.Structure => (ImportForm.Structure, ""),
-            _ => throw new ValidationFailedException("content", "give table_text, outline_text or structure"),
+            Contract.ImportPlanRequest.ContentOneofCase.Document => (ImportForm.Document, ""),
+            _ => throw new ValidationFailedException("content", "give table_text, outline_text, document or structure"),
         };
         var structure = form == ImportForm.Structure ? StructureMapping.ToDraft(request.Structure) : null;
+        // The request's own buffer, not a copy: a document may be tens of megabytes.
+        var document = form == ImportForm.Document ? new ImportDocument(request.Document.Memory, request.FileName.Trim(), request.Sheet.Trim()) : null;
         var outcome = await importer.ImportAsync(new ImportRequest(request.Title, request.IssuingUnitId.Trim(), request.IssueDate.ToDateOnly(),
-            request.TimeZone.Trim(), form, text, structure, request.DryRun, request.Source, request.RequestId.Trim(), ImportHash(request)),
+            request.TimeZone.Trim(), form, text, structure, document, request.DryRun, request.Source, request.RequestId.Trim(), ImportHash(request)),
             context.CancellationToken);
 
         var now = time.GetUtcNow();
@@ -38,6 +42,8 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
             ResolvedUnits = { outcome.Resolved.Select(r => new Contract.ResolvedUnitName { Name = r.Name, UnitId = r.UnitId.ToString(), UnitName = r.UnitName }) },
             Problems = { outcome.Problems.Select(ToContract) },
             Warnings = { outcome.Warnings.Select(ToContract) },
+            DetectedFormat = outcome.DetectedFormat,
+            Encoding = outcome.Encoding,
         };
         // The parsed tree comes back on a dry run, to show what would be stored; after a real import, read it with GetPlanTree.
         if (request.DryRun)

@@ -6,6 +6,7 @@ using Duban.Tasks.Data;
 using Duban.Tasks.Domain;
 using Duban.Tasks.Domain.Deadlines;
 using Duban.Tasks.Domain.Import;
+using Duban.Tasks.Domain.Import.Documents;
 using Microsoft.EntityFrameworkCore;
 using Plan = Duban.Tasks.Domain.Plan;
 using UnitsDirectory = Duban.Units.Client.UnitsDirectory;
@@ -17,11 +18,13 @@ public enum ImportForm
     Table,
     Outline,
     Structure,
+    /// <summary>A file's bytes: its kind and encoding are read from them.</summary>
+    Document,
 }
 
 /// <param name="RequestHash">SHA-256 of the request as sent, apart from dry_run: a repeated request id must carry the same.</param>
 public sealed record ImportRequest(string Title, string IssuingUnitId, DateOnly? IssueDate, string TimeZone, ImportForm Form, string Text,
-    PlanDraft? Structure, bool DryRun, string Source, string RequestId, string RequestHash);
+    PlanDraft? Structure, ImportDocument? Document, bool DryRun, string Source, string RequestId, string RequestHash);
 
 public sealed record UnitSuggestion(Guid UnitId, string Name, double Score);
 
@@ -35,6 +38,11 @@ public sealed record ImportOutcome(Plan? Plan, IReadOnlyList<PlanItem> Items, IR
     IReadOnlyList<ResolvedUnit> Resolved, IReadOnlyList<ImportIssue> Problems, IReadOnlyList<ImportIssue> Warnings)
 {
     public IReadOnlyDictionary<Guid, DraftItem> Drafts { get; init; } = new Dictionary<Guid, DraftItem>();
+    /// <summary>What the document was read as ("csv", "xlsx" …); empty for the structured form and a repeated request id.</summary>
+    public string DetectedFormat { get; init; } = "";
+
+    /// <summary>How a document's text was decoded ("UTF-8", "GB18030" …); empty where there was nothing to decode.</summary>
+    public string Encoding { get; init; } = "";
 }
 
 /// <summary>
@@ -61,7 +69,9 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
             .MaxLength(request.Title, "title", 300)
             .MaxLength(request.Source, "source", 100)
             .MaxLength(request.RequestId, "request_id", 100);
-        if (request.Form != ImportForm.Structure && string.IsNullOrWhiteSpace(request.Text))
+        if (request.Form is ImportForm.Table or ImportForm.Outline && string.IsNullOrWhiteSpace(request.Text))
+            violations.Add(FormField(request.Form), "must not be empty");
+        if (request.Form == ImportForm.Document && request.Document is not { Bytes.IsEmpty: false })
             violations.Add(FormField(request.Form), "must not be empty");
         if (request.TimeZone.Length > 0 && !TimeZoneInfo.TryFindSystemTimeZoneById(request.TimeZone, out _))
             violations.Add("time_zone", $"'{request.TimeZone}' is not a known IANA time zone");
@@ -78,22 +88,19 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
         var now = time.GetStoredUtcNow();
         var issueDate = request.IssueDate ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(timeZone)).DateTime);
 
-        var parsed = request.Form switch
-        {
-            ImportForm.Table => TaskBreakdownTableParser.Parse(request.Text),
-            ImportForm.Outline => PlanOutlineParser.Parse(request.Text),
-            _ => new ImportResult { Draft = request.Structure, Problems = [] },
-        };
+        var reading = Read(request);
+        var parsed = reading.Result;
         var problems = parsed.Problems.Select(p => new ImportIssue(p.LineOrRow, p.Field, p.Message, [])).ToList();
         var warnings = new List<ImportIssue>();
         var draft = parsed.Draft;
         var title = request.Title.Trim().Length > 0 ? request.Title.Trim() : draft?.Title?.Trim() ?? "";
-        if (title.Length == 0)
+        // A document that could not be read at all has that problem: a missing title would only add noise.
+        if (title.Length == 0 && (draft is not null || request.Form != ImportForm.Document))
             problems.Add(new ImportIssue(0, "title", "计划标题未填写（请求中未给出，文件中也没有标题行）", []));
         else if (title.Length > MaxTitleLength)
             problems.Add(new ImportIssue(0, "title", $"计划标题超过 {MaxTitleLength} 字", []));
         if (draft is null || problems.Count > 0 && draft.Items.Count == 0)
-            return Fail(request, problems, warnings);
+            return Fail(request, reading, problems, warnings);
 
         var context = new ResolutionContext(issuerId, issuer, draft);
         await ResolveUnitsAsync(context, problems, ct);
@@ -106,7 +113,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
             IssuingUnitId = issuerId,
             IssueDate = issueDate,
             TimeZone = timeZone,
-            SourceText = request.Form == ImportForm.Structure ? "" : request.Text,
+            SourceText = reading.SourceText,
             Source = request.Source.Trim(),
             CreateRequestId = request.RequestId.Length > 0 ? request.RequestId : null,
             CreateRequestHash = request.RequestId.Length > 0 ? request.RequestHash : null,
@@ -120,10 +127,10 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
         var resolved = context.Matched.Select(m => new ResolvedUnit(m.Key, Guid.Parse(m.Value.Id), m.Value.Name)).ToList();
         if (problems.Count > 0)
             return request.DryRun
-                ? new ImportOutcome(null, items, assignments, resolved, Sorted(problems), warnings) { Drafts = drafts }
-                : Fail(request, problems, warnings);
+                ? reading.Report(new ImportOutcome(null, items, assignments, resolved, Sorted(problems), warnings) { Drafts = drafts })
+                : Fail(request, reading, problems, warnings);
         if (request.DryRun)
-            return new ImportOutcome(null, items, assignments, resolved, [], warnings) { Drafts = drafts };
+            return reading.Report(new ImportOutcome(null, items, assignments, resolved, [], warnings) { Drafts = drafts });
 
         // A concurrent import with the same request id may have stored its plan while this one was being read.
         if (await writer.WritePlanAsync(plan, items, assignments, now, ct) is { } first)
@@ -134,8 +141,44 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
         if (assignments.Count >= LargeImport)
             // A large plan's working set (its text, rows and snapshots) would otherwise stay with the process.
             memory.AfterLargeRequest();
-        return new ImportOutcome(plan, items, assignments, resolved, [], warnings);
+        return reading.Report(new ImportOutcome(plan, items, assignments, resolved, [], warnings));
     }
+
+    /// <summary>What the request's content reads as, what it was read as, and what its problems' lines are called.</summary>
+    private sealed record Reading(ImportResult Result, string SourceText, string Format, string Encoding, string Unit)
+    {
+        public ImportOutcome Report(ImportOutcome outcome) => outcome with { DetectedFormat = Format, Encoding = Encoding };
+    }
+
+    private static Reading Read(ImportRequest request)
+    {
+        switch (request.Form)
+        {
+            case ImportForm.Table:
+                return new(TaskBreakdownTableParser.Parse(request.Text), request.Text,
+                    FormatName(DelimitedTextReader.DetectDelimiter(request.Text) == '\t' ? DocumentKind.Tsv : DocumentKind.Csv), "", "rows");
+            case ImportForm.Outline:
+                return new(PlanOutlineParser.Parse(request.Text), request.Text, FormatName(DocumentKind.Outline), "", "lines");
+            case ImportForm.Document:
+                var document = DocumentReader.Read(request.Document!);
+                return new(document.Result, document.SourceText, document.Format is { } format ? FormatName(format) : "", document.Encoding,
+                    document.Format is DocumentKind.Outline or DocumentKind.Docx ? "lines" : "rows");
+            default:
+                return new(new ImportResult { Draft = request.Structure, Problems = [] }, "", "", "", "");
+        }
+    }
+
+    /// <summary>The names the contract gives formats (ImportPlanResponse.detected_format).</summary>
+    private static string FormatName(DocumentKind format) => format switch
+    {
+        DocumentKind.Csv => "csv",
+        DocumentKind.Tsv => "tsv",
+        DocumentKind.Outline => "outline",
+        DocumentKind.Xlsx => "xlsx",
+        DocumentKind.Docx => "docx",
+        DocumentKind.DocxTable => "docx-table",
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+    };
 
     /// <summary>The plan an earlier import with this request id stored; refused when that import asked for something else.</summary>
     private static ImportOutcome Repeated(ImportRequest request, Plan earlier)
@@ -378,6 +421,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
     {
         ImportForm.Table => "table_text",
         ImportForm.Outline => "outline_text",
+        ImportForm.Document => DocumentReading.Field,
         _ => "structure",
     };
 
@@ -387,11 +431,11 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
     /// A real import with problems stores nothing and fails with the problems as field violations. A status travels in
     /// a trailer, which holds only the first of many (the rest are counted); a dry run returns all of them in its body.
     /// </summary>
-    private static ImportOutcome Fail(ImportRequest request, List<ImportIssue> problems, List<ImportIssue> warnings)
+    private static ImportOutcome Fail(ImportRequest request, Reading reading, List<ImportIssue> problems, List<ImportIssue> warnings)
     {
         if (request.DryRun)
-            return new ImportOutcome(null, [], [], [], Sorted(problems), warnings);
-        var unit = request.Form == ImportForm.Outline ? "lines" : "rows";
+            return reading.Report(new ImportOutcome(null, [], [], [], Sorted(problems), warnings));
+        var unit = reading.Unit;
         var summary = $"the plan has {problems.Count} problem(s); nothing was stored. "
             + "Import it again with dry_run to receive every problem in the response.";
         throw new ValidationFailedException(summary, Sorted(problems).Select(p => new FieldViolation(

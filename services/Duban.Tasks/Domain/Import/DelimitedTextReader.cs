@@ -2,7 +2,10 @@ using System.Text;
 
 namespace Duban.Tasks.Domain.Import;
 
-/// <summary>One record of a CSV or TSV file. <see cref="Row"/> is 1-based and counts records, as a spreadsheet numbers its rows.</summary>
+/// <summary>
+/// One record of a CSV or TSV file, or one row of a sheet or a Word table. <see cref="Row"/> is 1-based and counts records,
+/// as a spreadsheet numbers its rows.
+/// </summary>
 public sealed record DelimitedRecord(int Row, IReadOnlyList<string> Fields, bool HasUnterminatedQuote)
 {
     public bool IsBlank => Fields.All(string.IsNullOrWhiteSpace);

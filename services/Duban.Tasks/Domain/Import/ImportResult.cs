@@ -1,7 +1,8 @@
 namespace Duban.Tasks.Domain.Import;
 
 /// <summary>
-/// Something wrong with the document, at a 1-based row (任务分解表, header = row 1) or line (outline).
+/// Something wrong with the document, at a 1-based row (任务分解表, numbered as its file, sheet or Word table numbers them) or
+/// line (outline), or at 0 for the document as a whole.
 /// <see cref="Field"/> names the column or note key in the document's own words ("牵头单位"), or is empty for the row as a whole.
 /// </summary>
 public sealed record ImportProblem(int LineOrRow, string Field, string Message);

@@ -60,6 +60,9 @@ public static class PlanOutlineParser
         return new ImportResult { Draft = draft, Problems = [.. problems.OrderBy(problem => problem.LineOrRow)] };
     }
 
+    /// <summary>Whether any line opens with numbering an outline item would have.</summary>
+    public static bool HasNumberedLine(string text) => Lines(text).Any(line => OutlineNumberingStyle.TryRead(line.Trim(), out _));
+
     private static List<DraftItem> BuildTree(List<Entry> entries, List<ImportProblem> problems)
     {
         var roots = new List<DraftItem>();

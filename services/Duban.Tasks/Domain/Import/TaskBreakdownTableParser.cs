@@ -3,18 +3,22 @@ using System.Text.RegularExpressions;
 namespace Duban.Tasks.Domain.Import;
 
 /// <summary>
-/// Reads a 任务分解表 saved as CSV or TSV (the delimiter is detected from the header line).
+/// Reads a 任务分解表 saved as CSV or TSV (the delimiter is detected from the header line), or given as rows of cells (a sheet,
+/// a Word table).
 /// <list type="bullet">
 /// <item>Headers: 序号, 目标 (optional level), 重点任务, 具体措施, 牵头单位, 配合单位, 责任人, 完成时限, with the variants offices use
-///   (责任单位, 协同单位, 时间节点, 工作措施 …). Other columns are kept per row as attributes. A title row above the header
-///   (one filled cell, no known header) becomes the plan title.</item>
+///   (责任单位, 协同单位, 时间节点, 工作措施 …). Other columns are kept per row as attributes. Title rows above the header
+///   (one text, in one cell or repeated across a merged row, and no known header) are passed over; the first that is not an
+///   attachment label (附件1) becomes the plan title.</item>
 /// <item>A blank 目标 or 重点任务 cell, or one repeating the text above next to a new measure (a filled-down merged cell),
 ///   continues the goal or key task above; the measure becomes another child of it.</item>
 /// <item>A row's cells (units, owner, deadline, attributes) belong to the most specific item it states: the measure, or the key
-///   task when the row has no measure. 序号 numbers the first item the row opens (merged 序号 cells number key tasks).</item>
+///   task when the row has no measure. 序号 numbers the first item the row opens (merged 序号 cells number key tasks, whether
+///   they are read blank below or, from a spreadsheet, repeated).</item>
 /// <item>Every item without children is assignable and needs a 牵头单位 and a 完成时限, stated, carried by 下同/同上, or
 ///   inherited from its key task (see <see cref="ResponsibilityCarry"/>).</item>
-/// <item>Rows are numbered as a spreadsheet numbers them: the header is row 1 and blank rows count.</item>
+/// <item>Rows are numbered as a spreadsheet numbers them: from the first line of the file (or the sheet's own row numbers),
+///   blank rows counted.</item>
 /// </list>
 /// </summary>
 public static partial class TaskBreakdownTableParser
@@ -39,18 +43,23 @@ public static partial class TaskBreakdownTableParser
         ["整改措施"] = Column.Measure,
     };
 
-    public static ImportResult Parse(string text)
+    /// <summary>More rows above the header than this are not titles: the header is missing.</summary>
+    private const int MaxTitleRows = 5;
+
+    public static ImportResult Parse(string text) => Parse(DelimitedTextReader.Read(text, DelimitedTextReader.DetectDelimiter(text)));
+
+    /// <summary>A table given as rows of cells (a sheet, a Word table), read lazily: rows are numbered as their source numbers them.</summary>
+    public static ImportResult Parse(IEnumerable<DelimitedRecord> records)
     {
         var problems = new List<ImportProblem>();
-        var records = DelimitedTextReader.Read(text, DelimitedTextReader.DetectDelimiter(text))
-            .Where(record => !record.IsBlank || record.HasUnterminatedQuote);
-        using var rows = records.GetEnumerator();
+        using var rows = records.Where(record => !record.IsBlank || record.HasUnterminatedQuote).GetEnumerator();
 
         string? title = null;
         if (!rows.MoveNext()) return Failed(new ImportProblem(1, "", "文件为空，没有表头"));
-        if (IsTitleRow(rows.Current))
+        for (var titleRows = 0; titleRows < MaxTitleRows && IsTitleRow(rows.Current); titleRows++)
         {
-            title = rows.Current.Fields.Single(field => !string.IsNullOrWhiteSpace(field)).Trim();
+            var text = TitleText(rows.Current);
+            if (title is null && !IsAttachmentLabel(text)) title = text;
             if (!rows.MoveNext()) return Failed(new ImportProblem(1, "", "文件只有标题，没有表头"));
         }
 
@@ -89,9 +98,31 @@ public static partial class TaskBreakdownTableParser
 
     private static List<ImportProblem> Ordered(List<ImportProblem> problems) => [.. problems.OrderBy(problem => problem.LineOrRow)];
 
+    /// <summary>
+    /// Whether the rows start, after blank and title rows, with what reads as a 任务分解表 header: a task column (重点任务,
+    /// 具体措施 …) and a responsibility column (牵头单位, 完成时限 …). Decides whether a document's text is a table at all;
+    /// <see cref="Parse(IEnumerable{DelimitedRecord})"/> then reports a header that lacks a required column.
+    /// </summary>
+    public static bool StartsWithHeader(IEnumerable<DelimitedRecord> records)
+    {
+        var candidate = records.Where(record => !record.IsBlank).SkipWhile((record, index) => index < MaxTitleRows && IsTitleRow(record))
+            .FirstOrDefault();
+        if (candidate is null) return false;
+        var columns = candidate.Fields
+            .Select(field => TryClassify(NormaliseHeader(field), out var column, out _) ? column : (Column?)null)
+            .ToList();
+        return columns.Any(column => column is Column.KeyTask or Column.Measure) && columns.Contains(Column.Responsibility);
+    }
+
+    /// <summary>One text above the header: in one cell, or in every cell of a merged row read as its value repeated.</summary>
     private static bool IsTitleRow(DelimitedRecord record) =>
-        record.Fields.Count(field => !string.IsNullOrWhiteSpace(field)) == 1
+        record.Fields.Where(field => !string.IsNullOrWhiteSpace(field)).Select(field => field.Trim()).Distinct().Count() == 1
         && !record.Fields.Any(field => TryClassify(NormaliseHeader(field), out _, out _));
+
+    /// <summary>"附件1", "附表2：" — the label above a document's title, not the title.</summary>
+    internal static bool IsAttachmentLabel(string text) => AttachmentLabel().IsMatch(text);
+
+    private static string TitleText(DelimitedRecord record) => record.Fields.First(field => !string.IsNullOrWhiteSpace(field)).Trim();
 
     private static List<ColumnSpec>? ReadHeader(DelimitedRecord header, List<ImportProblem> problems)
     {
@@ -187,6 +218,8 @@ public static partial class TaskBreakdownTableParser
             var opened = new List<(DraftItem Item, DraftItem? Parent)>();
             DraftItem Open(DraftItemKind kind, DraftItem? parent, string itemText)
             {
+                // A merged 序号 read as its value repeated numbers the item it was merged over, not what this row adds under it.
+                if (parent is not null && number == parent.Numbering && !opened.Exists(o => o.Item == parent)) number = null;
                 var item = Place(kind, parent, number, itemText, row.Row);
                 number = null;
                 opened.Add((item, parent));
@@ -258,6 +291,9 @@ public static partial class TaskBreakdownTableParser
 
     [GeneratedRegex(@"[\s*＊]")]
     private static partial Regex RequiredMarkerOrSpace();
+
+    [GeneratedRegex(@"^附[件表]\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?$")]
+    private static partial Regex AttachmentLabel();
 
     [GeneratedRegex(@"[（(][^）)]*[）)]$")]
     private static partial Regex TrailingExplanation();

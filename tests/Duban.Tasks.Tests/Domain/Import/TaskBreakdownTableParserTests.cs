@@ -249,6 +249,46 @@ public class TaskBreakdownTableParserTests
     }
 
     [Fact]
+    public void Title_rows_above_the_header_are_passed_over_and_an_attachment_label_is_not_the_title()
+    {
+        // As a sheet reads with merged title rows: the title repeated across the row.
+        var csv = "附件1,,,\n任务分解表,任务分解表,任务分解表,任务分解表\n,,,\n序号,具体措施,牵头单位,完成时限\n1,措施一,市交通局,年底前\n";
+
+        var result = TaskBreakdownTableParser.Parse(csv);
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Problems));
+        Assert.Equal("任务分解表", result.Draft!.Title);
+        Assert.Equal(5, result.Draft.Items.Single().LineOrRow);
+    }
+
+    [Fact]
+    public void Merged_cells_read_as_their_value_repeated_build_the_same_tree_as_blank_cells_below()
+    {
+        const string header = "序号,重点任务,具体措施,牵头单位,完成时限\n";
+        var blank = header + "1,推动港口转型升级,措施一,交通局,年底前\n,,措施二,交通局,年底前\n,,措施三,经发局,年底前\n2,宣传发动,措施四,宣传办,年底前\n";
+        var repeated = header + "1,推动港口转型升级,措施一,交通局,年底前\n1,推动港口转型升级,措施二,交通局,年底前\n"
+            + "1,推动港口转型升级,措施三,经发局,年底前\n2,宣传发动,措施四,宣传办,年底前\n";
+
+        static List<(string, string, string)> Tree(string csv) =>
+            TaskBreakdownTableParser.Parse(csv).Draft!.AllItems().Select(item => (item.PathLabel, item.Text, string.Join("、", item.LeadUnits.Select(unit => unit.Text)))).ToList();
+
+        Assert.Equal([("1", "推动港口转型升级", ""), ("1.1", "措施一", "交通局"), ("1.2", "措施二", "交通局"), ("1.3", "措施三", "经发局"),
+            ("2", "宣传发动", ""), ("2.1", "措施四", "宣传办")], Tree(blank));
+        Assert.Equal(Tree(blank), Tree(repeated));
+    }
+
+    [Theory]
+    [InlineData("序号,重点任务,牵头单位,完成时限\n", true)]
+    [InlineData("附件2\nXX任务分解表\n\n具体措施,责任单位\n", true)]
+    [InlineData("序号,指标,目标值\n1,集装箱吞吐量,200万标箱\n", false)]
+    [InlineData("关于加快发展的实施方案\n一、全面加强党的领导\n", false)]
+    [InlineData("", false)]
+    public void A_header_is_a_task_column_beside_a_responsibility_column(string text, bool header)
+    {
+        Assert.Equal(header, TaskBreakdownTableParser.StartsWithHeader(DelimitedTextReader.Read(text, ',')));
+    }
+
+    [Fact]
     public void All_problems_are_reported_at_once_with_their_spreadsheet_rows()
     {
         var csv = "序号,重点任务,具体措施,牵头单位,责任单位,完成时限\n" + // row 1: 责任单位 repeats 牵头单位
