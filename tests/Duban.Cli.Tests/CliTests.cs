@@ -95,7 +95,7 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
                 var (exit, output, error) = await cli.RunAsync("plan", "import", file, "--issuer", "党工委", "--issue-date", "2026-03-01", "--title", "任务分解表",
                     "--dry-run", "--token", Office);
                 Assert.True(exit == 0, error + output);
-                Assert.Equal([readAs, "dry run: 25 items, 27 assignments, no problems; nothing stored"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+                Assert.Equal([readAs, "试导入：事项 25 项，交办 27 项，没有问题；未保存"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
             }
 
             var outline = await cli.RunAsync("plan", "import", Path.Combine(cli.Samples, "implementation-plan-outline.txt"), "--issuer", "党工委",
@@ -107,9 +107,9 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
             var first = await cli.RunAsync(import);
             var second = await cli.RunAsync(import);
             Assert.True(first.Exit == 0, first.Error);
-            var planId = Regex.Match(first.Output, @"plan ([0-9a-f-]{36})").Groups[1].Value;
+            var planId = Regex.Match(first.Output, @"（计划 ([0-9a-f-]{36})）").Groups[1].Value;
             Assert.NotEmpty(planId);
-            Assert.Contains($"plan {planId}", second.Output);
+            Assert.Contains($"（计划 {planId}）", second.Output);
         }
         finally
         {
