@@ -95,7 +95,11 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
                 var (exit, output, error) = await cli.RunAsync("plan", "import", file, "--issuer", "党工委", "--issue-date", "2026-03-01", "--title", "任务分解表",
                     "--dry-run", "--token", Office);
                 Assert.True(exit == 0, error + output);
-                Assert.Equal([readAs, "试导入：事项 25 项，交办 27 项，没有问题；未保存"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+                var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                Assert.Equal((readAs, "试导入：事项 25 项，交办 27 项，没有问题；未保存"), (lines[0], lines[^1]));
+                // Between them, the items as a table: a header, a rule and one line per item (25).
+                Assert.Equal(25 + 2, lines.Length - 2);
+                Assert.StartsWith("编号", lines[1]);
             }
 
             var outline = await cli.RunAsync("plan", "import", Path.Combine(cli.Samples, "implementation-plan-outline.txt"), "--issuer", "党工委",

@@ -44,7 +44,7 @@ public static class PlanCommands
                 context.WriteJson(response);
                 return response.Problems.Count == 0 ? 0 : 1;
             }
-            WriteProblems(context, response);
+            WriteProblems(context, response, withItems: request.DryRun);
             foreach (var warning in response.Warnings)
                 context.Output.WriteLine($"提示  第 {warning.Line} 行 {warning.Field}：{warning.Message}");
             if (response.Plan is { } plan)
@@ -150,10 +150,46 @@ public static class PlanCommands
         refused.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations is { Count: > 0 } violations
         && violations[^1] is { Field: "request" } last && last.Description.Contains("more problems", StringComparison.Ordinal);
 
-    private static void WriteProblems(CliContext context, Tasks.ImportPlanResponse response)
+    /// <summary>A dry run's items as the document gives them, each deadline's wording beside what it was read as.</summary>
+    private static void WriteItems(CliContext context, Tasks.ImportPlanResponse response)
+    {
+        var deadlines = response.Assignments.GroupBy(a => a.ItemId).ToDictionary(g => g.Key, g => g.First().Deadline);
+        var table = new Table("编号", "事项", "牵头单位", "配合单位", "责任人", "完成时限");
+        foreach (var item in response.Items)
+        {
+            var r = item.Responsibility ?? new Tasks.ItemResponsibility();
+            var deadline = r.DeadlineText.Length == 0 ? ""
+                : deadlines.TryGetValue(item.Id, out var read) ? $"{r.DeadlineText} → {DeadlineReadAs(read)}" : r.DeadlineText;
+            table.Add(item.PathLabel, Short(item.Text, 24), Short(string.Join("、", r.LeadUnits), 16), Short(string.Join("、", r.CoUnits), 16),
+                Short(r.Owner, 8), deadline);
+        }
+        table.WriteTo(context.Output);
+    }
+
+    /// <summary>What a deadline was read as, in the office's words.</summary>
+    private static string DeadlineReadAs(Tasks.Deadline d) => d.Kind switch
+    {
+        Tasks.DeadlineKind.Fixed or Tasks.DeadlineKind.Milestones => CliContext.Date(d.DueDate),
+        Tasks.DeadlineKind.Relative => $"{CliContext.Date(d.DueDate)}（{d.Relative?.Count}{d.Relative?.Unit switch
+        {
+            Tasks.PeriodUnit.WorkingDays => "个工作日",
+            Tasks.PeriodUnit.Weeks => "周",
+            Tasks.PeriodUnit.Months => "个月",
+            _ => "日",
+        }}）",
+        Tasks.DeadlineKind.Recurring => d.NextReportDates.Count > 0 ? $"定期报送，下次 {CliContext.Date(d.NextReportDates[0])}" : "定期报送",
+        Tasks.DeadlineKind.Ongoing => d.ReportRule is null ? "长期（未写报送要求）" : $"长期，下次报送 {CliContext.Date(d.NextReportDates.FirstOrDefault())}",
+        Tasks.DeadlineKind.Invalid => "无法识别",
+        _ => "",
+    };
+
+    /// <summary>What the file was read as, a dry run's items (<paramref name="withItems"/>), then every problem.</summary>
+    private static void WriteProblems(CliContext context, Tasks.ImportPlanResponse response, bool withItems = false)
     {
         if (response.DetectedFormat.Length > 0)
             context.Output.WriteLine($"读取为 {ReadAs(response)}");
+        if (withItems && response.Items.Count > 0)
+            WriteItems(context, response);
         foreach (var problem in response.Problems)
             context.Output.WriteLine($"问题  第 {problem.Line} 行 {problem.Field}：{problem.Message}"
                 + (problem.Suggestions.Count > 0 ? $"（是否为：{string.Join("、", problem.Suggestions.Select(s => s.Name))}）" : ""));
