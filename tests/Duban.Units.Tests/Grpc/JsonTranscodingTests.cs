@@ -55,6 +55,8 @@ public class JsonTranscodingTests(UnitsServiceFixture service) : IClassFixture<U
         Assert.Equal(bureau.GetProperty("id").GetString(), read.GetProperty("expandedUnits")[0].GetProperty("id").GetString());
         var listed = await http.GetFromJsonAsync<JsonElement>($"/v1/collectives?scopeUnitId={parkId}");
         Assert.Equal(id, listed.GetProperty("collectives")[0].GetProperty("id").GetString());
+        // Empty lists are written too (README's jq joins the aliases).
+        Assert.Equal(JsonValueKind.Array, listed.GetProperty("collectives")[0].GetProperty("aliases").ValueKind);
 
         var resolved = await http.PostAsJsonAsync("/v1/units:resolve", new { names = new[] { $"“区直各部门{tag}”" }, scopeUnitId = parkId });
         var result = (await resolved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results")[0];
