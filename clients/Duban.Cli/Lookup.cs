@@ -17,6 +17,8 @@ public static class Lookup
             Units.ResolvedName.Types.Outcome.Matched => result.Unit.Id,
             Units.ResolvedName.Types.Outcome.Ambiguous => throw new CliException(
                 $"“{nameOrId}”对应多个单位：{string.Join("、", result.Candidates.Select(c => $"{c.Name}（{c.Code}）"))}；请给出单位代码"),
+            Units.ResolvedName.Types.Outcome.Collective => throw new CliException(
+                $"“{nameOrId}”是集体名称，包括：{string.Join("、", result.Collective.ExpandedUnits.Select(u => u.Name))}；请写明其中一个单位"),
             _ => throw new CliException($"未知单位“{nameOrId}”"
                 + (result.Suggestions.Count > 0 ? $"；是否为：{string.Join("、", result.Suggestions.Select(s => s.Unit.Name))}" : "")),
         };

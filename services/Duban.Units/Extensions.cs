@@ -12,6 +12,7 @@ public static class Extensions
         builder.Services.AddScoped<UnitStore>();
         builder.Services.AddScoped<PeopleStore>();
         builder.Services.AddScoped<NameResolver>();
+        builder.Services.AddScoped<CollectiveStore>();
         builder.Services.AddScoped<IDatabaseSeeder<UnitsDb>, SampleUnitsSeeder>();
         return builder;
     }

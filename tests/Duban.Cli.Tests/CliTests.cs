@@ -254,15 +254,25 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
                 { "code": "{{code}}", "name": "工业园区商务局{{code}}", "shortName": "商务局{{code}}", "level": "department", "parent": "park", "kind": "部门" },
                 { "code": "{{code}}-zb", "name": "商务局招商专班{{code}}", "level": "working_group", "parent": "{{code}}", "kind": "专班" }
               ],
-              "people": [ { "name": "商务局长{{code}}", "roles": [ { "unit": "{{code}}", "role": "lead", "title": "局长" } ], "oversees": [ "{{code}}-zb" ] } ]
+              "people": [ { "name": "商务局长{{code}}", "roles": [ { "unit": "{{code}}", "role": "lead", "title": "局长" } ], "oversees": [ "{{code}}-zb" ] } ],
+              "collectives": [
+                { "name": "招商各单位{{code}}", "aliases": ["招商单位{{code}}"], "scope": "park",
+                  "members": [ { "unit": "{{code}}" }, { "childrenOf": "{{code}}", "kind": "专班" }, { "collective": "一市三园" } ] }
+              ]
             }
             """);
         var (exit, output, error) = await cli.RunAsync("units", "import", file, "--token", Office);
         Assert.True(exit == 0, error);
         Assert.Contains("已导入单位 2 个（共 2 个）、人员 1 名（共 1 名），其余已存在；为 1 人设置分管关系", output);
+        Assert.Contains("已导入集体名称 1 个（共 1 个），其余已存在", output);
         (exit, output, error) = await cli.RunAsync("units", "import", file, "--token", Office);
         Assert.True(exit == 0, error);
         Assert.Contains("已导入单位 0 个（共 2 个）、人员 0 名（共 1 名），其余已存在；为 0 人设置分管关系", output);
+        Assert.Contains("已导入集体名称 0 个（共 1 个），其余已存在", output);
+        // A collective is no unit to act on: the command line says what it stands for.
+        (exit, _, error) = await cli.RunAsync("units", "show", $"招商各单位{code}", "--token", Office);
+        Assert.Equal(2, exit);
+        Assert.Contains($"是集体名称，包括：工业园区商务局{code}、商务局招商专班{code}、X市、临港化工园区", error);
         (_, output, _) = await cli.RunAsync("units", "show", $"{code}-zb", "--token", Office);
         Assert.Contains($"分管领导: 商务局长{code}", output);
 
@@ -271,6 +281,7 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         (exit, output, error) = await cli.RunAsync("units", "import", seed, "--token", Office);
         Assert.True(exit == 0, error);
         Assert.Matches(@"已导入单位 0 个（共 \d+ 个）、人员 0 名（共 \d+ 名）", output);
+        Assert.Matches(@"已导入集体名称 0 个（共 5 个）", output);
 
         (exit, output, _) = await cli.RunAsync("units", "tree", code, "--token", Office);
         Assert.Equal(0, exit);

@@ -23,6 +23,8 @@ public class ForgedPageTokenTests(ThreeServicesFixture services)
     {
         "people" => token => new UnitsService.UnitsServiceClient(services.Units.Channel(services.Token))
             .ListPeopleAsync(new ListPeopleRequest { PageToken = PageToken.Encode("people|||", token) }).ResponseAsync,
+        "collectives" => token => new UnitsService.UnitsServiceClient(services.Units.Channel(services.Token))
+            .ListCollectivesAsync(new ListCollectivesRequest { PageToken = PageToken.Encode("collectives||False", token) }).ResponseAsync,
         "plans" => token => new TasksService.TasksServiceClient(services.Tasks.Channel(services.Token))
             .ListPlansAsync(new ListPlansRequest { PageToken = PageToken.Encode("plans|", token) }).ResponseAsync,
         "reviews" => token => Supervision.ListWeeklyReviewsAsync(new ListWeeklyReviewsRequest { PageToken = PageToken.Encode("reviews||", token) }).ResponseAsync,
@@ -42,7 +44,7 @@ public class ForgedPageTokenTests(ThreeServicesFixture services)
     [MemberData(nameof(MalformedKeys))]
     public async Task A_sealed_token_with_a_malformed_key_is_refused_on_page_token(string key)
     {
-        foreach (var list in new[] { "people", "plans", "reviews", "webhooks", "deliveries", "notices" })
+        foreach (var list in new[] { "people", "collectives", "plans", "reviews", "webhooks", "deliveries", "notices" })
         {
             var ex = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, () => ListCall(list)(key));
             Assert.True(RpcAssert.FieldsOf(ex).Contains("page_token"), $"{list}: {ex.Status.Detail}");
@@ -57,7 +59,7 @@ public class ForgedPageTokenTests(ThreeServicesFixture services)
         var guid = Guid.Empty.ToString();
         foreach (var (list, key) in new[]
         {
-            ("people", guid), ("plans", guid), ("reviews", guid), ("webhooks", guid), ("deliveries", $"{DateTimeOffset.UtcNow.UtcTicks}|{guid}"),
+            ("people", guid), ("collectives", guid), ("plans", guid), ("reviews", guid), ("webhooks", guid), ("deliveries", $"{DateTimeOffset.UtcNow.UtcTicks}|{guid}"),
             ("notices", $"1|{DateOnly.FromDateTime(DateTime.UtcNow).DayNumber}|{guid}"),
         })
             await ListCall(list)(key);

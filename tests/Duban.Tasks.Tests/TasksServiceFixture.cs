@@ -83,7 +83,10 @@ public sealed class SampleUnitsFixture() : TasksServiceFixture(unitsOnKestrel: f
     public UnitsService.UnitsServiceClient UnitsOffice => new(Units.Channel(TestTokens.Office()));
 }
 
-/// <summary>The units a test plan assigns work to.</summary>
+/// <summary>
+/// The units a test plan assigns work to, and the park's collectives: 各街道 (its children of kind 街道), “一市两局”
+/// (经发局 and 财政局, listed), and 跨区单位 (经发局 and the other park's 财政局, one outside the park).
+/// </summary>
 public sealed record SampleTree(Unit Park, Unit Economy, Unit Finance, Unit Organisation, Unit EastStreet, Unit WestStreet, Unit EconomyTeam,
     Unit OtherPark, Unit OtherFinance, Person EconomyLead, Person EconomyStaff, Person FinanceLead, string OfficePersonId)
 {
@@ -103,6 +106,11 @@ public sealed record SampleTree(Unit Park, Unit Economy, Unit Finance, Unit Orga
         var team = await Unit("park-jfj-cj", "经发局产业承接专班", "产业承接专班", "working_group", economy, "专班");
         var otherPark = await Unit("other", "外区管委会", "外区", "district", null, "管委会");
         var otherFinance = await Unit("other-czj", "外区财政局", "外区财政局", "department", otherPark);
+        async Task Collective(string name, Unit scope, params CollectiveMember[] members) =>
+            await office.CreateCollectiveAsync(new CreateCollectiveRequest { Name = name, ScopeUnitId = scope.Id, Members = { members } });
+        await Collective("各街道", park, new CollectiveMember { Children = new ChildrenRule { ParentUnitId = park.Id, Kind = "街道" } });
+        await Collective("一市两局", park, new CollectiveMember { UnitId = economy.Id }, new CollectiveMember { UnitId = finance.Id });
+        await Collective("跨区单位", park, new CollectiveMember { UnitId = economy.Id }, new CollectiveMember { UnitId = otherFinance.Id });
         return new SampleTree(park, economy, finance, organisation, east, west, team, otherPark, otherFinance,
             await Person("陈志刚", economy, UnitRole.Lead), await Person("刘洋", economy, UnitRole.Staff), await Person("杨帆", finance, UnitRole.Lead),
             Guid.NewGuid().ToString());

@@ -64,8 +64,8 @@ public static class UnitCommands
             context.Output.WriteLine($"分管领导: {Names(responsibility.OverseeingLeaders)}");
             return 0;
         });
-        var file = new Argument<FileInfo>("file") { Description = "JSON 文件：层级、单位（上级按代码）和人员，如 services/Duban.Units/Seed/sample-units.json" };
-        var import = new Command("import", "从文件创建层级、单位和人员（督查室）；已有单位保持不变") { file }
+        var file = new Argument<FileInfo>("file") { Description = "JSON 文件：层级、单位（上级按代码）、集体名称和人员，如 services/Duban.Units/Seed/sample-units.json" };
+        var import = new Command("import", "从文件创建层级、单位、集体名称和人员（督查室）；已有的保持不变") { file }
             .With(async (context, parse, ct) =>
             {
                 var path = parse.GetValue(file)!;
@@ -126,12 +126,78 @@ public static class UnitCommands
                 }
                 context.Output.WriteLine($"已导入单位 {createdUnits} 个（共 {document.Units.Count} 个）、人员 {createdPeople} 名（共 {document.People?.Count ?? 0} 名），其余已存在；" +
                     $"为 {oversightSet} 人设置分管关系");
+                if (document.Collectives is { Count: > 0 } collectives)
+                    context.Output.WriteLine($"已导入集体名称 {await ImportCollectivesAsync(context, collectives, ids, ct)} 个（共 {collectives.Count} 个），其余已存在");
                 return 0;
             });
         return [new Command("units", "单位树") { list, tree, show, import }];
     }
 
-    private sealed record UnitFile(List<LevelEntry>? Levels, List<UnitEntry> Units, List<PersonEntry>? People);
+    /// <summary>
+    /// Creates the collectives the scope unit does not own yet (by name); a member collective is named as written, and is one
+    /// of the file's earlier entries or one the scope may already name (its own or an ancestor's).
+    /// </summary>
+    private static async Task<int> ImportCollectivesAsync(CliContext context, List<CollectiveEntry> entries, Dictionary<string, string> ids, CancellationToken ct)
+    {
+        async Task<string> UnitId(string code) => ids.TryGetValue(code, out var id) ? id : await Lookup.UnitIdAsync(context, code, ct);
+        var known = new Dictionary<string, Units.Collective>();
+        var scopesRead = new HashSet<string>();
+        var created = 0;
+        foreach (var entry in entries)
+        {
+            var scopeId = await UnitId(entry.Scope);
+            if (scopesRead.Add(scopeId))
+                await foreach (var existing in AllCollectivesAsync(context, scopeId, ct))
+                    known.TryAdd(existing.Id, existing);
+            if (known.Values.Any(c => c.ScopeUnitId == scopeId && c.Name == entry.Name))
+                continue;
+
+            var request = new Units.CreateCollectiveRequest
+            {
+                Name = entry.Name, Aliases = { entry.Aliases ?? [] }, ScopeUnitId = scopeId, RequestId = $"import:collective:{entry.Scope}:{entry.Name}",
+            };
+            foreach (var member in entry.Members)
+            {
+                if (member.Unit is { } unit)
+                    request.Members.Add(new Units.CollectiveMember { UnitId = await UnitId(unit) });
+                else if (member.Collective is { } name)
+                    // The scope's own collective of that name first, as resolution reads it.
+                    request.Members.Add(new Units.CollectiveMember
+                    {
+                        CollectiveId = (known.Values.Where(c => c.Name == name).OrderByDescending(c => c.ScopeUnitId == scopeId).FirstOrDefault()
+                            ?? throw new CliException($"集体名称 {entry.Name}：成员 {name} 既不是文件中在前的集体名称，也不是已有的")).Id,
+                    });
+                else if (member.ChildrenOf is { } parent)
+                    request.Members.Add(new Units.CollectiveMember
+                    {
+                        Children = new Units.ChildrenRule { ParentUnitId = await UnitId(parent), LevelCode = member.Level ?? "", Kind = member.Kind ?? "" },
+                    });
+                else
+                    throw new CliException($"集体名称 {entry.Name}：每个成员须写明 unit、collective 或 childrenOf");
+            }
+            var collective = await context.Units.CreateCollectiveAsync(request, context.Call(ct));
+            known[collective.Id] = collective;
+            created++;
+        }
+        return created;
+    }
+
+    private static async IAsyncEnumerable<Units.Collective> AllCollectivesAsync(CliContext context, string scopeUnitId,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var request = new Units.ListCollectivesRequest { ScopeUnitId = scopeUnitId, IncludeInherited = true, PageSize = 1000 };
+        do
+        {
+            var page = await context.Units.ListCollectivesAsync(request, context.Call(ct));
+            foreach (var collective in page.Collectives)
+                yield return collective;
+            request.PageToken = page.NextPageToken;
+        } while (request.PageToken.Length > 0);
+    }
+
+    private sealed record UnitFile(List<LevelEntry>? Levels, List<UnitEntry> Units, List<PersonEntry>? People, List<CollectiveEntry>? Collectives);
+    private sealed record CollectiveEntry(string Name, List<string>? Aliases, string Scope, List<MemberEntry> Members);
+    private sealed record MemberEntry(string? Unit, string? Collective, string? ChildrenOf, string? Level, string? Kind);
     private sealed record LevelEntry(string Code, string Name, int Rank);
     private sealed record UnitEntry(string Code, string Name, string? ShortName, List<string>? Aliases, string Level, string? Parent, string? Kind);
     private sealed record PersonEntry(string Name, string? Phone, string? Email, List<RoleEntry>? Roles, List<string>? Oversees);

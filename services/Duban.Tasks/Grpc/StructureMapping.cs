@@ -57,5 +57,5 @@ internal static class StructureMapping
     }
 
     private static List<UnitRef> Refs(IEnumerable<string> names) =>
-        names.Select(n => n.Trim()).Where(n => n.Length > 0).Select(n => new UnitRef(n, UnitNameList.IsCollective(n))).ToList();
+        names.Select(n => n.Trim()).Where(n => n.Length > 0).Select(n => new UnitRef(n)).ToList();
 }

@@ -124,7 +124,9 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
             now);
         await ReportUnmatchedOwnersAsync(unmatchedOwners, context, problems, ct);
 
-        var resolved = context.Matched.Select(m => new ResolvedUnit(m.Key, Guid.Parse(m.Value.Id), m.Value.Name)).ToList();
+        // A collective's name is listed with each member it stands for, as the assignments it became.
+        var resolved = context.Matched.Select(m => new ResolvedUnit(m.Key, Guid.Parse(m.Value.Id), m.Value.Name))
+            .Concat(context.Collectives.SelectMany(c => c.Value.Select(u => new ResolvedUnit(c.Key, Guid.Parse(u.Id), u.Name)))).ToList();
         if (problems.Count > 0)
             return request.DryRun
                 ? reading.Report(new ImportOutcome(null, items, assignments, resolved, Sorted(problems), warnings) { Drafts = drafts })
@@ -195,72 +197,79 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
         public Guid IssuerId { get; } = issuerId;
         public Unit Issuer { get; } = issuer;
         public PlanDraft Draft { get; } = draft;
+        /// <summary>Names of one unit.</summary>
         public Dictionary<string, Unit> Matched { get; } = [];
-        public Dictionary<string, IReadOnlyList<Guid>> Collectives { get; } = [];
+        /// <summary>Names of a collective: the member units it stands for, in the collective's order.</summary>
+        public Dictionary<string, IReadOnlyList<Unit>> Collectives { get; } = [];
 
-        public IReadOnlyList<Guid> UnitsOf(UnitRef reference) => reference.IsCollective
-            ? Collectives.GetValueOrDefault(reference.Text, [])
+        public bool IsCollective(UnitRef reference) => Collectives.ContainsKey(reference.Text);
+
+        public IReadOnlyList<Guid> UnitsOf(UnitRef reference) =>
+            Collectives.TryGetValue(reference.Text, out var members) ? members.Select(u => Guid.Parse(u.Id)).ToList()
             : Matched.TryGetValue(reference.Text, out var unit) ? [Guid.Parse(unit.Id)] : [];
+
+        /// <summary>Every unit a name resolved to, by id.</summary>
+        public Unit? UnitById(Guid id) =>
+            Matched.Values.Concat(Collectives.Values.SelectMany(m => m)).FirstOrDefault(u => u.Id == id.ToString());
     }
 
+    /// <summary>
+    /// Every distinct name goes to the units service once, scoped to the issuer: a unit's name, or a collective's that the
+    /// issuer or one of its ancestors owns ("一市三园", "各片区"), which stands for its members. Nothing is guessed from how
+    /// a name is written: a name the office has not recorded ("各相关部门") is unknown, and a problem at every row naming it.
+    /// </summary>
     private async Task ResolveUnitsAsync(ResolutionContext context, List<ImportIssue> problems, CancellationToken ct)
     {
-        // Each distinct name is resolved once; a name that cannot be used is a problem at every row that names it.
-        var occurrences = new Dictionary<(string Text, bool Collective), List<(int Line, string Field)>>();
+        var occurrences = new Dictionary<string, List<(int Line, string Field)>>();
         foreach (var item in context.Draft.AllItems())
         {
             foreach (var (reference, field) in item.LeadUnits.Select(u => (u, "牵头单位")).Concat(item.CoUnits.Select(u => (u, "配合单位"))))
             {
-                var key = (reference.Text, reference.IsCollective);
-                if (!occurrences.TryGetValue(key, out var where))
-                    occurrences[key] = where = [];
+                if (!occurrences.TryGetValue(reference.Text, out var where))
+                    occurrences[reference.Text] = where = [];
                 where.Add((item.LineOrRow, field));
             }
         }
-        void ProblemAtEach((string, bool) key, string message, IReadOnlyList<UnitSuggestion> suggestions)
+        void ProblemAtEach(string name, string message, IReadOnlyList<UnitSuggestion> suggestions)
         {
-            foreach (var (line, field) in occurrences[key])
+            foreach (var (line, field) in occurrences[name])
                 problems.Add(new ImportIssue(line, field, message, suggestions));
         }
 
-        var names = occurrences.Keys.Where(k => !k.Collective).Select(k => k.Text).ToList();
+        var names = occurrences.Keys.ToList();
         var results = names.Count == 0 ? [] : await units.ResolveAsync(names, context.IssuerId, ct);
         for (var i = 0; i < names.Count; i++)
         {
             var result = results[i];
-            var key = (names[i], false);
+            var name = names[i];
             switch (result.Outcome)
             {
                 case ResolvedName.Types.Outcome.Matched when InIssuerSubtree(result.Unit, context.IssuerId):
-                    context.Matched[names[i]] = result.Unit;
+                    context.Matched[name] = result.Unit;
                     break;
                 case ResolvedName.Types.Outcome.Matched:
-                    ProblemAtEach(key, $"“{names[i]}”（{result.Unit.Name}）不是{context.Issuer.Name}的下级单位", []);
+                    ProblemAtEach(name, $"“{name}”（{result.Unit.Name}）不是{context.Issuer.Name}的下级单位", []);
+                    break;
+                case ResolvedName.Types.Outcome.Collective:
+                    var members = result.Collective.ExpandedUnits;
+                    // A collective is assigned through its members; one outside the issuer's subtree cannot be, and is named.
+                    var outside = members.Where(u => !InIssuerSubtree(u, context.IssuerId)).Select(u => u.Name).ToList();
+                    if (outside.Count > 0)
+                        ProblemAtEach(name, $"“{name}”（集体名称“{result.Collective.Name}”）中的{string.Join("、", outside)}不是{context.Issuer.Name}的下级单位", []);
+                    else if (members.Count == 0)
+                        ProblemAtEach(name, $"“{name}”（集体名称“{result.Collective.Name}”）现在没有在用的成员单位", []);
+                    else
+                        context.Collectives[name] = members;
                     break;
                 case ResolvedName.Types.Outcome.Ambiguous:
-                    ProblemAtEach(key, $"“{names[i]}”对应多个单位，请写明全称",
+                    ProblemAtEach(name, $"“{name}”对应多个单位，请写明全称",
                         result.Candidates.Select(c => new UnitSuggestion(Guid.Parse(c.Id), c.Name, 1)).ToList());
                     break;
                 default:
-                    ProblemAtEach(key, $"未知单位“{names[i]}”",
+                    ProblemAtEach(name, $"未知单位“{name}”",
                         result.Suggestions.Select(s => new UnitSuggestion(Guid.Parse(s.Unit.Id), s.Unit.Name, s.Score)).ToList());
                     break;
             }
-        }
-
-        var collectives = occurrences.Keys.Where(k => k.Collective).Select(k => k.Text).ToList();
-        if (collectives.Count == 0)
-            return;
-        var subtree = (await units.ListSubtreeAsync(context.IssuerId, ct))
-            .Select(u => new SubtreeUnit(Guid.Parse(u.Id), u.Name, u.ShortName, u.Kind, u.LevelCode, u.ParentId.Length > 0 ? Guid.Parse(u.ParentId) : null))
-            .ToList();
-        foreach (var collective in collectives)
-        {
-            var expanded = CollectiveNames.Expand(collective, context.IssuerId, subtree);
-            if (expanded.Count > 0)
-                context.Collectives[collective] = expanded.Select(u => u.Id).ToList();
-            else
-                ProblemAtEach((collective, true), $"“{collective}”无法对应到{context.Issuer.Name}的具体下级单位，请逐一列明", []);
         }
     }
 
@@ -335,7 +344,8 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
                 var leads = draftItem.LeadUnits.SelectMany(context.UnitsOf).Distinct().ToList();
                 // The first unit named leads; the others named with it and the co-units work alongside.
                 var firstLead = draftItem.LeadUnits[0];
-                var leadIds = firstLead.IsCollective ? context.UnitsOf(firstLead) : leads.Take(1).ToList();
+                // A collective named first leads through each of its members: one assignment each.
+                var leadIds = context.IsCollective(firstLead) ? context.UnitsOf(firstLead) : leads.Take(1).ToList();
                 var coIds = leads.Except(leadIds).Concat(draftItem.CoUnits.SelectMany(context.UnitsOf)).Distinct().ToArray();
                 foreach (var leadId in leadIds)
                 {
@@ -407,7 +417,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
         }
         foreach (var owner in unmatched)
         {
-            var lead = context.Matched.Values.FirstOrDefault(u => u.Id == owner.LeadUnitId.ToString())?.Name ?? "牵头单位";
+            var lead = context.UnitById(owner.LeadUnitId)?.Name ?? "牵头单位";
             problems.Add(new ImportIssue(owner.Line, "责任人", elsewhere[owner.Text] is { Length: > 0 } units
                 ? $"“{owner.Text}”是{units}的人员，不是牵头单位{lead}的人员"
                 : $"“{owner.Text}”不是牵头单位{lead}登记的人员（请先在单位中登记此人，或改为该单位的人员）", []));

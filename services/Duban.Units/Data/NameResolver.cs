@@ -10,18 +10,20 @@ public enum ResolveOutcome
     Matched = 1,
     Ambiguous = 2,
     NotFound = 3,
+    Collective = 4,
 }
 
 public sealed record NameSuggestion(ResponsibilityUnit Unit, string MatchedText, double Score);
 
 public sealed record NameResolution(string Name, ResolveOutcome Outcome, ResponsibilityUnit? Unit,
-    IReadOnlyList<ResponsibilityUnit> Candidates, IReadOnlyList<NameSuggestion> Suggestions);
+    IReadOnlyList<ResponsibilityUnit> Candidates, IReadOnlyList<NameSuggestion> Suggestions, ExpandedCollective? Collective = null);
 
 /// <summary>
-/// Resolves unit names as offices write them, a whole batch in two queries: an exact match on any
-/// normalised name, short name, alias or code; then trigram similarity (pg_trgm) for the rest.
+/// Resolves unit names as offices write them, a whole batch in a few queries: an exact match on any
+/// normalised name, short name, alias or code; then the collectives the scope may name; then trigram
+/// similarity (pg_trgm) for the rest.
 /// </summary>
-public sealed class NameResolver(UnitsDb db, NpgsqlDataSource dataSource, UnitStore store)
+public sealed class NameResolver(UnitsDb db, NpgsqlDataSource dataSource, UnitStore store, CollectiveStore collectives)
 {
     public const int MaxNames = 1000;
     // Chinese unit names are short, so trigram scores run low; 0.15 still keeps noise out.
@@ -50,11 +52,24 @@ public sealed class NameResolver(UnitsDb db, NpgsqlDataSource dataSource, UnitSt
 
         var keys = names.Select(NameNormalizer.Normalize).ToArray();
         var exact = await ExactMatchesAsync(keys.Distinct().ToArray(), ct);
-        var unmatched = keys.Where(k => !exact.Contains(k)).Distinct().ToArray();
-        var similar = unmatched.Length == 0 ? [] : await SimilarNamesAsync(unmatched, maxSuggestions * 4, ct);
+        var matchedUnits = (await store.LoadUnitsAsync(exact.SelectMany(group => group), ct)).ToDictionary(u => u.Id);
 
-        var unitIds = exact.SelectMany(group => group).Concat(similar.Select(s => s.UnitId));
-        var units = (await store.LoadUnitsAsync(unitIds, ct)).ToDictionary(u => u.Id);
+        // A unit in scope wins over a collective of the same name. Collective names are refused when a unit already
+        // carries them, so this happens only when a unit took the name later: the unit is then the newer, more
+        // specific fact, and reading one unit's name as a group would hand the work silently to many units, while a
+        // unit wrongly matched shows as one row the office can see and correct. Units outside the scope do not
+        // win: the scope's own collective is what its documents mean.
+        var withoutUnitInScope = keys.Distinct().Where(k => !exact[k].Any(id => InScope(matchedUnits[id]))).ToList();
+        var collectiveOf = await FindCollectivesAsync(withoutUnitInScope, scope, ct);
+        var expansions = await collectives.ExpandAsync(collectiveOf.Values.SelectMany(c => c).ToList(), ct);
+
+        var unmatched = keys.Where(k => !exact.Contains(k) && !collectiveOf.ContainsKey(k)).Distinct().ToArray();
+        var similar = unmatched.Length == 0 ? [] : await SimilarNamesAsync(unmatched, maxSuggestions * 4, ct);
+        var units = matchedUnits.Values.Concat(await store.LoadUnitsAsync(similar.Select(s => s.UnitId).Where(id => !matchedUnits.ContainsKey(id)), ct))
+            .ToDictionary(u => u.Id);
+        var scopeUnits = collectiveOf.Values.Any(c => c.Count > 1)
+            ? (await store.LoadUnitsAsync(collectiveOf.Values.SelectMany(c => c).Select(c => c.ScopeUnitId), ct)).ToDictionary(u => u.Id)
+            : [];
 
         var results = new List<NameResolution>(names.Count);
         for (var i = 0; i < names.Count; i++)
@@ -63,7 +78,17 @@ public sealed class NameResolver(UnitsDb db, NpgsqlDataSource dataSource, UnitSt
             var inScope = matches.Where(u => InScope(u)).ToList();
             var pool = inScope.Count > 0 || withinScopeOnly ? inScope : matches;
 
-            if (pool.Count == 1)
+            if (inScope.Count == 0 && collectiveOf.TryGetValue(keys[i], out var named))
+            {
+                if (named.Count == 1)
+                    results.Add(new NameResolution(names[i], ResolveOutcome.Collective, null, [], [],
+                        new ExpandedCollective(named[0], expansions[named[0].Id])));
+                else
+                    // Only without a scope: the units whose scopes own one, so the caller can ask again within one.
+                    results.Add(new NameResolution(names[i], ResolveOutcome.Ambiguous, null,
+                        named.Select(c => scopeUnits[c.ScopeUnitId]).DistinctBy(u => u.Id).OrderBy(u => u.Depth).ThenBy(u => u.Code).ToList(), []));
+            }
+            else if (pool.Count == 1)
             {
                 results.Add(new NameResolution(names[i], ResolveOutcome.Matched, pool[0], [], []));
             }
@@ -83,6 +108,22 @@ public sealed class NameResolver(UnitsDb db, NpgsqlDataSource dataSource, UnitSt
             }
         }
         return results;
+    }
+
+    /// <summary>
+    /// The collectives each key names. With a scope, those its unit or its ancestors own, the nearest owner's only (a
+    /// park may mean by 各部门 something else than its city does); without one, every collective of that name.
+    /// </summary>
+    private async Task<Dictionary<string, List<Collective>>> FindCollectivesAsync(IReadOnlyCollection<string> keys, ResponsibilityUnit? scope,
+        CancellationToken ct)
+    {
+        var owners = scope is null ? null : UnitPath.Ids(scope.Path).ToList();
+        var found = await collectives.FindByNamesAsync(keys, owners, ct);
+        return found.GroupBy(f => f.Key).ToDictionary(g => g.Key, g =>
+        {
+            var named = g.Select(f => f.Collective).DistinctBy(c => c.Id).ToList();
+            return owners is null ? named : named.OrderByDescending(c => owners.IndexOf(c.ScopeUnitId)).Take(1).ToList();
+        });
     }
 
     private async Task<ILookup<string, Guid>> ExactMatchesAsync(string[] keys, CancellationToken ct)

@@ -14,15 +14,22 @@ public sealed class SeedOptions
     public string UnitsFile { get; set; } = "";
 }
 
-/// <summary>The seed file's shape: units refer to their parent and people to their units by code.</summary>
-public sealed record SeedFile(List<SeedLevel>? Levels, List<SeedUnit> Units, List<SeedPerson>? People);
+/// <summary>
+/// The seed file's shape: units refer to their parent and people to their units by code; collectives to their scope
+/// unit and member units by code, and to member collectives by name (one written earlier in the file).
+/// </summary>
+public sealed record SeedFile(List<SeedLevel>? Levels, List<SeedUnit> Units, List<SeedPerson>? People, List<SeedCollective>? Collectives);
 public sealed record SeedLevel(string Code, string Name, int Rank);
 public sealed record SeedUnit(string Code, string Name, string? ShortName, List<string>? Aliases, string Level, string? Parent, string? Kind);
 public sealed record SeedPerson(string Name, string? Phone, string? Email, List<SeedRole>? Roles, List<string>? Oversees);
 public sealed record SeedRole(string Unit, string Role, string? Title);
+public sealed record SeedCollective(string Name, List<string>? Aliases, string Scope, List<SeedMember> Members);
+
+/// <summary>One of: a unit (by code), a collective (by name), or the children of a unit (by code) at a level and/or of a kind.</summary>
+public sealed record SeedMember(string? Unit, string? Collective, string? ChildrenOf, string? Level, string? Kind);
 
 /// <summary>Loads the sample units on the first start of an empty database, through the same rules as the API.</summary>
-public sealed class SampleUnitsSeeder(IOptions<SeedOptions> options, UnitStore units, PeopleStore people,
+public sealed class SampleUnitsSeeder(IOptions<SeedOptions> options, UnitStore units, PeopleStore people, CollectiveStore collectives,
     ILogger<SampleUnitsSeeder> logger) : IDatabaseSeeder<UnitsDb>
 {
     public async Task SeedAsync(UnitsDb db, CancellationToken cancellationToken)
@@ -47,6 +54,16 @@ public sealed class SampleUnitsSeeder(IOptions<SeedOptions> options, UnitStore u
             ids[unit.Code] = created.Id.ToString();
         }
 
+        var collectiveIds = new Dictionary<string, string>();
+        foreach (var collective in seed.Collectives ?? [])
+        {
+            var members = collective.Members.Select(m => new MemberSpec(m.Unit is null ? "" : ids[m.Unit], m.Collective is null ? "" : collectiveIds[m.Collective],
+                m.ChildrenOf is null ? null : new ChildrenSpec(ids[m.ChildrenOf], m.Level ?? "", m.Kind ?? ""))).ToList();
+            var created = await collectives.CreateAsync(new NewCollective(collective.Name, collective.Aliases ?? [], ids[collective.Scope], members,
+                $"seed:{collective.Scope}:{collective.Name}"), cancellationToken);
+            collectiveIds[collective.Name] = created.Collective.Id.ToString();
+        }
+
         foreach (var person in seed.People ?? [])
         {
             var roles = (person.Roles ?? []).Select(r => new RoleAssignment(ids[r.Unit], Enum.Parse<UnitRole>(r.Role, ignoreCase: true), r.Title ?? ""));
@@ -55,6 +72,7 @@ public sealed class SampleUnitsSeeder(IOptions<SeedOptions> options, UnitStore u
             if (person.Oversees is { Count: > 0 } overseen)
                 await people.SetOversightAsync(created.Id.ToString(), overseen.Select(code => ids[code]).ToList(), created.Version, cancellationToken);
         }
-        logger.LogInformation("Loaded {Units} sample units and {People} people from {File}", seed.Units.Count, seed.People?.Count ?? 0, file);
+        logger.LogInformation("Loaded {Units} sample units, {Collectives} collectives and {People} people from {File}", seed.Units.Count,
+            seed.Collectives?.Count ?? 0, seed.People?.Count ?? 0, file);
     }
 }

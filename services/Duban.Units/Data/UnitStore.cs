@@ -377,7 +377,10 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
     }
 
     /// <summary>Held by every change to a unit's names, for the clash check to see every committed name (taken after the tree lock).</summary>
-    private Task LockNamesAsync(CancellationToken ct) =>
+    private Task LockNamesAsync(CancellationToken ct) => LockNamesAsync(db, ct);
+
+    /// <summary>The names lock, also held by every write to collectives: their names are checked against units' names.</summary>
+    internal static Task LockNamesAsync(UnitsDb db, CancellationToken ct) =>
         db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({NamesLockKey})", ct);
 
     private Task LockTreeAsync(CancellationToken ct) =>

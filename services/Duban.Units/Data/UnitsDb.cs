@@ -11,6 +11,9 @@ public sealed class UnitsDb(DbContextOptions<UnitsDb> options) : DbContext(optio
     public DbSet<Person> People => Set<Person>();
     public DbSet<PersonRole> PersonRoles => Set<PersonRole>();
     public DbSet<Oversight> Oversights => Set<Oversight>();
+    public DbSet<Collective> Collectives => Set<Collective>();
+    public DbSet<CollectiveName> CollectiveNames => Set<CollectiveName>();
+    public DbSet<CollectiveMember> CollectiveMembers => Set<CollectiveMember>();
 
     /// <summary>The levels every installation starts with; more can be added as data.</summary>
     public static readonly Level[] DefaultLevels =
@@ -124,6 +127,57 @@ public sealed class UnitsDb(DbContextOptions<UnitsDb> options) : DbContext(optio
             oversight.Property(o => o.UnitId).HasColumnName("unit_id");
             oversight.HasIndex(o => o.UnitId);
             oversight.HasOne<ResponsibilityUnit>().WithMany().HasForeignKey(o => o.UnitId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        model.Entity<Collective>(collective =>
+        {
+            collective.ToTable("collectives");
+            collective.HasKey(c => c.Id);
+            collective.Property(c => c.Id).HasColumnName("id");
+            collective.Property(c => c.Name).HasColumnName("name").HasMaxLength(UnitRules.MaxNameLength);
+            collective.Property(c => c.ScopeUnitId).HasColumnName("scope_unit_id");
+            collective.Property(c => c.Version).HasColumnName("version").IsConcurrencyToken();
+            collective.Property(c => c.CreateRequestId).HasColumnName("create_request_id").HasMaxLength(100);
+            collective.Property(c => c.CreateTime).HasColumnName("create_time");
+            collective.Property(c => c.UpdateTime).HasColumnName("update_time");
+            collective.Ignore(c => c.Aliases);
+            collective.HasIndex(c => c.ScopeUnitId);
+            collective.HasIndex(c => c.CreateRequestId).IsUnique();
+            collective.HasOne<ResponsibilityUnit>().WithMany().HasForeignKey(c => c.ScopeUnitId).OnDelete(DeleteBehavior.Restrict);
+            collective.HasMany(c => c.Names).WithOne().HasForeignKey(n => n.CollectiveId).OnDelete(DeleteBehavior.Cascade);
+            collective.HasMany(c => c.Members).WithOne().HasForeignKey(m => m.CollectiveId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<CollectiveName>(name =>
+        {
+            name.ToTable("collective_names");
+            name.HasKey(n => new { n.CollectiveId, n.Kind, n.Normalized });
+            name.Property(n => n.CollectiveId).HasColumnName("collective_id");
+            name.Property(n => n.ScopeUnitId).HasColumnName("scope_unit_id");
+            name.Property(n => n.Kind).HasColumnName("kind");
+            name.Property(n => n.Text).HasColumnName("text").HasMaxLength(UnitRules.MaxNameLength);
+            name.Property(n => n.Normalized).HasColumnName("normalized").HasMaxLength(UnitRules.MaxNameLength);
+            name.HasIndex(n => n.Normalized, "IX_collective_names_normalized");
+            // Within one scope a name or alias means one collective.
+            name.HasIndex(n => new { n.ScopeUnitId, n.Normalized }, "IX_collective_names_scope_unique").IsUnique();
+        });
+
+        model.Entity<CollectiveMember>(member =>
+        {
+            member.ToTable("collective_members");
+            member.HasKey(m => new { m.CollectiveId, m.Position });
+            member.Property(m => m.CollectiveId).HasColumnName("collective_id");
+            member.Property(m => m.Position).HasColumnName("position");
+            member.Property(m => m.Kind).HasColumnName("kind");
+            member.Property(m => m.UnitId).HasColumnName("unit_id");
+            member.Property(m => m.MemberCollectiveId).HasColumnName("member_collective_id");
+            member.Property(m => m.LevelCode).HasColumnName("level_code").HasMaxLength(32);
+            member.Property(m => m.UnitKind).HasColumnName("unit_kind").HasMaxLength(UnitRules.MaxKindLength);
+            member.HasIndex(m => m.UnitId);
+            member.HasIndex(m => m.MemberCollectiveId);
+            member.HasOne<ResponsibilityUnit>().WithMany().HasForeignKey(m => m.UnitId).OnDelete(DeleteBehavior.Restrict);
+            // A collective another one contains is not deleted from under it (DeleteCollective says which holds it).
+            member.HasOne<Collective>().WithMany().HasForeignKey(m => m.MemberCollectiveId).OnDelete(DeleteBehavior.Restrict);
         });
     }
 }

@@ -96,8 +96,10 @@ internal static class UnitMapping
         {
             ResolveOutcome.Matched => Contract.ResolvedName.Types.Outcome.Matched,
             ResolveOutcome.Ambiguous => Contract.ResolvedName.Types.Outcome.Ambiguous,
+            ResolveOutcome.Collective => Contract.ResolvedName.Types.Outcome.Collective,
             _ => Contract.ResolvedName.Types.Outcome.NotFound,
         },
+        Collective = resolution.Collective?.ToContract(),
         Unit = resolution.Unit?.ToContract(),
         Candidates = { resolution.Candidates.Select(u => u.ToContract()) },
         Suggestions = { resolution.Suggestions.Select(s => new Contract.Suggestion
@@ -106,5 +108,41 @@ internal static class UnitMapping
             MatchedText = s.MatchedText,
             Score = Math.Round(s.Score, 3),
         }) },
+    };
+
+    public static Contract.Collective ToContract(this ExpandedCollective expanded)
+    {
+        var collective = expanded.Collective.ToContract();
+        collective.ExpandedUnits.AddRange(expanded.Units.Select(u => u.ToContract()));
+        return collective;
+    }
+
+    /// <summary>The collective as defined, without its expansion (lists leave that to GetCollective).</summary>
+    public static Contract.Collective ToContract(this Collective collective) => new()
+    {
+        Id = collective.Id.ToString(),
+        Name = collective.Name,
+        Aliases = { collective.Aliases },
+        ScopeUnitId = collective.ScopeUnitId.ToString(),
+        Members = { collective.Members.OrderBy(m => m.Position).Select(ToContract) },
+        Version = collective.Version,
+        CreateTime = Timestamp.FromDateTimeOffset(collective.CreateTime),
+        UpdateTime = Timestamp.FromDateTimeOffset(collective.UpdateTime),
+    };
+
+    private static Contract.CollectiveMember ToContract(CollectiveMember member) => member.Kind switch
+    {
+        CollectiveMemberKind.Unit => new() { UnitId = member.UnitId.ToString() },
+        CollectiveMemberKind.Collective => new() { CollectiveId = member.MemberCollectiveId.ToString() },
+        _ => new() { Children = new() { ParentUnitId = member.UnitId.ToString(), LevelCode = member.LevelCode, Kind = member.UnitKind } },
+    };
+
+    public static MemberSpec ToDomain(this Contract.CollectiveMember member) => member.MemberCase switch
+    {
+        Contract.CollectiveMember.MemberOneofCase.UnitId => new MemberSpec(member.UnitId.Trim(), "", null),
+        Contract.CollectiveMember.MemberOneofCase.CollectiveId => new MemberSpec("", member.CollectiveId.Trim(), null),
+        Contract.CollectiveMember.MemberOneofCase.Children => new MemberSpec("", "",
+            new ChildrenSpec(member.Children.ParentUnitId.Trim(), member.Children.LevelCode, member.Children.Kind)),
+        _ => new MemberSpec("", "", null),
     };
 }

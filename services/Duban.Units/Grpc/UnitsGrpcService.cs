@@ -1,6 +1,7 @@
 using Duban.ServiceDefaults.Auth;
 using Duban.ServiceDefaults.Errors;
 using Duban.Units.Data;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Contract = Duban.Contracts.Units.V1;
@@ -11,7 +12,8 @@ namespace Duban.Units.Grpc;
 /// The units API. Anyone with a token may read; only the supervision office changes the tree, people
 /// and roles.
 /// </summary>
-public sealed class UnitsGrpcService(UnitStore units, PeopleStore people, NameResolver resolver) : Contract.UnitsService.UnitsServiceBase
+public sealed class UnitsGrpcService(UnitStore units, PeopleStore people, NameResolver resolver, CollectiveStore collectives)
+    : Contract.UnitsService.UnitsServiceBase
 {
     public override async Task<Contract.ListLevelsResponse> ListLevels(Contract.ListLevelsRequest request, ServerCallContext context) =>
         new() { Levels = { (await units.ListLevelsAsync(context.CancellationToken)).Select(l => l.ToContract()) } };
@@ -103,6 +105,48 @@ public sealed class UnitsGrpcService(UnitStore units, PeopleStore people, NameRe
         var caller = context.GetCaller();
         var found = await people.GetResponsibilitiesAsync(request.UnitIds, "unit_ids", context.CancellationToken);
         return new() { Responsibilities = { found.Select(r => r.ToContract(caller)) } };
+    }
+
+    [Authorize(Roles = DubanRoles.Office)]
+    public override async Task<Contract.Collective> CreateCollective(Contract.CreateCollectiveRequest request, ServerCallContext context) =>
+        (await collectives.CreateAsync(new NewCollective(request.Name, request.Aliases, request.ScopeUnitId.Trim(),
+            request.Members.Select(m => m.ToDomain()).ToList(), request.RequestId.Trim()), context.CancellationToken)).ToContract();
+
+    public override async Task<Contract.Collective> GetCollective(Contract.GetCollectiveRequest request, ServerCallContext context) =>
+        (await collectives.GetAsync(request.Id, context.CancellationToken)).ToContract();
+
+    public override async Task<Contract.ListCollectivesResponse> ListCollectives(Contract.ListCollectivesRequest request, ServerCallContext context)
+    {
+        var page = await collectives.ListAsync(new CollectiveQuery(request.ScopeUnitId.Trim(), request.IncludeInherited, request.PageSize,
+            request.PageToken), context.CancellationToken);
+        return new() { Collectives = { page.Items.Select(c => c.ToContract()) }, NextPageToken = page.NextPageToken };
+    }
+
+    [Authorize(Roles = DubanRoles.Office)]
+    public override async Task<Contract.Collective> UpdateCollective(Contract.UpdateCollectiveRequest request, ServerCallContext context)
+    {
+        var collective = request.Collective ?? throw new ValidationFailedException("collective", "must be given");
+        var paths = request.UpdateMask?.Paths.ToHashSet() ?? [];
+        var allowed = new HashSet<string> { "name", "aliases", "members" };
+        var violations = new Violations();
+        if (paths.Count == 0)
+            violations.Add("update_mask", "must name the fields to change: " + string.Join(", ", allowed));
+        foreach (var path in paths.Where(p => !allowed.Contains(p)))
+            violations.Add("update_mask", $"'{path}' cannot be updated (a collective keeps its scope: create one in the other scope instead)");
+        violations.ThrowIfAny();
+
+        var changes = new CollectiveChanges(collective.Id, collective.Version,
+            paths.Contains("name") ? collective.Name : null,
+            paths.Contains("aliases") ? collective.Aliases : null,
+            paths.Contains("members") ? collective.Members.Select(m => m.ToDomain()).ToList() : null);
+        return (await collectives.UpdateAsync(changes, context.CancellationToken)).ToContract();
+    }
+
+    [Authorize(Roles = DubanRoles.Office)]
+    public override async Task<Empty> DeleteCollective(Contract.DeleteCollectiveRequest request, ServerCallContext context)
+    {
+        await collectives.DeleteAsync(request.Id, request.Version, context.CancellationToken);
+        return new Empty();
     }
 
     [Authorize(Roles = DubanRoles.Office)]

@@ -24,6 +24,9 @@ public class SamplePlanTests(SampleUnitsFixture service) : IClassFixture<SampleU
         var dry = await service.Office.ImportPlanAsync(request);
         Assert.Empty(dry.Problems);
         Assert.Empty(dry.Warnings);
+        // 各片区 is a collective of the sample units: the park's children of kind 片区, "一市三园".
+        Assert.Equal(new[] { "X市", "临港化工园区", "生物医药产业园", "汽车零部件产业园" }.Order(),
+            dry.ResolvedUnits.Where(r => r.Name == "各片区").Select(r => r.UnitName).Order());
 
         request.DryRun = false;
         var response = await service.Office.ImportPlanAsync(request);

@@ -38,6 +38,7 @@ public sealed class SampleSeedTests : IAsyncLifetime
 
         var units = await _service.CountAsync("SELECT count(*) FROM units");
         var people = await _service.CountAsync("SELECT count(*) FROM people");
+        var collectives = await _service.CountAsync("SELECT count(*) FROM collectives");
         // A second start on the same database keeps the data and loads nothing twice.
         await using var restarted = new GrpcServiceFactory<Program>("units", "Units")
             .With("Seed:UnitsFile", SeedFile)
@@ -45,5 +46,32 @@ public sealed class SampleSeedTests : IAsyncLifetime
         await restarted.StartAsync();
         Assert.Equal(units, await _service.CountAsync("SELECT count(*) FROM units"));
         Assert.Equal(people, await _service.CountAsync("SELECT count(*) FROM people"));
+        Assert.Equal(collectives, await _service.CountAsync("SELECT count(*) FROM collectives"));
+    }
+
+    [Fact]
+    public async Task The_speech_collectives_resolve_for_the_park_and_below_it()
+    {
+        var park = (await _service.Staff.ResolveUnitNamesAsync(new ResolveUnitNamesRequest { Names = { "党工委" } })).Results[0].Unit;
+        var economy = (await _service.Staff.ResolveUnitNamesAsync(new ResolveUnitNamesRequest { Names = { "经发局" } })).Results[0].Unit;
+        string[] areas = ["X市", "临港化工园区", "生物医药产业园", "汽车零部件产业园"];
+        foreach (var scope in new[] { park, economy })
+        {
+            var response = await _service.Staff.ResolveUnitNamesAsync(new ResolveUnitNamesRequest
+            {
+                Names = { "“一市三园”", "各片区", "各指挥部", "区直各部门", "各部门各单位" }, ScopeUnitId = scope.Id,
+            });
+            Assert.All(response.Results, r => Assert.Equal(Outcome.Collective, r.Outcome));
+            var members = response.Results.Select(r => r.Collective.ExpandedUnits.Select(u => u.Name).ToList()).ToList();
+            Assert.Equal(areas, members[0]);
+            Assert.Equal(areas.Order(), members[1].Order());
+            Assert.All(members[2], name => Assert.EndsWith("指挥部", name));
+            Assert.Equal(4, members[2].Count);
+            // 区直各部门: the park's eleven departments, 督查室 and 纪工委 among them; no area, no working group.
+            Assert.Equal(11, members[3].Count);
+            Assert.Contains("工业园区党政办督查室", members[3]);
+            Assert.DoesNotContain("X市", members[3]);
+            Assert.Equal(members[3].Concat(areas), members[4]);
+        }
     }
 }

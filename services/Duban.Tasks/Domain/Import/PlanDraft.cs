@@ -39,8 +39,11 @@ public enum DraftItemKind
     SubMeasure,
 }
 
-/// <summary>A unit as named in the document. <see cref="IsCollective"/> marks names such as "各街道" that stand for a group of units.</summary>
-public sealed record UnitRef(string Text, bool IsCollective);
+/// <summary>
+/// A unit as named in the document. Whether the name is one unit's or a collective's ("一市三园", "各街道") is for the units
+/// service to say, where the office keeps both.
+/// </summary>
+public sealed record UnitRef(string Text);
 
 /// <summary>
 /// One item of the draft tree. Responsibility fields hold the item's effective values: stated on the item,

@@ -10,8 +10,6 @@ namespace Duban.Tasks.Domain.Import;
 /// </summary>
 internal static partial class UnitNameList
 {
-    private static readonly string[] CollectiveSuffixes = ["有关单位", "有关部门", "相关单位", "相关部门", "成员单位", "等单位", "等部门"];
-
     public static IReadOnlyList<UnitRef> Parse(string text)
     {
         var marked = new List<UnitRef>();
@@ -21,18 +19,10 @@ internal static partial class UnitNameList
             var match = LeadMarker().Match(written);
             var name = match.Success ? match.Groups["name"].Value.Trim() : written;
             if (name.Length == 0) continue;
-            (match.Success ? marked : unmarked).Add(new UnitRef(name, IsCollective(name)));
+            (match.Success ? marked : unmarked).Add(new UnitRef(name));
         }
         return [.. marked, .. unmarked];
     }
-
-    /// <summary>
-    /// Names like "各街道", "区直各部门", "各乡镇（街道）", "各有关单位", "全体成员单位" stand for a group of units,
-    /// to be expanded with the units service into one assignment each.
-    /// </summary>
-    public static bool IsCollective(string name) =>
-        name.Contains('各') || name.StartsWith("全体", StringComparison.Ordinal) || name.StartsWith("所有", StringComparison.Ordinal)
-        || CollectiveSuffixes.Any(suffix => name.EndsWith(suffix, StringComparison.Ordinal));
 
     private static bool IsNameSeparator(char c) => c is '、' or '，' or ',' or '；' or ';' or '/' || char.IsWhiteSpace(c);
 

@@ -24,6 +24,129 @@ namespace Duban.Units.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Duban.Units.Domain.Collective", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CreateRequestId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("create_request_id");
+
+                    b.Property<DateTimeOffset>("CreateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("create_time");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("ScopeUnitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("scope_unit_id");
+
+                    b.Property<DateTimeOffset>("UpdateTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("update_time");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreateRequestId")
+                        .IsUnique();
+
+                    b.HasIndex("ScopeUnitId");
+
+                    b.ToTable("collectives", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Units.Domain.CollectiveMember", b =>
+                {
+                    b.Property<Guid>("CollectiveId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("collective_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LevelCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("level_code");
+
+                    b.Property<Guid?>("MemberCollectiveId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("member_collective_id");
+
+                    b.Property<Guid?>("UnitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("unit_id");
+
+                    b.Property<string>("UnitKind")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("unit_kind");
+
+                    b.HasKey("CollectiveId", "Position");
+
+                    b.HasIndex("MemberCollectiveId");
+
+                    b.HasIndex("UnitId");
+
+                    b.ToTable("collective_members", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Units.Domain.CollectiveName", b =>
+                {
+                    b.Property<Guid>("CollectiveId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("collective_id");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Normalized")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("normalized");
+
+                    b.Property<Guid>("ScopeUnitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("scope_unit_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("text");
+
+                    b.HasKey("CollectiveId", "Kind", "Normalized");
+
+                    b.HasIndex(new[] { "Normalized" }, "IX_collective_names_normalized");
+
+                    b.HasIndex(new[] { "ScopeUnitId", "Normalized" }, "IX_collective_names_scope_unique")
+                        .IsUnique();
+
+                    b.ToTable("collective_names", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Units.Domain.Level", b =>
                 {
                     b.Property<string>("Code")
@@ -318,6 +441,43 @@ namespace Duban.Units.Data.Migrations
                     b.ToTable("unit_names", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Units.Domain.Collective", b =>
+                {
+                    b.HasOne("Duban.Units.Domain.ResponsibilityUnit", null)
+                        .WithMany()
+                        .HasForeignKey("ScopeUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Duban.Units.Domain.CollectiveMember", b =>
+                {
+                    b.HasOne("Duban.Units.Domain.Collective", null)
+                        .WithMany("Members")
+                        .HasForeignKey("CollectiveId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Duban.Units.Domain.Collective", null)
+                        .WithMany()
+                        .HasForeignKey("MemberCollectiveId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Duban.Units.Domain.ResponsibilityUnit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Duban.Units.Domain.CollectiveName", b =>
+                {
+                    b.HasOne("Duban.Units.Domain.Collective", null)
+                        .WithMany("Names")
+                        .HasForeignKey("CollectiveId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Duban.Units.Domain.Oversight", b =>
                 {
                     b.HasOne("Duban.Units.Domain.Person", null)
@@ -369,6 +529,13 @@ namespace Duban.Units.Data.Migrations
                         .HasForeignKey("UnitId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Duban.Units.Domain.Collective", b =>
+                {
+                    b.Navigation("Members");
+
+                    b.Navigation("Names");
                 });
 
             modelBuilder.Entity("Duban.Units.Domain.Person", b =>

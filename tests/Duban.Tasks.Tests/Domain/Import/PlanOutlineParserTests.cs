@@ -62,7 +62,7 @@ public class PlanOutlineParserTests
         Assert.Equal("力争2022年集装箱吞吐量达到100万标箱", items["一（一）1（2）"].Text);
 
         var listing = items["一（一）1（1）①"];
-        Assert.Equal([new UnitRef("工业园区经发局", false)], listing.LeadUnits);
+        Assert.Equal([new UnitRef("工业园区经发局")], listing.LeadUnits);
         Assert.Equal(["工业园区财政局", "工业园区商务局"], listing.CoUnits.Select(unit => unit.Text));
         Assert.Equal("张三", listing.Owner);
         Assert.Equal("2020年6月底前", listing.DeadlineText);
@@ -94,7 +94,7 @@ public class PlanOutlineParserTests
 
         var breakdown = items["二（三）1"];
         Assert.Equal("细化分解任务，明确时限、倒排工期，全力推进", breakdown.Text);
-        Assert.Equal([new UnitRef("各责任单位", true)], breakdown.LeadUnits);
+        Assert.Equal([new UnitRef("各责任单位")], breakdown.LeadUnits);
         Assert.Equal("长期坚持", breakdown.DeadlineText);
     }
 
@@ -194,7 +194,7 @@ public class PlanOutlineParserTests
         Assert.Equal("整治违建", item.Text);
         Assert.Equal(DraftItemKind.Area, item.Kind);
         Assert.Equal(
-            [new UnitRef("市财政局", false), new UnitRef("市城管局", false), new UnitRef("各街道", true)],
+            [new UnitRef("市财政局"), new UnitRef("市城管局"), new UnitRef("各街道")],
             item.LeadUnits);
         Assert.Equal("李副市长", item.Attributes["牵头领导"]);
         Assert.Equal("2023年底前", item.DeadlineText);

@@ -48,8 +48,8 @@ public class TaskBreakdownTableParserTests
         var finance = items[3].Children[3];
 
         Assert.Equal("结合主题教育，集中一个月左右时间开展“学习《实施方案》、全面解放思想，当好高质量发展样板”大讨论活动", study.Text);
-        Assert.Equal([new UnitRef("工业园区组人部", false)], study.LeadUnits);
-        Assert.Equal([new UnitRef("各部门", true), new UnitRef("各单位", true)], study.CoUnits);
+        Assert.Equal([new UnitRef("工业园区组人部")], study.LeadUnits);
+        Assert.Equal([new UnitRef("各部门"), new UnitRef("各单位")], study.CoUnits);
         Assert.Equal("王某", study.Owner);
         Assert.Equal("会后1个月内", study.DeadlineText);
         Assert.Equal(["工业园区组人部", "工业园区宣传办"], items[0].Children[1].CoUnits.Select(unit => unit.Text));
@@ -59,12 +59,12 @@ public class TaskBreakdownTableParserTests
         Assert.Equal("含2场推介会", publicity.Attributes["备注"]);
         Assert.Empty(study.Attributes);
 
-        Assert.Equal([new UnitRef("工业园区纪工委", false), new UnitRef("工业园区党政办督查室", false)], supervision.LeadUnits);
-        Assert.Equal([new UnitRef("各责任单位", true)], items[2].Children[0].LeadUnits);
+        Assert.Equal([new UnitRef("工业园区纪工委"), new UnitRef("工业园区党政办督查室")], supervision.LeadUnits);
+        Assert.Equal([new UnitRef("各责任单位")], items[2].Children[0].LeadUnits);
         Assert.Null(items[2].Children[0].Owner);
 
         Assert.Equal("2020年6月底前", items[3].Children[1].DeadlineText);
-        Assert.Equal([new UnitRef("区内各银行", true)], finance.CoUnits);
+        Assert.Equal([new UnitRef("区内各银行")], finance.CoUnits);
         Assert.Empty(items[0].LeadUnits);
         Assert.Null(items[0].DeadlineText);
     }
@@ -218,7 +218,7 @@ public class TaskBreakdownTableParserTests
     }
 
     [Fact]
-    public void A_unit_marked_lead_comes_first_and_collective_names_are_marked()
+    public void A_unit_marked_lead_comes_first_and_every_name_is_kept_as_written()
     {
         var csv = "具体措施,牵头单位,配合单位,完成时限\n" +
                   "整治违建,\"市城管局、市财政局(牵头)；市发改委\",\"各乡镇（街道、园区） 区直各部门,各有关单位\",年底前\n" +
@@ -227,13 +227,13 @@ public class TaskBreakdownTableParserTests
         var measures = TaskBreakdownTableParser.Parse(csv).Draft!.Items;
 
         Assert.Equal(
-            [new UnitRef("市财政局", false), new UnitRef("市城管局", false), new UnitRef("市发改委", false)],
+            [new UnitRef("市财政局"), new UnitRef("市城管局"), new UnitRef("市发改委")],
             measures[0].LeadUnits);
         Assert.Equal(
-            [new UnitRef("各乡镇（街道、园区）", true), new UnitRef("区直各部门", true), new UnitRef("各有关单位", true)],
+            [new UnitRef("各乡镇（街道、园区）"), new UnitRef("区直各部门"), new UnitRef("各有关单位")],
             measures[0].CoUnits);
-        Assert.Equal([new UnitRef("市住建局", false)], measures[1].LeadUnits);
-        Assert.Equal([new UnitRef("各园区", true)], measures[1].CoUnits);
+        Assert.Equal([new UnitRef("市住建局")], measures[1].LeadUnits);
+        Assert.Equal([new UnitRef("各园区")], measures[1].CoUnits);
     }
 
     [Fact]
