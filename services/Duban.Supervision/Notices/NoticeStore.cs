@@ -56,19 +56,8 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
     private async Task<IQueryable<Notice>> ListQueryAsync(NoticeFilter filter, Caller caller, CancellationToken ct)
     {
         var query = db.Notices.AsNoTracking();
-        var visible = await VisibleUnitsAsync(caller, ct);
-        if (filter.LeadUnitId.Length > 0)
-        {
-            var unit = Ids.Parse(filter.LeadUnitId, "lead_unit_id");
-            if (visible is not null && !visible.Contains(unit))
-                throw new PermissionDeniedException("a unit sees the notices of its own unit and the units below it only");
-            var wanted = filter.IncludeSubtree ? (await units.ListSubtreeAsync(unit, ct)).Select(u => Guid.Parse(u.Id)).Append(unit).ToList() : [unit];
-            query = query.Where(n => wanted.Contains(n.LeadUnitId));
-        }
-        else if (visible is not null)
-        {
-            query = query.Where(n => visible.Contains(n.LeadUnitId));
-        }
+        if (await ListedUnitsAsync(filter.LeadUnitId, filter.IncludeSubtree, "notices", caller, ct) is { } listed)
+            query = query.Where(n => listed.Contains(n.LeadUnitId));
         if (filter.OwnerPersonId.Length > 0)
         {
             var owner = Ids.Parse(filter.OwnerPersonId, "owner_person_id");
@@ -232,19 +221,8 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
         var after = PageToken.Decode(filter.PageToken, fingerprint);
 
         var query = db.Explanations.AsNoTracking();
-        var visible = await VisibleUnitsAsync(caller, ct);
-        if (filter.LeadUnitId.Length > 0)
-        {
-            var unit = Ids.Parse(filter.LeadUnitId, "lead_unit_id");
-            if (visible is not null && !visible.Contains(unit))
-                throw new PermissionDeniedException("a unit sees the explanations of its own unit and the units below it only");
-            var wanted = filter.IncludeSubtree ? (await units.ListSubtreeAsync(unit, ct)).Select(u => Guid.Parse(u.Id)).Append(unit).ToList() : [unit];
-            query = query.Where(e => wanted.Contains(e.LeadUnitId));
-        }
-        else if (visible is not null)
-        {
-            query = query.Where(e => visible.Contains(e.LeadUnitId));
-        }
+        if (await ListedUnitsAsync(filter.LeadUnitId, filter.IncludeSubtree, "explanations", caller, ct) is { } listed)
+            query = query.Where(e => listed.Contains(e.LeadUnitId));
         if (filter.NoticeId.Length > 0)
         {
             var notice = Ids.Parse(filter.NoticeId, "notice_id");
@@ -270,6 +248,21 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
         var items = rows.Take(size)
             .Select(r => (r.Explanation, r.Title, names.TryGetValue(r.Explanation.LeadUnitId, out var unit) ? unit.Name : "")).ToList();
         return new(items, rows.Count > size ? PageToken.Encode(fingerprint, items[^1].Explanation.Id.ToString()) : "");
+    }
+
+    /// <summary>
+    /// The lead units a list keeps: the one asked for (with its subtree if asked), which must be visible to the caller;
+    /// otherwise what the caller may see; null for all of them (the office asking for no unit).
+    /// </summary>
+    private async Task<IReadOnlyCollection<Guid>?> ListedUnitsAsync(string leadUnitId, bool includeSubtree, string what, Caller caller, CancellationToken ct)
+    {
+        var visible = await VisibleUnitsAsync(caller, ct);
+        if (leadUnitId.Length == 0)
+            return visible;
+        var unit = Ids.Parse(leadUnitId, "lead_unit_id");
+        if (visible is not null && !visible.Contains(unit))
+            throw new PermissionDeniedException($"a unit sees the {what} of its own unit and the units below it only");
+        return includeSubtree ? (await units.ListSubtreeAsync(unit, ct)).Select(u => Guid.Parse(u.Id)).Append(unit).ToList() : [unit];
     }
 
     /// <summary>Null for the office (everything); otherwise the caller's unit and everything below it.</summary>
