@@ -407,8 +407,9 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
     private async Task ReportUnmatchedOwnersAsync(List<UnmatchedOwner> unmatched, ResolutionContext context, List<ImportIssue> problems,
         CancellationToken ct)
     {
-        var elsewhere = new Dictionary<string, string>();
-        foreach (var name in unmatched.Select(u => u.Text).Distinct())
+        var elsewhere = unmatched.Select(u => u.Text).Distinct().ToDictionary(name => name, _ => "");
+        // One lookup per distinct name, for the first ones: a file of thousands of made-up names costs no more than these.
+        foreach (var name in elsewhere.Keys.Take(MaxOwnerLookups).ToList())
         {
             var people = name.Length <= UnitRulesNameLength ? await units.FindPeopleNamedAsync(name, ct) : [];
             var unitIds = people.SelectMany(p => p.Roles.Select(r => Guid.Parse(r.UnitId))).Distinct().ToList();
@@ -426,6 +427,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
 
     // A person's name is at most this long (the units service's limit); a longer 责任人 text names no one person.
     private const int UnitRulesNameLength = 100;
+    private const int MaxOwnerLookups = 50;
 
     private static string FormField(ImportForm form) => form switch
     {
