@@ -77,7 +77,7 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
         var plan = await db.Plans.SingleAsync(p => p.Id == item.PlanId, ct);
         var decomposingUnit = parent?.LeadUnitId ?? plan.IssuingUnitId;
         var now = time.GetStoredUtcNow();
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(plan.TimeZone)).DateTime);
+        var today = DueTime.LocalDate(now, plan.TimeZone);
 
         // Units and owners, asked of the units service in as few calls as possible.
         var unitIds = specs.SelectMany(s => s.CoUnitIds.Append(s.LeadUnitId)).Select(Guid.Parse);

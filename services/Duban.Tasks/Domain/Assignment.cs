@@ -110,7 +110,7 @@ public sealed class Assignment
     /// </summary>
     public DateOnly RelativeAnchorDate => ParentAssignmentId is null
         ? DeadlineContextDate
-        : DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(CreateTime, TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).DateTime);
+        : DueTime.LocalDate(CreateTime, TimeZone);
 
     public bool IsOverdueAt(DateTimeOffset now) =>
         Status.IsWorking() && DueDate is { } due && DueTime.IsOverdue(due, now, TimeZone);

@@ -86,7 +86,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
             ?? throw new ValidationFailedException("issuing_unit_id", $"no unit with id '{request.IssuingUnitId}'");
         var timeZone = request.TimeZone.Length > 0 ? request.TimeZone : issuer.TimeZone;
         var now = time.GetStoredUtcNow();
-        var issueDate = request.IssueDate ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(timeZone)).DateTime);
+        var issueDate = request.IssueDate ?? DueTime.LocalDate(now, timeZone);
 
         var reading = Read(request);
         var parsed = reading.Result;
@@ -411,7 +411,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
         // One lookup per distinct name, for the first ones: a file of thousands of made-up names costs no more than these.
         foreach (var name in elsewhere.Keys.Take(MaxOwnerLookups).ToList())
         {
-            var people = name.Length <= UnitRulesNameLength ? await units.FindPeopleNamedAsync(name, ct) : [];
+            var people = name.Length <= MaxPersonNameLength ? await units.FindPeopleNamedAsync(name, ct) : [];
             var unitIds = people.SelectMany(p => p.Roles.Select(r => Guid.Parse(r.UnitId))).Distinct().ToList();
             var unitNames = unitIds.Count == 0 ? [] : (await units.GetUnitsAsync(unitIds, ct)).Values.Select(u => u.Name).Order().ToList();
             elsewhere[name] = string.Join("、", unitNames);
@@ -419,14 +419,14 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
         foreach (var owner in unmatched)
         {
             var lead = context.UnitById(owner.LeadUnitId)?.Name ?? "牵头单位";
-            problems.Add(new ImportIssue(owner.Line, "责任人", elsewhere[owner.Text] is { Length: > 0 } units
-                ? $"“{owner.Text}”是{units}的人员，不是牵头单位{lead}的人员"
+            problems.Add(new ImportIssue(owner.Line, "责任人", elsewhere[owner.Text] is { Length: > 0 } theirUnits
+                ? $"“{owner.Text}”是{theirUnits}的人员，不是牵头单位{lead}的人员"
                 : $"“{owner.Text}”不是牵头单位{lead}登记的人员（请先在单位中登记此人，或改为该单位的人员）", []));
         }
     }
 
     // A person's name is at most this long (the units service's limit); a longer 责任人 text names no one person.
-    private const int UnitRulesNameLength = 100;
+    private const int MaxPersonNameLength = 100;
     private const int MaxOwnerLookups = 50;
 
     private static string FormField(ImportForm form) => form switch
