@@ -37,7 +37,7 @@ public static class Extensions
             options.Services.Map("", result => result.Tags.Contains(HealthTags.Ready));
         });
 
-        builder.Services.AddDubanAuthentication(builder.Configuration);
+        builder.Services.AddDubanAuthentication(builder.Configuration, serviceName);
 
         // One request size limit for both transports. Kestrel's own body limit (30 MB by default) sits a little above
         // it, so that gRPC's check answers first, with ResourceExhausted and a message, instead of a cut body.

@@ -1,3 +1,4 @@
+using Duban.ServiceDefaults.Auth;
 using Duban.ServiceDefaults.Data;
 using Duban.ServiceDefaults.Resilience;
 using Duban.Supervision.Data;
@@ -16,8 +17,10 @@ public static class Extensions
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         builder.AddServiceDatabase<SupervisionDb>("Supervision", options => options.UseSnakeCaseNamingConvention());
-        builder.Services.AddUnitsDirectory(builder.Configuration, "supervision");
+        builder.Services.AddUnitsDirectory(builder.Configuration);
         builder.Services.AddServiceClient<Contract.TasksService.TasksServiceClient>(builder.Configuration, "Tasks");
+        // The feed, recipients and scans call the other services on supervision's own behalf.
+        builder.Services.AddServiceIdentityCheck();
 
         builder.Services.Configure<ProjectionOptions>(builder.Configuration.GetSection(ProjectionOptions.Section));
         builder.Services.AddScoped<ProjectionApplier>();

@@ -35,7 +35,7 @@ public static class Extensions
         var calendar = builder.Configuration.GetSection(CalendarOptions.Section).Get<CalendarOptions>() ?? new CalendarOptions();
         builder.Services.AddSingleton(_ => WorkingCalendar.LoadFolder(Path.Combine(AppContext.BaseDirectory, calendar.Folder)));
 
-        builder.Services.AddUnitsDirectory(builder.Configuration, "tasks");
+        builder.Services.AddUnitsDirectory(builder.Configuration);
         return builder;
     }
 }

@@ -9,16 +9,14 @@ namespace Duban.Units.Client;
 public static class UnitsClientExtensions
 {
     /// <summary>
-    /// The units service client of a service named <paramref name="serviceName"/>, configured from the
-    /// "Units" section (Address, TimeoutSeconds).
+    /// The units service client, configured from the "Units" section (Address, TimeoutSeconds).
     /// </summary>
-    public static IServiceCollection AddUnitsDirectory(this IServiceCollection services, IConfiguration configuration, string serviceName)
+    public static IServiceCollection AddUnitsDirectory(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<UnitsClientOptions>(configuration.GetSection(UnitsClientOptions.Section));
         services.AddSingleton<UnitsDirectory.Pipeline>();
         services.AddScoped<UnitsDirectory>();
         services.AddServiceClient<Contract.UnitsService.UnitsServiceClient>(configuration, UnitsClientOptions.Section);
-        services.PostConfigure<OutgoingCredentials>(credentials => credentials.ServiceName = serviceName);
         return services;
     }
 }

@@ -14,18 +14,50 @@ public static class LocalTokens
     public const string DefaultIssuer = "duban-local";
     public const string DefaultAudience = "duban";
 
-    /// <summary>Reads the key file, creating it (32 random bytes, owner-only) the first time.</summary>
+    /// <summary>
+    /// Reads the key file, creating it (32 random bytes, owner-only) the first time. Services starting together on one
+    /// shared volume agree on one key: the file is written aside and linked into place, which only one of them wins.
+    /// </summary>
     public static byte[] LoadOrCreateKey(string path)
     {
         if (File.Exists(path))
-            return Convert.FromBase64String(File.ReadAllText(path).Trim());
+            return ReadKey(path);
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var key = RandomNumberGenerator.GetBytes(32);
-        File.WriteAllText(path, Convert.ToBase64String(key));
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var aside = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return key;
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var writer = new StreamWriter(aside, System.Text.Encoding.ASCII, options))
+            writer.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        try
+        {
+            File.Move(aside, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process put its key in place first: use that one.
+        }
+        finally
+        {
+            File.Delete(aside);
+        }
+        return ReadKey(path);
+    }
+
+    private static byte[] ReadKey(string path)
+    {
+        var text = File.ReadAllText(path).Trim();
+        try
+        {
+            var key = Convert.FromBase64String(text);
+            return key.Length >= 32 ? key : throw new InvalidOperationException($"the signing key in {path} is shorter than 32 bytes");
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException($"the signing key file {path} does not hold base64");
+        }
     }
 
     public static SymmetricSecurityKey SecurityKey(byte[] key) => new(key) { KeyId = "duban-local" };

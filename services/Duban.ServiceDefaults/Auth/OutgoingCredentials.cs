@@ -1,51 +1,42 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace Duban.ServiceDefaults.Auth;
 
 /// <summary>
-/// The bearer token a service sends when it calls another Duban service. With a local signing key it
-/// mints its own short-lived token in the <c>service</c> role; with an OIDC authority (where it cannot
-/// mint) it forwards the token of the call it is serving, so the callee sees the original caller.
+/// The bearer token a service sends when it calls another Duban service. A call made while serving a person forwards
+/// that person's token, so the callee decides on the original caller; background work sends the service's own token
+/// (<see cref="ServiceTokens"/>).
 /// </summary>
-public sealed class OutgoingCredentials(IOptions<AuthOptions> options, IHttpContextAccessor httpContext, TimeProvider time)
+public sealed class OutgoingCredentials(IOptions<AuthOptions> options, IHttpContextAccessor httpContext, TimeProvider time,
+    IHttpClientFactory http, IOptionsMonitor<JwtBearerOptions> bearer, ServiceName serviceName)
 {
-    private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
-    private readonly Lock _lock = new();
-    private string? _token;
-    private DateTimeOffset _renewAt;
+    private IServiceTokenSource? _serviceTokens;
 
-    public string ServiceName { get; set; } = "duban";
+    /// <summary>Where this service's own token comes from, chosen by configuration.</summary>
+    public IServiceTokenSource ServiceTokens => LazyInitializer.EnsureInitialized(ref _serviceTokens, CreateServiceTokens);
 
-    public string BearerToken()
+    public async ValueTask<string> BearerTokenAsync(CancellationToken cancellationToken)
     {
-        if (LocalKey() is { } key)
-        {
-            lock (_lock)
-            {
-                var now = time.GetUtcNow();
-                if (_token is null || now >= _renewAt)
-                {
-                    _token = LocalTokens.Mint(key, "service:" + ServiceName, "", [DubanRoles.Service], Lifetime,
-                        ServiceName, options.Value.Issuer, options.Value.Audience, time);
-                    _renewAt = now + Lifetime / 2;
-                }
-                return _token;
-            }
-        }
         var header = httpContext.HttpContext?.Request.Headers.Authorization.ToString();
         if (header is { Length: > 7 } && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return header[7..];
-        throw new InvalidOperationException("no token for an outgoing call: no local signing key and no incoming call to forward");
+        return await ServiceTokens.GetAsync(cancellationToken);
     }
 
-    private byte[]? LocalKey()
+    private IServiceTokenSource CreateServiceTokens()
     {
         var o = options.Value;
-        if (!string.IsNullOrWhiteSpace(o.Authority))
-            return null;
-        if (!string.IsNullOrWhiteSpace(o.SigningKey))
-            return Convert.FromBase64String(o.SigningKey);
-        return string.IsNullOrWhiteSpace(o.SigningKeyFile) ? null : LocalTokens.LoadOrCreateKey(o.SigningKeyFile);
+        if (string.IsNullOrWhiteSpace(o.Authority))
+            return new LocalKeyServiceTokens(AuthenticationExtensions.LocalKey(o), serviceName.Value, o, time);
+        if (!string.IsNullOrWhiteSpace(o.ServiceTokenFile))
+            return new FileServiceTokens(o.ServiceTokenFile);
+        if (!string.IsNullOrWhiteSpace(o.ClientId))
+            return new ClientCredentialsServiceTokens(o, http, bearer, time);
+        return new NoServiceTokens();
     }
 }
+
+/// <summary>The name a service goes by (duban-units …): its telemetry name, and the subject of its local tokens.</summary>
+public sealed record ServiceName(string Value);

@@ -23,10 +23,19 @@ public static class ServiceClientExtensions
                 options.Address = new Uri(address);
             })
             .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true)
-            .AddCallCredentials((_, metadata, provider) =>
+            .AddCallCredentials(async (context, metadata, provider) =>
             {
-                metadata.Add("Authorization", "Bearer " + provider.GetRequiredService<OutgoingCredentials>().BearerToken());
-                return Task.CompletedTask;
+                string token;
+                try
+                {
+                    token = await provider.GetRequiredService<OutgoingCredentials>().BearerTokenAsync(context.CancellationToken);
+                }
+                catch (ServiceIdentityException e)
+                {
+                    // Transient for the caller: the identity provider may be back on the next try.
+                    throw new RpcException(new Status(StatusCode.Unavailable, "no service token for a call to " + section + ": " + e.Message));
+                }
+                metadata.Add("Authorization", "Bearer " + token);
             })
             .EnableCallContextPropagation(options => options.SuppressContextNotFoundErrors = true);
     }
