@@ -164,7 +164,7 @@ public static class AssignmentCommands
         var table = new Table("完成时限", "到期日", "状态", "进度", "牵头单位", "责任人", "事项", "ID");
         foreach (var a in assignments)
             table.Add(a.Deadline.OriginalText, CliContext.Date(a.Deadline.DueDate), Status(a.Status), $"{a.ProgressPercent}%",
-                units.GetValueOrDefault(a.LeadUnitId, ""), a.OwnerName, PlanCommands.Short(a.Title, 36), a.Id);
+                LeadName(units.GetValueOrDefault(a.LeadUnitId, ""), a.LeadCollective), a.OwnerName, PlanCommands.Short(a.Title, 36), a.Id);
         table.WriteTo(context.Output);
     }
 
@@ -196,4 +196,7 @@ public static class AssignmentCommands
         Tasks.AssignmentStatus.Cancelled => "已撤销",
         _ => status.ToString(),
     };
+
+    /// <summary>"东街道（各街道）": a member's share of a collective says which collective it came from.</summary>
+    internal static string LeadName(string unit, string collective) => collective.Length == 0 ? unit : $"{unit}（{collective}）";
 }

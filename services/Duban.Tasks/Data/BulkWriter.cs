@@ -54,7 +54,7 @@ public sealed class BulkWriter(TasksDb db)
         }
 
         await using (var copy = await connection.BeginBinaryImportAsync("""
-            COPY assignments (id, plan_id, item_id, parent_assignment_id, assigning_unit_id, lead_unit_id, co_unit_ids, owner_person_id,
+            COPY assignments (id, plan_id, item_id, parent_assignment_id, assigning_unit_id, lead_unit_id, co_unit_ids, lead_collective, owner_person_id,
                 owner_name, title, deadline_kind, deadline_text, due_date, due_precision, milestones, original_due_date, deadline_version,
                 deadline_context_date, target, source, status, progress_percent, version, time_zone, create_request_id, create_time,
                 update_time, child_count, open_child_count) FROM STDIN (FORMAT BINARY)
@@ -70,6 +70,7 @@ public sealed class BulkWriter(TasksDb db)
                 await copy.WriteAsync(a.AssigningUnitId, NpgsqlDbType.Uuid, ct);
                 await copy.WriteAsync(a.LeadUnitId, NpgsqlDbType.Uuid, ct);
                 await copy.WriteAsync(a.CoUnitIds, NpgsqlDbType.Array | NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(a.LeadCollective, NpgsqlDbType.Varchar, ct);
                 await WriteNullableAsync(copy, a.OwnerPersonId, NpgsqlDbType.Uuid, ct);
                 await copy.WriteAsync(a.OwnerName, NpgsqlDbType.Varchar, ct);
                 await copy.WriteAsync(a.Title, NpgsqlDbType.Varchar, ct);

@@ -50,6 +50,7 @@ public sealed class TasksDb(DbContextOptions<TasksDb> options) : DbContext(optio
             assignment.HasKey(a => a.Id);
             assignment.Property(a => a.Title).HasMaxLength(2000);
             assignment.Property(a => a.OwnerName).HasMaxLength(100);
+            assignment.Property(a => a.LeadCollective).HasMaxLength(200);
             assignment.Property(a => a.DeadlineText).HasMaxLength(500);
             assignment.Property(a => a.TimeZone).HasMaxLength(64);
             assignment.Property(a => a.Source).HasMaxLength(100);

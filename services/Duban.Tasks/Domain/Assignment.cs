@@ -52,6 +52,10 @@ public sealed class Assignment
     public Guid LeadUnitId { get; init; }
     /// <summary>配合单位</summary>
     public Guid[] CoUnitIds { get; init; } = [];
+    /// <summary>
+    /// The collective the plan named as lead ("一市三园"), when this assignment is one member's share of it; empty otherwise.
+    /// </summary>
+    public string LeadCollective { get; init; } = "";
     /// <summary>责任人</summary>
     public Guid? OwnerPersonId { get; init; }
     public string OwnerName { get; init; } = "";

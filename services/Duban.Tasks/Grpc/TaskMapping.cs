@@ -29,6 +29,7 @@ public static class TaskMapping
             AssigningUnitId = a.AssigningUnitId.ToString(),
             LeadUnitId = a.LeadUnitId.ToString(),
             CoUnitIds = { a.CoUnitIds.Select(id => id.ToString()) },
+            LeadCollective = a.LeadCollective,
             OwnerPersonId = a.OwnerPersonId?.ToString() ?? "",
             OwnerName = a.OwnerName,
             Title = a.Title,

@@ -201,6 +201,8 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
         public Dictionary<string, Unit> Matched { get; } = [];
         /// <summary>Names of a collective: the member units it stands for, in the collective's order.</summary>
         public Dictionary<string, IReadOnlyList<Unit>> Collectives { get; } = [];
+        /// <summary>Names of a collective as written → the collective's own name (an alias or the name without quotation marks).</summary>
+        public Dictionary<string, string> CollectiveNames { get; } = [];
 
         public bool IsCollective(UnitRef reference) => Collectives.ContainsKey(reference.Text);
 
@@ -259,7 +261,10 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
                     else if (members.Count == 0)
                         ProblemAtEach(name, $"“{name}”（集体名称“{result.Collective.Name}”）现在没有在用的成员单位", []);
                     else
+                    {
                         context.Collectives[name] = members;
+                        context.CollectiveNames[name] = result.Collective.Name;
+                    }
                     break;
                 case ResolvedName.Types.Outcome.Ambiguous:
                     ProblemAtEach(name, $"“{name}”对应多个单位，请写明全称",
@@ -358,6 +363,7 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
                         AssigningUnitId = plan.IssuingUnitId,
                         LeadUnitId = leadId,
                         CoUnitIds = coIds.Where(id => id != leadId).ToArray(),
+                        LeadCollective = context.CollectiveNames.GetValueOrDefault(firstLead.Text, ""),
                         OwnerPersonId = ownerId,
                         OwnerName = ownerName,
                         Title = draftItem.Text,

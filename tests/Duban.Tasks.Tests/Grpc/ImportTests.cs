@@ -215,15 +215,21 @@ public class ImportTests(TasksServiceFixture service) : IClassFixture<TasksServi
         var plan = Row("拿出承接方案");
         Assert.Equal(new[] { t.Economy.Id, t.Finance.Id }.Order(), plan.Select(a => a.LeadUnitId).Order());
         Assert.All(plan, a => Assert.Equal([t.Organisation.Id], a.CoUnitIds));
+        // Each member's share names the collective, as the collective calls itself (without the quotation marks written).
+        Assert.All(plan, a => Assert.Equal("一市两局", a.LeadCollective));
 
         // The lead named with a collective among the co-units is not its own co-unit, and no unit is listed twice.
         var listing = Assert.Single(Row("梳理承接清单"));
         Assert.Equal(t.Economy.Id, listing.LeadUnitId);
+        Assert.Equal("", listing.LeadCollective);
         Assert.Equal(new[] { t.Finance.Id, t.EastStreet.Id, t.WestStreet.Id }.Order(), listing.CoUnitIds.Order());
 
         var study = Row("组织学习");
         Assert.Equal(new[] { t.EastStreet.Id, t.WestStreet.Id }.Order(), study.Select(a => a.LeadUnitId).Order());
         Assert.All(study, a => Assert.Equal(new[] { t.Economy.Id, t.Finance.Id }.Order(), a.CoUnitIds.Order()));
+        Assert.All(study, a => Assert.Equal("各街道", a.LeadCollective));
+        var stored = await service.Office.GetAssignmentAsync(new GetAssignmentRequest { Id = study[0].Id });
+        Assert.Equal("各街道", stored.LeadCollective);
     }
 
     [Fact]
@@ -235,6 +241,7 @@ public class ImportTests(TasksServiceFixture service) : IClassFixture<TasksServi
             """, dryRun: true));
         Assert.Empty(response.Problems);
         Assert.Equal(2, response.Assignments.Count);
+        Assert.All(response.Assignments, a => Assert.Equal("各街道", a.LeadCollective));
         Assert.Equal(new[] { service.Tree.EastStreet.Id, service.Tree.WestStreet.Id }.Order(),
             response.ResolvedUnits.Where(r => r.Name == "“各街道”").Select(r => r.UnitId).Order());
     }

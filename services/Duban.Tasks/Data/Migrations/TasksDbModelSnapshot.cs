@@ -150,6 +150,12 @@ namespace Duban.Tasks.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("item_id");
 
+                    b.Property<string>("LeadCollective")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("lead_collective");
+
                     b.Property<Guid>("LeadUnitId")
                         .HasColumnType("uuid")
                         .HasColumnName("lead_unit_id");
