@@ -45,6 +45,14 @@ public sealed record DocumentReading(DocumentKind? Format, string Encoding, Impo
 /// </summary>
 public static class DocumentReader
 {
+    /// <summary>
+    /// The most a package may unpack to, and its most parts. A 100,000-row 任务分解表 unpacks to some 50 MB; a few hundred
+    /// kilobytes that would unpack to gigabytes (a "zip bomb") are refused before anything is read. .NET reads no entry past
+    /// the size it declares, so the declared sizes bound what reading costs.
+    /// </summary>
+    public const long MaxUnpackedBytes = 512L * 1024 * 1024;
+    public const int MaxParts = 10_000;
+
     public static DocumentReading Read(ImportDocument document)
     {
         var bytes = document.Bytes.Span;
@@ -64,15 +72,20 @@ public static class DocumentReader
     private static DocumentReading ReadPackage(ImportDocument document)
     {
         string[] parts;
+        long unpacked;
         try
         {
             using var zip = new ZipArchive(Streams.Of(document.Bytes), ZipArchiveMode.Read);
             parts = [.. zip.Entries.Select(entry => entry.FullName)];
+            unpacked = zip.Entries.Sum(entry => entry.Length);
         }
         catch (InvalidDataException ex)
         {
             return DocumentReading.Refused(null, "", $"文件是 zip 压缩包，但已损坏：{ex.Message}");
         }
+        if (parts.Length > MaxParts || unpacked > MaxUnpackedBytes)
+            return DocumentReading.Refused(null, "", $"文件解压后有 {unpacked / 1024 / 1024:N0} MB、{parts.Length:N0} 个部件，超过可导入的 "
+                + $"{MaxUnpackedBytes / 1024 / 1024:N0} MB、{MaxParts:N0} 个：请拆分后分批导入");
         if (!parts.Contains("[Content_Types].xml"))
             return DocumentReading.Refused(null, "", "文件是 zip 压缩包，不是 .xlsx 或 .docx：请解压后导入其中的文件");
         try

@@ -75,6 +75,38 @@ public class DocumentReaderTests
     }
 
     [Fact]
+    public void A_package_that_would_unpack_past_the_limit_is_refused_before_it_is_read()
+    {
+        // Half a gigabyte of zeros packs into about half a megabyte: a "zip bomb" dressed as a workbook.
+        using var packed = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(packed, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var part in new[] { "[Content_Types].xml", "xl/workbook.xml" })
+                using (var writer = new StreamWriter(zip.CreateEntry(part).Open()))
+                    writer.Write("<x/>");
+            using var sheet = zip.CreateEntry("xl/worksheets/sheet1.xml", System.IO.Compression.CompressionLevel.Fastest).Open();
+            var zeros = new byte[1024 * 1024];
+            for (var i = 0; i <= DocumentReader.MaxUnpackedBytes / zeros.Length; i++)
+                sheet.Write(zeros);
+        }
+        Assert.True(packed.Length < 5 * 1024 * 1024);
+        var problem = Assert.Single(Read(packed.ToArray(), "任务分解表.xlsx").Result.Problems);
+        Assert.Equal("document", problem.Field);
+        Assert.Contains("超过可导入的 512 MB", problem.Message);
+    }
+
+    [Fact]
+    public void A_package_of_more_parts_than_the_limit_is_refused()
+    {
+        using var packed = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(packed, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            for (var i = 0; i <= DocumentReader.MaxParts; i++)
+                zip.CreateEntry($"xl/part{i}.xml");
+        var problem = Assert.Single(Read(packed.ToArray(), "任务分解表.xlsx").Result.Problems);
+        Assert.Contains("10,001 个部件", problem.Message);
+    }
+
+    [Fact]
     public void Garbage_bytes_are_refused_on_the_document_and_empty_files_too()
     {
         var garbage = new byte[4096];
