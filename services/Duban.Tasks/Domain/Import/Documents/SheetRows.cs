@@ -7,12 +7,13 @@ namespace Duban.Tasks.Domain.Import.Documents;
 /// <summary>
 /// The rows of one sheet of an .xlsx, streamed one at a time with MiniExcel (a 100,000-row sheet is never held whole), as the
 /// office sees them: numbered as the sheet numbers them, a merged cell read as its value repeated over the rows and columns it
-/// covers, numbers as Excel shows them in General format, and dates as they are shown (see <see cref="SheetDates"/>).
+/// covers, numbers as Excel shows them in General format, and dates as they are shown (see <see cref="SheetLayout"/>).
 /// </summary>
 internal static class SheetRows
 {
-    // Shared strings stay in memory rather than in temporary files: the plan's items hold that text anyway.
-    private static readonly OpenXmlConfiguration Reading = new() { FillMergedCells = true, EnableSharedStringCache = false };
+    // Shared strings stay in memory rather than in temporary files: the plan's items hold that text anyway. Merged cells are
+    // filled here from the layout pass, which has read the merged ranges already; MiniExcel would read the sheet again for them.
+    private static readonly OpenXmlConfiguration Reading = new() { FillMergedCells = false, EnableSharedStringCache = false };
 
     /// <summary>The workbook's sheets in their order, and whether each is visible.</summary>
     public static IReadOnlyList<(string Name, bool Visible)> Sheets(ReadOnlyMemory<byte> xlsx)
@@ -23,18 +24,32 @@ internal static class SheetRows
 
     public static IEnumerable<DelimitedRecord> Read(ReadOnlyMemory<byte> xlsx, string sheet)
     {
-        SheetDates dates;
+        SheetLayout layout;
         using (var stream = Streams.Of(xlsx))
-            dates = SheetDates.Read(stream, sheet);
+            layout = SheetLayout.Read(stream, sheet);
         using var rows = Streams.Of(xlsx);
         var row = 0;
+        // The text of each merged range's first cell, for the cells it covers further on.
+        var merged = new Dictionary<(int Row, int Column), string>();
         // Rows left out of the file come back empty, so the count is the sheet's row number.
         foreach (var cells in rows.Query(sheetName: sheet, excelType: ExcelType.XLSX, configuration: Reading).Cast<IDictionary<string, object?>>())
         {
             row++;
             var fields = new List<string>(cells.Count);
             foreach (var value in cells.Values)
-                fields.Add(dates.Text(row, fields.Count + 1, value) ?? Text(value));
+            {
+                var column = fields.Count + 1;
+                string text;
+                if (layout.MergedFrom(row, column) is { } first)
+                    text = merged.GetValueOrDefault(first, "");
+                else
+                {
+                    text = layout.DateText(row, column, value) ?? Text(value);
+                    if (layout.StartsMerge(row, column))
+                        merged[(row, column)] = text;
+                }
+                fields.Add(text);
+            }
             yield return new DelimitedRecord(row, fields, HasUnterminatedQuote: false);
         }
     }

@@ -9,35 +9,45 @@ namespace Duban.Tasks.Domain.Import.Documents;
 internal enum DateShown { Date, YearMonth, MonthDay, Year, DateAndTime, Time }
 
 /// <summary>
-/// The cells of one sheet that hold dates, and how each is shown. MiniExcel turns a number into a date only for the built-in
-/// formats of an English Excel and for custom format codes, and does not say how it was shown; a Chinese Excel writes its
-/// own built-in formats (27–36, 50–58: 2026年6月, 6月30日, 2026年6月30日 …) by number alone, with no format code in the file,
-/// and those come back as bare serial numbers. One streaming pass over the sheet reads the style of every cell; a cell merged
-/// over by a date cell shows that date as its first cell does.
+/// What a sheet's cells hold beyond their values, read in one streaming pass with OpenXml's reader before the rows are read:
+/// which cells hold dates and how each is shown, and which cells a merged cell covers. MiniExcel turns a number into a date
+/// only for the built-in formats of an English Excel and for custom format codes, and does not say how it was shown; a
+/// Chinese Excel writes its own built-in formats (27–36, 50–58: 2026年6月, 6月30日, 2026年6月30日 …) by number alone, with
+/// no format code in the file, and those come back as bare serial numbers. The merged ranges come last in a sheet's XML, so
+/// this pass is also where they are learnt (MiniExcel would otherwise read the whole sheet once more to find them).
 /// </summary>
-internal sealed partial class SheetDates
+internal sealed partial class SheetLayout
 {
-    /// <summary>A merged range larger than this is not a task table's cell: its date is not spread over it.</summary>
+    /// <summary>A merged range larger than this is not a task table's cell: it is looked up by range, not cell by cell.</summary>
     private const int MaxMergedCells = 10_000;
 
-    private static readonly SheetDates None = new([]);
+    private readonly Dictionary<(int Row, int Column), DateShown> _dates;
+    private readonly Dictionary<(int Row, int Column), (int Row, int Column)> _coveredBy;
+    private readonly List<(int Row, int Column, int LastRow, int LastColumn)> _largeMerges;
 
-    private readonly Dictionary<(int Row, int Column), DateShown> _cells;
+    private SheetLayout(Dictionary<(int Row, int Column), DateShown> dates, Dictionary<(int Row, int Column), (int Row, int Column)> coveredBy,
+        List<(int Row, int Column, int LastRow, int LastColumn)> largeMerges)
+    {
+        _dates = dates;
+        _coveredBy = coveredBy;
+        _largeMerges = largeMerges;
+        _anchors = [.. coveredBy.Values, .. largeMerges.Select(m => (m.Row, m.Column))];
+    }
 
-    private SheetDates(Dictionary<(int Row, int Column), DateShown> cells) => _cells = cells;
+    private readonly HashSet<(int Row, int Column)> _anchors;
 
-    public static SheetDates Read(Stream xlsx, string sheetName)
+    public static SheetLayout Read(Stream xlsx, string sheetName)
     {
         using var document = SpreadsheetDocument.Open(xlsx, isEditable: false);
         var workbook = document.WorkbookPart;
         var styles = DateStyles(workbook?.WorkbookStylesPart?.Stylesheet);
-        if (styles.Count == 0)
-            return None;
-        var sheet = workbook!.Workbook.Sheets?.Elements<Sheet>().FirstOrDefault(s => s.Name?.Value == sheetName);
-        if (sheet?.Id?.Value is not { } id || workbook.GetPartById(id) is not WorksheetPart part)
-            return None;
+        var dates = new Dictionary<(int Row, int Column), DateShown>();
+        var coveredBy = new Dictionary<(int Row, int Column), (int Row, int Column)>();
+        var largeMerges = new List<(int Row, int Column, int LastRow, int LastColumn)>();
+        var sheet = workbook?.Workbook.Sheets?.Elements<Sheet>().FirstOrDefault(s => s.Name?.Value == sheetName);
+        if (sheet?.Id?.Value is not { } id || workbook!.GetPartById(id) is not WorksheetPart part)
+            return new SheetLayout(dates, coveredBy, largeMerges);
 
-        var cells = new Dictionary<(int Row, int Column), DateShown>();
         var merges = new List<(int Row, int Column, int LastRow, int LastColumn)>();
         using var stream = part.GetStream(FileMode.Open, FileAccess.Read);
         using var reader = XmlReader.Create(stream, new XmlReaderSettings { IgnoreWhitespace = true, IgnoreComments = true, DtdProcessing = DtdProcessing.Prohibit });
@@ -54,32 +64,56 @@ internal sealed partial class SheetDates
                     break;
                 case "c":
                     (row, column) = Reference(reader.GetAttribute("r")) ?? (row, column + 1);
-                    if (int.TryParse(reader.GetAttribute("s"), out var style) && styles.TryGetValue(style, out var shown)
+                    if (styles.Count > 0 && int.TryParse(reader.GetAttribute("s"), out var style) && styles.TryGetValue(style, out var shown)
                         && reader.GetAttribute("t") is null or "n")
-                        cells[(row, column)] = shown;
+                        dates[(row, column)] = shown;
                     break;
                 case "mergeCell" when reader.GetAttribute("ref")?.Split(':') is [var from, var to]
-                    && Reference(from) is { } first && Reference(to) is { } last:
+                    && Reference(from) is { } first && Reference(to) is { } last && (last.Row, last.Column) != (first.Row, first.Column):
                     merges.Add((first.Row, first.Column, last.Row, last.Column));
                     break;
             }
         }
         foreach (var merge in merges)
         {
-            if (!cells.TryGetValue((merge.Row, merge.Column), out var shown)
-                || (long)(merge.LastRow - merge.Row + 1) * (merge.LastColumn - merge.Column + 1) > MaxMergedCells)
+            if ((long)(merge.LastRow - merge.Row + 1) * (merge.LastColumn - merge.Column + 1) > MaxMergedCells)
+            {
+                largeMerges.Add(merge);
                 continue;
+            }
+            // A cell merged over by a date cell shows that date as its first cell does.
+            var anchorDate = dates.TryGetValue((merge.Row, merge.Column), out var anchorShown) ? anchorShown : (DateShown?)null;
             for (var r = merge.Row; r <= merge.LastRow; r++)
                 for (var c = merge.Column; c <= merge.LastColumn; c++)
-                    cells[(r, c)] = shown;
+                {
+                    if ((r, c) == (merge.Row, merge.Column))
+                        continue;
+                    coveredBy[(r, c)] = (merge.Row, merge.Column);
+                    if (anchorDate is { } d)
+                        dates[(r, c)] = d;
+                }
         }
-        return new SheetDates(cells);
+        return new SheetLayout(dates, coveredBy, largeMerges);
     }
 
-    /// <summary>The cell's date as the sheet shows it, in words the deadline parser reads; null when the cell holds no date.</summary>
-    public string? Text(int row, int column, object? value)
+    /// <summary>The first cell of the merged range that covers this one (not the first cell itself); null when none does.</summary>
+    public (int Row, int Column)? MergedFrom(int row, int column)
     {
-        if (!_cells.TryGetValue((row, column), out var shown))
+        if (_coveredBy.TryGetValue((row, column), out var anchor))
+            return anchor;
+        foreach (var m in _largeMerges)
+            if (row >= m.Row && row <= m.LastRow && column >= m.Column && column <= m.LastColumn && (row, column) != (m.Row, m.Column))
+                return (m.Row, m.Column);
+        return null;
+    }
+
+    /// <summary>Whether a merged range starts at this cell, so that its value is wanted further on.</summary>
+    public bool StartsMerge(int row, int column) => _anchors.Contains((row, column));
+
+    /// <summary>The cell's date as the sheet shows it, in words the deadline parser reads; null when the cell holds no date.</summary>
+    public string? DateText(int row, int column, object? value)
+    {
+        if (!_dates.TryGetValue((row, column), out var shown))
             return null;
         DateTime date;
         if (value is DateTime converted)
