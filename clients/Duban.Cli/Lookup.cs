@@ -20,7 +20,7 @@ public static class Lookup
             Units.ResolvedName.Types.Outcome.Collective => throw new CliException(
                 $"“{nameOrId}”是集体名称，包括：{string.Join("、", result.Collective.ExpandedUnits.Select(u => u.Name))}；请写明其中一个单位"),
             _ => throw new CliException($"未知单位“{nameOrId}”"
-                + (result.Suggestions.Count > 0 ? $"；是否为：{string.Join("、", result.Suggestions.Select(s => s.Unit.Name))}" : "")),
+                + (result.Suggestions.Count > 0 ? $"；是否为：{string.Join("、", result.Suggestions.Select(s => s.Unit?.Name ?? s.Collective.Name))}" : "")),
         };
     }
 

@@ -299,7 +299,11 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         Line = issue.Line,
         Field = issue.Field,
         Message = issue.Message,
-        Suggestions = { issue.Suggestions.Select(s => new Contract.UnitSuggestion { UnitId = s.UnitId.ToString(), Name = s.Name, Score = s.Score }) },
+        Suggestions = { issue.Suggestions.Select(s => new Contract.UnitSuggestion
+        {
+            UnitId = s.UnitId == Guid.Empty ? "" : s.UnitId.ToString(), Name = s.Name, Score = s.Score,
+            CollectiveId = s.CollectiveId == Guid.Empty ? "" : s.CollectiveId.ToString(),
+        }) },
     };
 
     private static Contract.StatusCounts ToContract(StatusCount c) => new()

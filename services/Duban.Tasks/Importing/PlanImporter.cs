@@ -26,7 +26,8 @@ public enum ImportForm
 public sealed record ImportRequest(string Title, string IssuingUnitId, DateOnly? IssueDate, string TimeZone, ImportForm Form, string Text,
     PlanDraft? Structure, ImportDocument? Document, bool DryRun, string Source, string RequestId, string RequestHash);
 
-public sealed record UnitSuggestion(Guid UnitId, string Name, double Score);
+/// <summary>A unit, or a collective (<see cref="CollectiveId"/> set, <see cref="UnitId"/> empty), whose name resembles an unknown one.</summary>
+public sealed record UnitSuggestion(Guid UnitId, string Name, double Score, Guid CollectiveId = default);
 
 /// <summary>A problem (stops the import) or a warning (does not), at a row or line of the document.</summary>
 public sealed record ImportIssue(int Line, string Field, string Message, IReadOnlyList<UnitSuggestion> Suggestions);
@@ -272,7 +273,9 @@ public sealed class PlanImporter(TasksDb db, UnitsDirectory units, WorkingCalend
                     break;
                 default:
                     ProblemAtEach(name, $"未知单位“{name}”",
-                        result.Suggestions.Select(s => new UnitSuggestion(Guid.Parse(s.Unit.Id), s.Unit.Name, s.Score)).ToList());
+                        result.Suggestions.Select(s => s.Collective is { } c
+                            ? new UnitSuggestion(Guid.Empty, c.Name, s.Score, Guid.Parse(c.Id))
+                            : new UnitSuggestion(Guid.Parse(s.Unit.Id), s.Unit.Name, s.Score)).ToList());
                     break;
             }
         }

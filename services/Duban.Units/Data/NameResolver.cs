@@ -13,7 +13,8 @@ public enum ResolveOutcome
     Collective = 4,
 }
 
-public sealed record NameSuggestion(ResponsibilityUnit Unit, string MatchedText, double Score);
+/// <summary>A unit, or a collective (then <see cref="Unit"/> is null), whose name resembles one that matched nothing.</summary>
+public sealed record NameSuggestion(ResponsibilityUnit? Unit, string MatchedText, double Score, Collective? Collective = null);
 
 public sealed record NameResolution(string Name, ResolveOutcome Outcome, ResponsibilityUnit? Unit,
     IReadOnlyList<ResponsibilityUnit> Candidates, IReadOnlyList<NameSuggestion> Suggestions, ExpandedCollective? Collective = null);
@@ -65,6 +66,9 @@ public sealed class NameResolver(UnitsDb db, NpgsqlDataSource dataSource, UnitSt
 
         var unmatched = keys.Where(k => !exact.Contains(k) && !collectiveOf.ContainsKey(k)).Distinct().ToArray();
         var similar = unmatched.Length == 0 ? [] : await SimilarNamesAsync(unmatched, maxSuggestions * 4, ct);
+        // The scope's own collectives (its unit's and its ancestors'), or every one without a scope: "一市三圆" for "一市三园".
+        var similarCollectives = unmatched.Length == 0 ? []
+            : await SimilarCollectivesAsync(unmatched, scope is null ? null : UnitPath.Ids(scope.Path).ToArray(), maxSuggestions, ct);
         var units = matchedUnits.Values.Concat(await store.LoadUnitsAsync(similar.Select(s => s.UnitId).Where(id => !matchedUnits.ContainsKey(id)), ct))
             .ToDictionary(u => u.Id);
         var scopeUnits = collectiveOf.Values.Any(c => c.Count > 1)
@@ -100,10 +104,13 @@ public sealed class NameResolver(UnitsDb db, NpgsqlDataSource dataSource, UnitSt
             {
                 var suggestions = similar.Where(s => s.Key == keys[i] && units.ContainsKey(s.UnitId))
                     .Select(s => new NameSuggestion(units[s.UnitId], s.Text, s.Score))
-                    .Where(s => !withinScopeOnly || InScope(s.Unit))
-                    // Inside the scope first: that is where the caller is looking.
-                    .OrderByDescending(s => InScope(s.Unit)).ThenByDescending(s => s.Score)
-                    .DistinctBy(s => s.Unit.Id).Take(maxSuggestions).ToList();
+                    .Where(s => !withinScopeOnly || InScope(s.Unit!))
+                    .DistinctBy(s => s.Unit!.Id)
+                    .Concat(similarCollectives.Where(c => c.Key == keys[i]).Select(c => new NameSuggestion(null, c.Text, c.Score, c.Collective))
+                        .DistinctBy(s => s.Collective!.Id))
+                    // Inside the scope first: that is where the caller is looking (a collective found is the scope's own).
+                    .OrderByDescending(s => s.Unit is null || InScope(s.Unit)).ThenByDescending(s => s.Score)
+                    .Take(maxSuggestions).ToList();
                 results.Add(new NameResolution(names[i], ResolveOutcome.NotFound, null, [], suggestions));
             }
         }
@@ -136,6 +143,48 @@ public sealed class NameResolver(UnitsDb db, NpgsqlDataSource dataSource, UnitSt
     }
 
     private sealed record SimilarName(string Key, Guid UnitId, string Text, double Score);
+
+    private sealed record SimilarCollective(string Key, Collective Collective, string Text, double Score);
+
+    /// <summary>Collective names like each key, scored as unit names are; among those of <paramref name="owners"/> when given.</summary>
+    private async Task<List<SimilarCollective>> SimilarCollectivesAsync(string[] keys, Guid[]? owners, int perKey, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var threshold = new NpgsqlCommand($"SET LOCAL pg_trgm.similarity_threshold = {SimilarityThreshold:0.00}", connection, transaction))
+            await threshold.ExecuteNonQueryAsync(ct);
+        const string sql = """
+            SELECT k.key, s.collective_id, s.text, s.score
+            FROM unnest($1::text[]) AS k(key)
+            CROSS JOIN LATERAL (
+                SELECT n.collective_id, n.text,
+                       greatest(similarity(n.normalized, k.key),
+                                CASE WHEN length(k.key) <= 8 AND abs(length(n.normalized) - length(k.key)) <= 1
+                                          AND levenshtein(n.normalized, k.key) <= 1
+                                     THEN 0.4 ELSE 0 END)::float8 AS score
+                FROM collective_names n
+                WHERE ($3::uuid[] IS NULL OR n.scope_unit_id = ANY($3))
+                  AND (n.normalized % k.key
+                       OR (length(k.key) <= 8 AND abs(length(n.normalized) - length(k.key)) <= 1 AND levenshtein(n.normalized, k.key) <= 1))
+                ORDER BY score DESC, length(n.normalized)
+                LIMIT $2
+            ) s
+            """;
+        var found = new List<(string Key, Guid Id, string Text, double Score)>();
+        await using (var command = new NpgsqlCommand(sql, connection, transaction)
+        {
+            Parameters = { new() { Value = keys }, new() { Value = perKey }, new() { Value = (object?)owners ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid } },
+        })
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                found.Add((reader.GetString(0), reader.GetGuid(1), reader.GetString(2), reader.GetDouble(3)));
+        if (found.Count == 0)
+            return [];
+        var ids = found.Select(f => f.Id).Distinct().ToList();
+        var byId = await db.Collectives.AsNoTracking().Include(c => c.Names).Include(c => c.Members).AsSplitQuery()
+            .Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        return found.Select(f => new SimilarCollective(f.Key, byId[f.Id], f.Text, f.Score)).ToList();
+    }
 
     private async Task<List<SimilarName>> SimilarNamesAsync(string[] keys, int perKey, CancellationToken ct)
     {

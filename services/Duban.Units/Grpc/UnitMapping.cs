@@ -104,7 +104,8 @@ internal static class UnitMapping
         Candidates = { resolution.Candidates.Select(u => u.ToContract()) },
         Suggestions = { resolution.Suggestions.Select(s => new Contract.Suggestion
         {
-            Unit = s.Unit.ToContract(),
+            Unit = s.Unit?.ToContract(),
+            Collective = s.Collective?.ToContract(),
             MatchedText = s.MatchedText,
             Score = Math.Round(s.Score, 3),
         }) },

@@ -233,6 +233,19 @@ public class ImportTests(TasksServiceFixture service) : IClassFixture<TasksServi
     }
 
     [Fact]
+    public async Task A_slip_in_a_collectives_name_is_a_problem_suggesting_the_collective()
+    {
+        var response = await service.Office.ImportPlanAsync(Request("""
+            序号,重点任务,具体措施,牵头单位,配合单位,责任人,完成时限
+            1,宣传发动,组织学习,各街到,,,2023年9月底前
+            """, dryRun: true));
+        var problem = Assert.Single(response.Problems);
+        Assert.Equal(("牵头单位", 2), (problem.Field, problem.Line));
+        var suggestion = Assert.Single(problem.Suggestions, s => s.CollectiveId.Length > 0);
+        Assert.Equal(("各街道", ""), (suggestion.Name, suggestion.UnitId));
+    }
+
+    [Fact]
     public async Task A_dry_run_lists_a_collective_with_each_member_it_stands_for()
     {
         var response = await service.Office.ImportPlanAsync(Request("""

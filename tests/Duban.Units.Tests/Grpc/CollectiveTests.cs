@@ -28,6 +28,26 @@ public class CollectiveTests(UnitsServiceFixture service) : IClassFixture<UnitsS
     private static string[] Names(IEnumerable<Unit> units) => units.Select(u => u.Name).ToArray();
 
     [Fact]
+    public async Task A_one_character_slip_in_a_collectives_name_suggests_the_collective_to_its_scope_only()
+    {
+        var tag = Tag();
+        var park = await UnitAsync($"建议园区{tag}", "district", null);
+        var otherPark = await UnitAsync($"别的园区{tag}", "district", null);
+        var area = await UnitAsync($"东片{tag}", "department", park);
+        var collective = await CollectiveAsync($"一市四园{tag}", park, Member(area));
+
+        var slip = await service.Staff.ResolveUnitNamesAsync(new ResolveUnitNamesRequest { Names = { $"一市四圆{tag}" }, ScopeUnitId = park.Id });
+        Assert.Equal(Outcome.NotFound, slip.Results[0].Outcome);
+        var suggestion = Assert.Single(slip.Results[0].Suggestions, s => s.Collective is not null);
+        Assert.Equal((collective.Id, $"一市四园{tag}"), (suggestion.Collective.Id, suggestion.Collective.Name));
+        Assert.Null(suggestion.Unit);
+
+        // Another park's documents cannot mean this park's collective.
+        var elsewhere = await service.Staff.ResolveUnitNamesAsync(new ResolveUnitNamesRequest { Names = { $"一市四圆{tag}" }, ScopeUnitId = otherPark.Id });
+        Assert.DoesNotContain(elsewhere.Results[0].Suggestions, s => s.Collective is not null);
+    }
+
+    [Fact]
     public async Task A_collective_is_created_read_listed_updated_and_deleted_by_the_office()
     {
         var tag = Tag();
