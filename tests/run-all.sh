@@ -56,19 +56,24 @@ deploy_checks_installed() {
   (cd tests/deploy && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 }
 
+# Quiet when it passes; the whole output when it does not.
+quietly() {
+  local log="$results/check.log"
+  "$@" >"$log" 2>&1 || { cat "$log" >&2; return 1; }
+}
+
 k8s_manifests_validate() {
-  node tests/deploy/validate.mjs deploy/k8s deploy/k8s/secrets
+  quietly node tests/deploy/validate.mjs deploy/k8s deploy/k8s/secrets
 }
 
 # The validator must be seen to refuse: each broken fixture names what it must be refused for.
 k8s_validator_refuses_broken() {
-  node tests/deploy/validate.mjs --broken tests/deploy/broken
+  quietly node tests/deploy/validate.mjs --broken tests/deploy/broken
 }
 
 # The weekly-review CronJob's script, run against a fake token endpoint and supervision service.
 weekly_review_job_works() {
-  (cd tests/deploy && node --test weekly-review.test.mjs >"$results/weekly-review.log" 2>&1) \
-    || { cat "$results/weekly-review.log" >&2; return 1; }
+  (cd tests/deploy && quietly node --test weekly-review.test.mjs)
 }
 
 echo "Deployment files:"
