@@ -38,35 +38,50 @@ check() {
   fi
 }
 
+# With no environment variable set: compose must start on a fresh machine with nothing made by hand.
 compose_is_valid() {
   if ! command -v docker-compose >/dev/null; then
     echo "docker-compose is not installed (Debian: apt-get install docker-compose)" >&2
     return 1
   fi
-  DUBAN_SIGNING_KEY=check docker-compose -f docker-compose.yml config -q
+  env -i PATH="$PATH" HOME="${HOME:-/root}" docker-compose -f docker-compose.yml config -q
 }
 
-k8s_manifests_parse() {
-  local py
-  for py in python3 /usr/bin/python3; do
-    if "$py" -c 'import yaml' 2>/dev/null; then
-      "$py" - <<'PY'
-import glob, sys, yaml
-for path in sorted(glob.glob("deploy/k8s/*.yaml")):
-    for doc in yaml.safe_load_all(open(path, encoding="utf-8")):
-        if doc and not {"apiVersion", "kind", "metadata"} <= doc.keys():
-            sys.exit(f"{path}: a document lacks apiVersion, kind or metadata")
-PY
-      return $?
-    fi
-  done
-  echo "no python3 with PyYAML (Debian: apt-get install python3-yaml)" >&2
-  return 1
+# tests/deploy holds the schema validator (npm kubernetes-models, @kubernetes-models/cloudnative-pg, yaml).
+deploy_checks_installed() {
+  if ! command -v npm >/dev/null; then
+    echo "npm is not installed (Debian: apt-get install nodejs npm)" >&2
+    return 1
+  fi
+  (cd tests/deploy && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
+# Quiet when it passes; the whole output when it does not.
+quietly() {
+  local log="$results/check.log"
+  "$@" >"$log" 2>&1 || { cat "$log" >&2; return 1; }
+}
+
+k8s_manifests_validate() {
+  quietly node tests/deploy/validate.mjs deploy/k8s deploy/k8s/secrets
+}
+
+# The validator must be seen to refuse: each broken fixture names what it must be refused for.
+k8s_validator_refuses_broken() {
+  quietly node tests/deploy/validate.mjs --broken tests/deploy/broken
+}
+
+# The weekly-review CronJob's script, run against a fake token endpoint and supervision service.
+weekly_review_job_works() {
+  (cd tests/deploy && quietly node --test weekly-review.test.mjs)
 }
 
 echo "Deployment files:"
-check "docker-compose.yml is valid" compose_is_valid
-check "deploy/k8s manifests parse" k8s_manifests_parse
+check "docker-compose.yml is valid with no variables set" compose_is_valid
+check "tests/deploy installed (npm ci)" deploy_checks_installed
+check "deploy/k8s manifests valid against the Kubernetes and CloudNativePG schemas" k8s_manifests_validate
+check "the manifest validator refuses broken manifests" k8s_validator_refuses_broken
+check "the weekly-review job signs in and runs the review" weekly_review_job_works
 
 # README's command blocks, run as written against a fresh local run; each block counts as one test.
 echo "README walkthroughs:"

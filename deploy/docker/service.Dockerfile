@@ -15,6 +15,9 @@ ENV SERVICE_DLL=${PROJECT}.dll \
     Kestrel__Endpoints__Grpc__Url=http://0.0.0.0:5101
 WORKDIR /app
 COPY --from=build /app .
-USER app
+# /keys holds compose's local signing key (a named volume takes this folder's owner on first use).
+RUN mkdir /keys && chown "$APP_UID:$APP_UID" /keys
+# The image's non-root `app` user, by number (1654) so that Kubernetes' runAsNonRoot can check it.
+USER $APP_UID
 EXPOSE 5100 5101
 ENTRYPOINT ["sh", "-c", "exec dotnet \"$SERVICE_DLL\" \"$@\"", "--"]

@@ -37,11 +37,13 @@ public static class LocalRun
         await using var cluster = await PostgresCluster.StartPersistentAsync(layout.PostgresDirectory, LocalLayout.PostgresPort);
         var key = LocalTokens.LoadOrCreateKey(layout.SigningKeyFile);
 
-        var services = Services(layout);
         var running = new List<ServiceProcess>();
+        // Ends the start-up and the sample job early when the watch sees PostgreSQL or a service stop.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        LocalFailure? failure = null;
         try
         {
-            foreach (var service in services)
+            foreach (var service in Services(layout))
             {
                 await cluster.CreateDatabaseAsync(service.Database);
                 var settings = new Dictionary<string, string>(service.Settings)
@@ -49,24 +51,34 @@ public static class LocalRun
                     [$"ConnectionStrings:{service.ConnectionName}"] = cluster.ConnectionString(service.Database),
                     ["Auth:SigningKeyFile"] = layout.SigningKeyFile,
                 };
-                running.Add(ServiceProcess.Start(new ServiceLaunch(service.Name, layout.Repo.ServiceAssembly(service.Project),
-                    service.HttpPort, service.GrpcPort, settings)));
+                var process = ServiceProcess.Start(new ServiceLaunch(service.Name, layout.Repo.ServiceAssembly(service.Project),
+                    service.HttpPort, service.GrpcPort, settings));
+                ServiceProcess.Write(service.Name, $"started as process {process.ProcessId}");
+                running.Add(process);
             }
-            foreach (var process in running)
-                await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), stop.Token);
+            var watch = Task.Run(async () =>
+            {
+                failure = await LocalWatch.UntilFailureAsync(cluster, running, stop.Token);
+                await failed.CancelAsync();
+            }, CancellationToken.None);
 
-            await SampleJob.RunAsync(layout, cluster, key, stop.Token);
+            foreach (var process in running)
+                await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), failed.Token);
+            await SampleJob.RunAsync(layout, cluster, key, failed.Token);
             await Banner.PrintAsync(cluster, key);
-            while (!stop.IsCancellationRequested && running.All(p => !p.HasExited))
-                await Task.Delay(500, CancellationToken.None);
-            if (running.FirstOrDefault(p => p.HasExited) is { } died)
-                ServiceProcess.Write(died.Launch.Name, "exited; stopping everything", ConsoleColor.Red);
+            await watch;
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (Exception) when (stop.IsCancellationRequested)
+        {
+        }
+        // Whatever the start-up or the sample job threw when a part stopped under it, the stop is the news.
+        catch (Exception) when ((failure ??= LocalWatch.Check(cluster, running)) is not null)
         {
         }
         finally
         {
+            if (failure is not null)
+                LocalWatch.Report(failure);
             ServiceProcess.Write("local", "stopping…");
             // Dependents first: supervision holds a stream open on tasks, tasks calls units.
             foreach (var process in Enumerable.Reverse(running))
@@ -74,6 +86,6 @@ public static class LocalRun
             await cluster.StopAsync();
             ServiceProcess.Write("local", "stopped; data kept in .data/ for the next run");
         }
-        return 0;
+        return failure is null ? 0 : 1;
     }
 }

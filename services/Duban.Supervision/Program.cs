@@ -1,10 +1,13 @@
 using Duban.ServiceDefaults;
 using Duban.ServiceDefaults.Data;
+using Duban.ServiceDefaults.Tokens;
 using Duban.Supervision;
 using Duban.Supervision.Data;
 using Duban.Supervision.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
+if (builder.RunTokenCommand(args))
+    return;
 builder.AddServiceDefaults("duban-supervision");
 builder.AddApplicationServices();
 

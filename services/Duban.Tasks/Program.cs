@@ -1,10 +1,13 @@
 using Duban.ServiceDefaults;
 using Duban.ServiceDefaults.Data;
+using Duban.ServiceDefaults.Tokens;
 using Duban.Tasks;
 using Duban.Tasks.Data;
 using Duban.Tasks.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
+if (builder.RunTokenCommand(args))
+    return;
 builder.AddServiceDefaults("duban-tasks");
 builder.AddApplicationServices();
 

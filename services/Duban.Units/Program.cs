@@ -1,10 +1,13 @@
 using Duban.ServiceDefaults;
 using Duban.ServiceDefaults.Data;
+using Duban.ServiceDefaults.Tokens;
 using Duban.Units;
 using Duban.Units.Data;
 using Duban.Units.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
+if (builder.RunTokenCommand(args))
+    return;
 builder.AddServiceDefaults("duban-units");
 builder.AddApplicationServices();
 

@@ -100,6 +100,39 @@ public sealed class PostgresCluster : IAsyncDisposable
         await create.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Whether the server still runs: the postmaster.pid it writes names a live process (not a zombie, which a
+    /// killed server that nobody reaped would be).
+    /// </summary>
+    public bool IsRunning()
+    {
+        if (_stopped)
+            return false;
+        try
+        {
+            var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+            if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid))
+                return false;
+            var stat = $"/proc/{pid}/stat";
+            if (!OperatingSystem.IsLinux())
+                return !System.Diagnostics.Process.GetProcessById(pid).HasExited;
+            if (!File.Exists(stat))
+                return false;
+            // Field 3, after the name in parentheses: the state; Z (zombie) and X (dead) are gone.
+            var text = File.ReadAllText(stat);
+            var state = text[(text.LastIndexOf(')') + 2)..].Split(' ')[0];
+            return state is not ("Z" or "X");
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The server log's last lines, for saying why it stopped.</summary>
+    public IReadOnlyList<string> LastLogLines(int count) =>
+        File.Exists(LogFile) ? File.ReadLines(LogFile).TakeLast(count).ToList() : [];
+
     public async Task StopAsync()
     {
         if (_stopped)

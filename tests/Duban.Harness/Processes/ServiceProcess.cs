@@ -14,7 +14,9 @@ public sealed record ServiceLaunch(string Name, string Assembly, int HttpPort, i
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private static readonly Lock ConsoleLock = new();
+    private const int KeptLines = 20;
     private readonly Process _process;
+    private readonly Queue<string> _lastLines = new();
 
     private ServiceProcess(ServiceLaunch launch, Process process)
     {
@@ -25,6 +27,33 @@ public sealed class ServiceProcess : IAsyncDisposable
     public ServiceLaunch Launch { get; }
     public bool HasExited => _process.HasExited;
     public int ProcessId => _process.Id;
+
+    /// <summary>After it exited: its exit code (128 + the signal's number when a signal ended it).</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The last lines the service wrote (both streams), for saying why it stopped.</summary>
+    public IReadOnlyList<string> LastLines
+    {
+        get
+        {
+            if (_process.HasExited)
+                _process.WaitForExit(); // the streams' last lines arrive after the exit itself
+            lock (_lastLines)
+                return [.. _lastLines];
+        }
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_lastLines)
+        {
+            _lastLines.Enqueue(line);
+            if (_lastLines.Count > KeptLines)
+                _lastLines.Dequeue();
+        }
+    }
 
     public static ServiceProcess Start(ServiceLaunch launch)
     {
@@ -46,11 +75,21 @@ public sealed class ServiceProcess : IAsyncDisposable
             info.Environment[key.Replace(":", "__")] = value;
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {launch.Name}");
-        process.OutputDataReceived += (_, e) => { if (launch.EchoOutput) Write(launch.Name, e.Data, ConsoleColor.Cyan); };
-        process.ErrorDataReceived += (_, e) => Write(launch.Name, e.Data, ConsoleColor.Red);
+        var service = new ServiceProcess(launch, process);
+        process.OutputDataReceived += (_, e) =>
+        {
+            service.Keep(e.Data);
+            if (launch.EchoOutput)
+                Write(launch.Name, e.Data, ConsoleColor.Cyan);
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            service.Keep(e.Data);
+            Write(launch.Name, e.Data, ConsoleColor.Red);
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ServiceProcess(launch, process);
+        return service;
     }
 
     /// <summary>Polls /readyz until the service answers, failing early if it exits.</summary>
