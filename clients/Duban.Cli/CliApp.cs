@@ -56,10 +56,12 @@ public static class CliApp
     /// <summary>Sets a command's action, giving it the context built from the global options.</summary>
     public static Command With(this Command command, Handler handler)
     {
-        command.SetAction((parse, ct) =>
+        command.SetAction(async (parse, ct) =>
         {
             var settings = Settings.Resolve(parse.GetValue(UnitsUrl), parse.GetValue(TasksUrl), parse.GetValue(SupervisionUrl), parse.GetValue(Token));
-            return handler(new CliContext(settings, parse.GetValue(Json), parse.InvocationConfiguration.Output), parse, ct);
+            if (settings.Token.Length == 0 && ClientCredentials.Configured)
+                settings = settings with { Token = await ClientCredentials.TokenAsync(ct) };
+            return await handler(new CliContext(settings, parse.GetValue(Json), parse.InvocationConfiguration.Output), parse, ct);
         });
         return command;
     }

@@ -6,6 +6,7 @@ namespace Duban.Cli;
 /// Where the services are and who is calling. Flags win over environment variables (DUBAN_UNITS_URL,
 /// DUBAN_TASKS_URL, DUBAN_SUPERVISION_URL, DUBAN_TOKEN), which win over the config file
 /// (DUBAN_CONFIG, else ~/.config/duban/config.json, written by `duban login`), which wins over the local defaults.
+/// Without a token flag or DUBAN_TOKEN, a configured client (<see cref="ClientCredentials"/>) gets the token.
 /// </summary>
 public sealed record Settings(string UnitsUrl, string TasksUrl, string SupervisionUrl, string Token)
 {
@@ -26,7 +27,8 @@ public sealed record Settings(string UnitsUrl, string TasksUrl, string Supervisi
             Pick(units, Environment.GetEnvironmentVariable("DUBAN_UNITS_URL"), file?.UnitsUrl, DefaultUnitsUrl),
             Pick(tasks, Environment.GetEnvironmentVariable("DUBAN_TASKS_URL"), file?.TasksUrl, DefaultTasksUrl),
             Pick(supervision, Environment.GetEnvironmentVariable("DUBAN_SUPERVISION_URL"), file?.SupervisionUrl, DefaultSupervisionUrl),
-            Pick(token, Environment.GetEnvironmentVariable("DUBAN_TOKEN"), file?.Token, ""));
+            // A client of its own (cron on a server) is asked for a token instead of using a saved login.
+            Pick(token, Environment.GetEnvironmentVariable("DUBAN_TOKEN"), ClientCredentials.Configured ? "" : file?.Token, ""));
     }
 
     public void Save()
