@@ -46,7 +46,7 @@ public static class AuthenticationExtensions
                 {
                     OnChallenge = JsonRefusals.ChallengeAsync,
                     OnForbidden = JsonRefusals.ForbiddenAsync,
-                    OnAuthenticationFailed = context => UnseenSigningKey.RetryAsync(context, options.ClaimNames),
+                    OnAuthenticationFailed = context => UnseenSigningKey.RetryAsync(context, options.ClaimNames, TimeSpan.FromSeconds(options.MetadataRetrySeconds)),
                     OnTokenValidated = context =>
                     {
                         if (context.Principal?.Identity is ClaimsIdentity identity)

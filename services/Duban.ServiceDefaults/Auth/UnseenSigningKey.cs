@@ -8,15 +8,24 @@ namespace Duban.ServiceDefaults.Auth;
 /// <summary>
 /// A token signed with a key the service has not seen yet: the provider rotated its keys. The bearer handler asks for
 /// the keys again but reads them in the background, so the call at hand would be refused. Here it waits for the keys
-/// (a few seconds at most) and checks the token once more, so that the first call after a rotation goes through.
+/// (a few seconds at most) and checks the token once more, so that the first call after a rotation goes through. It waits
+/// at most once per the retry interval — the keys are not read again sooner anyway — so that tokens with
+/// made-up key ids cannot hold requests open.
 /// </summary>
 internal static class UnseenSigningKey
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(3);
+    /// <summary>When each service's (each configuration manager's) last wait began.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, System.Runtime.CompilerServices.StrongBox<long>> LastWait = [];
 
-    public static async Task RetryAsync(AuthenticationFailedContext context, ClaimNameOptions claimNames)
+    public static async Task RetryAsync(AuthenticationFailedContext context, ClaimNameOptions claimNames, TimeSpan retryInterval)
     {
         if (context.Exception is not SecurityTokenSignatureKeyNotFoundException || context.Options.ConfigurationManager is not { } manager)
+            return;
+        var lastWait = LastWait.GetValue(manager, _ => new System.Runtime.CompilerServices.StrongBox<long>(0));
+        var now = DateTime.UtcNow.Ticks;
+        var last = Interlocked.Read(ref lastWait.Value);
+        if (now - last < retryInterval.Ticks || Interlocked.CompareExchange(ref lastWait.Value, now, last) != last)
             return;
         var header = context.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
