@@ -233,11 +233,19 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         (exit, output, _) = await cli.RunAsync("review", "export", id, "--format", "csv", "-o", file, "--token", Office);
         Assert.Equal(0, exit);
         Assert.Contains(file, output);
-        var csv = await File.ReadAllTextAsync(file);
-        File.Delete(file);
+        // One table per file, each with a byte order mark, so that Chinese Excel does not read the UTF-8 as GBK.
+        var bytes = await File.ReadAllBytesAsync(file);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        var csv = System.Text.Encoding.UTF8.GetString(bytes[3..]);
         Assert.StartsWith("单位,交办,按时完成", csv);
         Assert.Contains("合计,", csv);
-        Assert.Contains("类别,单位,任务,责任人", csv);
+        Assert.DoesNotContain("类别,单位,任务,责任人", csv);
+        (exit, _, _) = await cli.RunAsync("review", "export", id, "--format", "csv", "--table", "items", "-o", file, "--token", Office);
+        Assert.Equal(0, exit);
+        csv = await File.ReadAllTextAsync(file);
+        File.Delete(file);
+        Assert.StartsWith("类别,单位,任务,责任人", csv);
+        Assert.DoesNotContain("合计,", csv);
         var bad = await cli.RunAsync("review", "run", "--week", "2026-W99", "--scope", "党工委", "--token", scheduler);
         Assert.NotEqual(0, bad.Exit);
         Assert.Contains("week", bad.Error);

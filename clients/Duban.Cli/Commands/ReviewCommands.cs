@@ -57,8 +57,16 @@ public static class ReviewCommands
         var id = new Argument<string>("review") { Description = "周调度 ID" };
         var format = new Option<string>("--format") { Description = "格式：markdown、csv 或 json", DefaultValueFactory = _ => "markdown" };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "写入此文件，不在终端显示" };
-        var export = new Command("export", "将周调度导出为通报") { id, format, output }.With(async (context, parse, ct) =>
+        var csvTable = new Option<string?>("--table") { Description = "CSV 每个文件一张表：units（各单位，默认）或 items（任务清单）" };
+        var export = new Command("export", "将周调度导出为通报") { id, format, output, csvTable }.With(async (context, parse, ct) =>
         {
+            var table = parse.GetValue(csvTable)?.ToLowerInvariant() switch
+            {
+                null => Supervision.BulletinTable.Unspecified,
+                "units" => Supervision.BulletinTable.Units,
+                "items" => Supervision.BulletinTable.Items,
+                var other => throw new CliException($"--table：“{other}”不是 units 或 items"),
+            };
             var bulletinFormat = parse.GetValue(format)!.ToLowerInvariant() switch
             {
                 "markdown" or "md" => Supervision.BulletinFormat.Markdown,
@@ -67,7 +75,7 @@ public static class ReviewCommands
                 var other => throw new CliException($"--format：“{other}”不是 markdown、csv 或 json"),
             };
             // Streamed: the CSV or JSON of every item of a large review runs to tens of megabytes.
-            using var call = context.Supervision.StreamBulletin(new Supervision.ExportBulletinRequest { ReviewId = parse.GetValue(id)!, Format = bulletinFormat }, context.Call(ct));
+            using var call = context.Supervision.StreamBulletin(new Supervision.ExportBulletinRequest { ReviewId = parse.GetValue(id)!, Format = bulletinFormat, Table = table }, context.Call(ct));
             if (parse.GetValue(output) is { } file)
             {
                 await using (var stream = file.Create())

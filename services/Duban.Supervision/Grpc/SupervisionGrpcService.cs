@@ -204,13 +204,14 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
     public override async Task<Contract.Bulletin> ExportBulletin(Contract.ExportBulletinRequest request, ServerCallContext context)
     {
         var review = await VisibleReviewAsync(request.ReviewId, context);
-        var (contentType, fileName) = BulletinFile(review, request.Format);
+        var table = CsvTable(request);
+        var (contentType, fileName) = BulletinFile(review, request.Format, table);
         string content;
         if (request.Format is Contract.BulletinFormat.Csv or Contract.BulletinFormat.Json)
         {
             var report = await reviews.ReportAsync(review.Id, context.CancellationToken);
             content = request.Format == Contract.BulletinFormat.Csv
-                ? BulletinRenderer.RenderCsv(report)
+                ? BulletinRenderer.RenderCsv(report, table)
                 : BulletinRenderer.RenderJson(report);
         }
         else
@@ -222,8 +223,9 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         ServerCallContext context)
     {
         var ct = context.CancellationToken;
+        var table = CsvTable(request);
         var review = await VisibleReviewAsync(request.ReviewId, context);
-        var (contentType, fileName) = BulletinFile(review, request.Format);
+        var (contentType, fileName) = BulletinFile(review, request.Format, table);
         var sink = new BulletinChunkStream(responseStream, contentType, fileName);
         if (request.Format == Contract.BulletinFormat.Json)
             await BulletinRenderer.WriteJsonAsync(sink, await reviews.ReportAsync(review.Id, ct), ct);
@@ -232,7 +234,7 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
             await using var writer = new StreamWriter(sink, new System.Text.UTF8Encoding(false), BulletinChunkStream.ChunkBytes, leaveOpen: true);
             if (request.Format == Contract.BulletinFormat.Csv)
             {
-                foreach (var part in BulletinRenderer.CsvParts(await reviews.ReportAsync(review.Id, ct)))
+                foreach (var part in BulletinRenderer.CsvParts(await reviews.ReportAsync(review.Id, ct), table))
                     await writer.WriteAsync(part);
             }
             else
@@ -242,12 +244,20 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         await sink.CompleteAsync();
     }
 
-    private static (string ContentType, string FileName) BulletinFile(WeeklyReviewSummary review, Contract.BulletinFormat format)
+    /// <summary>The CSV's table; a table asked of another format is refused rather than ignored.</summary>
+    private static BulletinCsvTable CsvTable(Contract.ExportBulletinRequest request)
+    {
+        if (request.Table != Contract.BulletinTable.Unspecified && request.Format != Contract.BulletinFormat.Csv)
+            throw new ValidationFailedException("table", "only the CSV export is one table per file; leave table unset for other formats");
+        return request.Table == Contract.BulletinTable.Items ? BulletinCsvTable.Items : BulletinCsvTable.Units;
+    }
+
+    private static (string ContentType, string FileName) BulletinFile(WeeklyReviewSummary review, Contract.BulletinFormat format, BulletinCsvTable table)
     {
         var name = $"通报-{review.ScopeName}-{review.Week}";
         return format switch
         {
-            Contract.BulletinFormat.Csv => ("text/csv; charset=utf-8", name + ".csv"),
+            Contract.BulletinFormat.Csv => ("text/csv; charset=utf-8", name + (table == BulletinCsvTable.Items ? "-任务清单.csv" : "-各单位.csv")),
             Contract.BulletinFormat.Json => ("application/json", name + ".json"),
             _ => ("text/markdown; charset=utf-8", name + ".md"),
         };
