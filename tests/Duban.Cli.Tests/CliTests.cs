@@ -246,6 +246,16 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         File.Delete(file);
         Assert.StartsWith("类别,单位,任务,责任人", csv);
         Assert.DoesNotContain("合计,", csv);
+        // The Word 通报 goes to a file only, and opens as a document with the bulletin's title.
+        var docx = Path.Combine(Path.GetTempPath(), $"通报-{id}.docx");
+        (exit, output, _) = await cli.RunAsync("review", "export", id, "--format", "docx", "-o", docx, "--token", Office);
+        Assert.Equal(0, exit);
+        using (var document = DocumentFormat.OpenXml.Packaging.WordprocessingDocument.Open(docx, false))
+            Assert.Contains("重点任务推进情况的通报", document.MainDocumentPart!.Document!.Body!.InnerText);
+        File.Delete(docx);
+        var refused = await cli.RunAsync("review", "export", id, "--format", "docx", "--token", Office);
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains("-o", refused.Error);
         var bad = await cli.RunAsync("review", "run", "--week", "2026-W99", "--scope", "党工委", "--token", scheduler);
         Assert.NotEqual(0, bad.Exit);
         Assert.Contains("week", bad.Error);

@@ -1,6 +1,7 @@
 using Duban.ServiceDefaults.Auth;
 using Duban.ServiceDefaults.Errors;
 using Duban.Supervision.Data;
+using Duban.Supervision.Documents;
 using Duban.Supervision.Domain.Reviews;
 using Duban.Supervision.Notices;
 using Duban.Supervision.Projection;
@@ -19,7 +20,7 @@ namespace Duban.Supervision.Grpc;
 /// below it; schedulers may only trigger scans and reviews.
 /// </summary>
 public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scanner, NoticeStore notices, WeeklyReviews reviews,
-    Assessments assessments, WebhookSubscriptions webhooks, FeedFollower follower, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
+    Assessments assessments, WebhookSubscriptions webhooks, FeedFollower follower, DocumentTemplates templates, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
 {
     [Authorize(Roles = DubanRoles.Office + "," + DubanRoles.Service)]
     public override async Task<Contract.ProjectionStatus> GetProjectionStatus(Contract.GetProjectionStatusRequest request, ServerCallContext context)
@@ -206,6 +207,12 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         var review = await VisibleReviewAsync(request.ReviewId, context);
         var table = CsvTable(request);
         var (contentType, fileName) = BulletinFile(review, request.Format, table);
+        if (request.Format == Contract.BulletinFormat.Docx)
+        {
+            using var file = new MemoryStream();
+            await WriteDocxAsync(review, file, context.CancellationToken);
+            return new() { Data = Google.Protobuf.ByteString.CopyFrom(file.GetBuffer(), 0, (int)file.Length), ContentType = contentType, FileName = fileName };
+        }
         string content;
         if (request.Format is Contract.BulletinFormat.Csv or Contract.BulletinFormat.Json)
         {
@@ -229,6 +236,13 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         var sink = new BulletinChunkStream(responseStream, contentType, fileName);
         if (request.Format == Contract.BulletinFormat.Json)
             await BulletinRenderer.WriteJsonAsync(sink, await reviews.ReportAsync(review.Id, ct), ct);
+        else if (request.Format == Contract.BulletinFormat.Docx)
+        {
+            using var file = new MemoryStream();
+            await WriteDocxAsync(review, file, ct);
+            file.Position = 0;
+            await file.CopyToAsync(sink, BulletinChunkStream.ChunkBytes, ct);
+        }
         else
         {
             await using var writer = new StreamWriter(sink, new System.Text.UTF8Encoding(false), BulletinChunkStream.ChunkBytes, leaveOpen: true);
@@ -259,8 +273,18 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         {
             Contract.BulletinFormat.Csv => ("text/csv; charset=utf-8", name + (table == BulletinCsvTable.Items ? "-任务清单.csv" : "-各单位.csv")),
             Contract.BulletinFormat.Json => ("application/json", name + ".json"),
+            Contract.BulletinFormat.Docx => ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", name + ".docx"),
             _ => ("text/markdown; charset=utf-8", name + ".md"),
         };
+    }
+
+    /// <summary>The 通报 as a .docx from the scope's template: the Markdown's outline, within the same limits.</summary>
+    private async Task WriteDocxAsync(WeeklyReviewSummary review, Stream output, CancellationToken ct)
+    {
+        var (excerpt, sizes) = await reviews.BulletinExcerptAsync(review.Id, ct);
+        var outline = BulletinOutline.Of(excerpt, review.ScopeName, sizes, review.Revision);
+        var template = await templates.ResolveAsync(DocumentTemplateKind.Bulletin, review.ScopeUnitId, ct);
+        BulletinDocx.Render(template, outline, BulletinDocx.Values(outline, excerpt, review.ScopeName), output);
     }
 
     private async Task<string> MarkdownAsync(WeeklyReviewSummary review, CancellationToken ct)
