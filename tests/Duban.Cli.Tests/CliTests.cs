@@ -253,6 +253,11 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         using (var document = DocumentFormat.OpenXml.Packaging.WordprocessingDocument.Open(docx, false))
             Assert.Contains("重点任务推进情况的通报", document.MainDocumentPart!.Document!.Body!.InnerText);
         File.Delete(docx);
+        var xlsx = Path.Combine(Path.GetTempPath(), $"台账-{id}.xlsx");
+        (exit, output, _) = await cli.RunAsync("review", "export", id, "--format", "xlsx", "--assess", "2026", "-o", xlsx, "--token", Office);
+        Assert.Equal(0, exit);
+        Assert.Equal(["各单位", "本周新增逾期", "持续逾期", "本周完成", "下周到期", "需作出说明的单位", "考核2026"], MiniExcelLibs.MiniExcel.GetSheetNames(xlsx));
+        File.Delete(xlsx);
         var refused = await cli.RunAsync("review", "export", id, "--format", "docx", "--token", Office);
         Assert.Equal(2, refused.Exit);
         Assert.Contains("-o", refused.Error);

@@ -213,6 +213,11 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
             await WriteDocxAsync(review, file, context.CancellationToken);
             return new() { Data = Google.Protobuf.ByteString.CopyFrom(file.GetBuffer(), 0, (int)file.Length), ContentType = contentType, FileName = fileName };
         }
+        if (request.Format == Contract.BulletinFormat.Xlsx)
+        {
+            await using var file = await WorkbookAsync(review, request.AssessmentPeriod, context);
+            return new() { Data = await Google.Protobuf.ByteString.FromStreamAsync(file, context.CancellationToken), ContentType = contentType, FileName = fileName };
+        }
         string content;
         if (request.Format is Contract.BulletinFormat.Csv or Contract.BulletinFormat.Json)
         {
@@ -243,6 +248,11 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
             file.Position = 0;
             await file.CopyToAsync(sink, BulletinChunkStream.ChunkBytes, ct);
         }
+        else if (request.Format == Contract.BulletinFormat.Xlsx)
+        {
+            await using var file = await WorkbookAsync(review, request.AssessmentPeriod, context);
+            await file.CopyToAsync(sink, BulletinChunkStream.ChunkBytes, ct);
+        }
         else
         {
             await using var writer = new StreamWriter(sink, new System.Text.UTF8Encoding(false), BulletinChunkStream.ChunkBytes, leaveOpen: true);
@@ -261,6 +271,8 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
     /// <summary>The CSV's table; a table asked of another format is refused rather than ignored.</summary>
     private static BulletinCsvTable CsvTable(Contract.ExportBulletinRequest request)
     {
+        if (request.AssessmentPeriod.Length > 0 && request.Format != Contract.BulletinFormat.Xlsx)
+            throw new ValidationFailedException("assessment_period", "only the workbook (BULLETIN_FORMAT_XLSX) has an assessment sheet");
         if (request.Table != Contract.BulletinTable.Unspecified && request.Format != Contract.BulletinFormat.Csv)
             throw new ValidationFailedException("table", "only the CSV export is one table per file; leave table unset for other formats");
         return request.Table == Contract.BulletinTable.Items ? BulletinCsvTable.Items : BulletinCsvTable.Units;
@@ -274,6 +286,7 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
             Contract.BulletinFormat.Csv => ("text/csv; charset=utf-8", name + (table == BulletinCsvTable.Items ? "-任务清单.csv" : "-各单位.csv")),
             Contract.BulletinFormat.Json => ("application/json", name + ".json"),
             Contract.BulletinFormat.Docx => ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", name + ".docx"),
+            Contract.BulletinFormat.Xlsx => (Duban.OfficeFiles.Ledger.ContentType, name + ".xlsx"),
             _ => ("text/markdown; charset=utf-8", name + ".md"),
         };
     }
@@ -285,6 +298,22 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         var outline = BulletinOutline.Of(excerpt, review.ScopeName, sizes, review.Revision);
         var template = await templates.ResolveAsync(DocumentTemplateKind.Bulletin, review.ScopeUnitId, ct);
         BulletinDocx.Render(template, outline, BulletinDocx.Values(outline, excerpt, review.ScopeName), output);
+    }
+
+    /// <summary>
+    /// The review's workbook, written to a temporary file that is deleted when closed (a zip needs to seek back while it
+    /// is written), positioned at its start for sending.
+    /// </summary>
+    private async Task<FileStream> WorkbookAsync(WeeklyReviewSummary review, string assessmentPeriod, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var report = await reviews.ReportAsync(review.Id, ct);
+        var assessment = assessmentPeriod.Length == 0 ? null
+            : await assessments.AssessAsync(review.ScopeUnitId.ToString(), assessmentPeriod, report.AsOf, context.GetCaller(), ct, periodField: "assessment_period");
+        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        Duban.OfficeFiles.Ledger.Write(file, ReviewWorkbook.Sheets(report, assessment));
+        file.Position = 0;
+        return file;
     }
 
     private async Task<string> MarkdownAsync(WeeklyReviewSummary review, CancellationToken ct)

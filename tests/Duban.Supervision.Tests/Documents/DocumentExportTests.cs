@@ -45,4 +45,43 @@ public class DocumentExportTests(SupervisionFixture service) : IClassFixture<Sup
         await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
             await service.SupervisionAs(DubanRoles.Lead, service.OtherPark).ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Docx }));
     }
+
+    [Fact]
+    public async Task The_workbook_holds_every_item_and_with_a_period_the_assessment_as_a_sheet()
+    {
+        var title = "台账措施" + Guid.NewGuid().ToString("N")[..6];
+        var review = await ReviewAsync(title);
+        var csv = (await service.Office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Csv, Table = BulletinTable.Items })).Content;
+
+        var chunks = new List<BulletinChunk>();
+        using (var call = service.Office.StreamBulletin(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Xlsx, AssessmentPeriod = "2026" }))
+        {
+            await foreach (var chunk in call.ResponseStream.ReadAllAsync())
+                chunks.Add(chunk);
+        }
+        Assert.Equal(Duban.OfficeFiles.Ledger.ContentType, chunks[0].ContentType);
+        using var file = new MemoryStream(chunks.SelectMany(c => c.Data.ToByteArray()).ToArray());
+        Assert.Contains("考核2026", MiniExcelLibs.MiniExcel.GetSheetNames(file));
+        var assessed = MiniExcelLibs.MiniExcel.Query(file, useHeaderRow: true, sheetName: "考核2026").Cast<IDictionary<string, object?>>().ToList();
+        var expected = await service.Office.AssessUnitsAsync(new AssessUnitsRequest { ScopeUnitId = service.Park.Id, Period = "2026", AsOf = review.AsOf });
+        Assert.NotEmpty(expected.Units);
+        Assert.Equal(expected.Units.Select(u => (u.UnitName, (double)u.Due, u.Score)),
+            assessed.Select(r => ((string)r["单位"]!, Convert.ToDouble(r["应完成"]), Convert.ToDouble(r["得分"]))));
+
+        // Every item of the CSV is on the sheet of its list.
+        var itemRows = csv.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
+        foreach (var list in itemRows.GroupBy(r => r[0]))
+        {
+            var sheet = MiniExcelLibs.MiniExcel.Query(file, useHeaderRow: true, sheetName: list.Key).Cast<IDictionary<string, object?>>().ToList();
+            Assert.Equal(list.Select(r => r[2]), sheet.Select(r => (string)r["任务"]!));
+        }
+        Assert.Contains(itemRows, r => r[2] == title);
+
+        var whole = await service.Office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Xlsx });
+        Assert.DoesNotContain("考核2026", MiniExcelLibs.MiniExcel.GetSheetNames(new MemoryStream(whole.Data.ToByteArray())));
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "assessment_period", async () =>
+            await service.Office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Xlsx, AssessmentPeriod = "2026-X1" }));
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "assessment_period", async () =>
+            await service.Office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Docx, AssessmentPeriod = "2026" }));
+    }
 }
