@@ -50,6 +50,16 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         Assert.Equal(0, exit);
         Assert.Contains("进度", output);
         Assert.Contains("推动港口转型升级", output);
+
+        // The plan's 台账: the 27 assignments, one row each, as the list shows them.
+        var ledger = Path.Combine(Path.GetTempPath(), $"台账-{planId}.xlsx");
+        (exit, output, error) = await cli.RunAsync("assignments", "export", "--plan", planId, "-o", ledger, "--token", Office);
+        Assert.True(exit == 0, error);
+        Assert.Contains(ledger, output);
+        var rows = MiniExcelLibs.MiniExcel.Query(ledger, useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+        File.Delete(ledger);
+        Assert.Equal(27, rows.Count);
+        Assert.Contains(rows, r => (string?)r["重点任务"] == "推动港口转型升级");
     }
 
     [Fact]
