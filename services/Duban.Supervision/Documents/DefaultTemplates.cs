@@ -57,6 +57,8 @@ public static class DefaultTemplates
                 new StyleRunProperties(new FontSize { Val = "18" }, new FontSizeComplexScript { Val = "18" })),
             ParagraphStyle("DubanTableHead", "公文表头", new ParagraphProperties(new SpacingBetweenLines { Line = "280", LineRule = LineSpacingRuleValues.Exact }, new Justification { Val = JustificationValues.Center }),
                 new StyleRunProperties(Fonts(HeadingFont), new FontSize { Val = "18" }, new FontSizeComplexScript { Val = "18" })),
+            ParagraphStyle("DubanNoteLabel", "单据栏目", new ParagraphProperties(new Justification { Val = JustificationValues.Center }),
+                new StyleRunProperties(Fonts(HeadingFont))),
             ParagraphStyle("DubanMasthead", "发文机关标志", new ParagraphProperties(new Justification { Val = JustificationValues.Center }, new SpacingBetweenLines { Line = "1000", LineRule = LineSpacingRuleValues.Exact }),
                 new StyleRunProperties(Fonts(TitleFont), new Color { Val = Red }, new FontSize { Val = "60" }, new Spacing { Val = 20 })),
             ParagraphStyle("DubanDocNumber", "发文字号", new ParagraphProperties(
@@ -137,7 +139,7 @@ public static class DefaultTemplates
         {
             table.Append(new TableRow(
                 new TableRowProperties(new TableRowHeight { Val = 680, HeightType = HeightRuleValues.AtLeast }),
-                Cell(2000, Styled("Heading1", label, JustificationValues.Center), center: true),
+                Cell(2000, Styled("DubanNoteLabel", label), center: true),
                 Cell(TextWidth - 2000, Styled("Normal", value), center: true)));
         }
         body.Append(table, Empty(), Styled("DubanSignature", "{{发文机关}}"), Styled("DubanSignature", "{{成文日期}}"));

@@ -20,7 +20,7 @@ namespace Duban.Supervision.Grpc;
 /// below it; schedulers may only trigger scans and reviews.
 /// </summary>
 public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scanner, NoticeStore notices, WeeklyReviews reviews,
-    Assessments assessments, WebhookSubscriptions webhooks, FeedFollower follower, DocumentTemplates templates, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
+    Assessments assessments, WebhookSubscriptions webhooks, FeedFollower follower, DocumentTemplates templates, UrgingNotes urgingNotes, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
 {
     [Authorize(Roles = DubanRoles.Office + "," + DubanRoles.Service)]
     public override async Task<Contract.ProjectionStatus> GetProjectionStatus(Contract.GetProjectionStatusRequest request, ServerCallContext context)
@@ -265,6 +265,20 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
                 await writer.WriteAsync(await MarkdownAsync(review, ct));
             await writer.FlushAsync(ct);
         }
+        await sink.CompleteAsync();
+    }
+
+    public override async Task StreamUrgingNotes(Contract.ExportUrgingNotesRequest request, IServerStreamWriter<Contract.BulletinChunk> responseStream,
+        ServerCallContext context)
+    {
+        var kind = request.Kind == Contract.UrgingNoteKind.Urging ? DocumentTemplateKind.UrgingNote : DocumentTemplateKind.SupervisionNote;
+        using var file = new MemoryStream();
+        await urgingNotes.RenderAsync(request.AssignmentIds, kind, request.Message, request.ReplyBy.ToDateOnly(), context.GetCaller(), file, context.CancellationToken);
+        var name = kind == DocumentTemplateKind.UrgingNote ? "催办单" : "督办单";
+        var sink = new BulletinChunkStream(responseStream, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            $"{name}-{DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime):yyyyMMdd}.docx");
+        file.Position = 0;
+        await file.CopyToAsync(sink, BulletinChunkStream.ChunkBytes, context.CancellationToken);
         await sink.CompleteAsync();
     }
 
