@@ -93,7 +93,8 @@ public sealed class UrgingNotes(SupervisionDb db, Tasks.TasksService.TasksServic
 
         var organ = await OrganAsync(caller, found[ids[0]].AssigningUnitId, ct);
         var today = ReviewClock.LocalDate(now, ReviewClock.DefaultTimeZone);
-        var template = await templates.ResolveAsync(kind, Guid.Empty, ct);
+        // The office's template for its own unit's scope, else the assigning unit's.
+        var template = await templates.ResolveAsync(kind, Guid.TryParse(caller.UnitId, out var own) ? own : found[ids[0]].AssigningUnitId, ct);
         UrgingNoteDocx.Render(template, notes, organ, $"{today.Year}年{today.Month}月{today.Day}日", output);
     }
 

@@ -20,7 +20,8 @@ namespace Duban.Supervision.Grpc;
 /// below it; schedulers may only trigger scans and reviews.
 /// </summary>
 public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scanner, NoticeStore notices, WeeklyReviews reviews,
-    Assessments assessments, WebhookSubscriptions webhooks, FeedFollower follower, DocumentTemplates templates, UrgingNotes urgingNotes, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
+    Assessments assessments, WebhookSubscriptions webhooks, FeedFollower follower, DocumentTemplates templates, UrgingNotes urgingNotes,
+    Duban.ServiceDefaults.Memory.MemoryReclaimer memory, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
 {
     [Authorize(Roles = DubanRoles.Office + "," + DubanRoles.Service)]
     public override async Task<Contract.ProjectionStatus> GetProjectionStatus(Contract.GetProjectionStatusRequest request, ServerCallContext context)
@@ -282,6 +283,41 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         await sink.CompleteAsync();
     }
 
+    public override async Task<Contract.ListDocumentTemplatesResponse> ListDocumentTemplates(Contract.ListDocumentTemplatesRequest request,
+        ServerCallContext context)
+    {
+        var list = await templates.ListAsync(request.ScopeUnitId.Trim(), context.GetCaller(), context.CancellationToken);
+        return new() { Templates = { list.Select(t => ToContract(t.Kind, t.Template)) } };
+    }
+
+    public override async Task<Contract.DocumentTemplate> UploadDocumentTemplate(Contract.UploadDocumentTemplateRequest request, ServerCallContext context)
+    {
+        DocumentTemplateKind? kind = request.Kind == Contract.DocumentTemplateKind.Unspecified ? null : (DocumentTemplateKind)(int)request.Kind;
+        var stored = await templates.UploadAsync(request.ScopeUnitId.Trim(), kind, request.FileName, request.Content.ToByteArray(), context.GetCaller(),
+            context.CancellationToken);
+        return ToContract(stored.Kind, stored);
+    }
+
+    private static Contract.DocumentTemplate ToContract(DocumentTemplateKind kind, DocumentTemplateRecord? template) => template is null
+        ? new()
+        {
+            Kind = (Contract.DocumentTemplateKind)(int)kind, Shipped = true, FileName = $"{KindName(kind)}（默认模板）.docx",
+            Content = Google.Protobuf.ByteString.CopyFrom(DefaultTemplates.For(kind)),
+        }
+        : new()
+        {
+            Kind = (Contract.DocumentTemplateKind)(int)kind, ScopeUnitId = template.ScopeUnitId.ToString(), FileName = template.FileName,
+            Version = template.Version, UploadTime = Timestamp.FromDateTimeOffset(template.UploadTime), UploadedBy = template.UploadedBy,
+            Content = Google.Protobuf.ByteString.CopyFrom(template.Content),
+        };
+
+    private static string KindName(DocumentTemplateKind kind) => kind switch
+    {
+        DocumentTemplateKind.Bulletin => "通报",
+        DocumentTemplateKind.SupervisionNote => "督办单",
+        _ => "催办单",
+    };
+
     /// <summary>The CSV's table; a table asked of another format is refused rather than ignored.</summary>
     private static BulletinCsvTable CsvTable(Contract.ExportBulletinRequest request)
     {
@@ -326,6 +362,9 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
             : await assessments.AssessAsync(review.ScopeUnitId.ToString(), assessmentPeriod, report.AsOf, context.GetCaller(), ct, periodField: "assessment_period");
         var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
         Duban.OfficeFiles.Ledger.Write(file, ReviewWorkbook.Sheets(report, assessment));
+        // The workbook of a large review leaves its garbage behind (rows, strings, the zip's buffers): give it back soon.
+        if (report.NewlyOverdue.Count + report.StillOverdue.Count + report.CompletedThisWeek.Count + report.DueNextWeek.Count >= 20_000)
+            memory.AfterLargeRequest();
         file.Position = 0;
         return file;
     }
