@@ -57,7 +57,8 @@ public static class Ledger
         {
             FreezeRowCount = 1,
             FreezeColumnCount = 0,
-            FastMode = true,
+            // Not FastMode: it keeps more of the sheet in memory to write it faster.
+            FastMode = false,
             TableStyles = TableStyles.None,
             DynamicColumns = widths.Select(w => new DynamicExcelColumn(w.Key)
             {
