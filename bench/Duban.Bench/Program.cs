@@ -22,7 +22,7 @@ static int Usage()
           confirm [--clients 16] [--seconds 20] [--warmup 10] [--assignments 100000]
                 concurrent ConfirmCompletion calls by the lead units' leads (--assignments prepared per side),
                 beside pgbench running the same statements at the same concurrency
-          supervision [--assignments 1000000] [--overdue 100000] [--units 5000] [--parts scan,review,latency,tasks]
+          supervision [--assignments 1000000] [--overdue 100000] [--units 5000] [--parts scan,review,latency,tasks,documents]
                       [--changes 300] [--writers 8] [--gap-ms 20] [--tasks-assignments 1000000] [--explain] [--echo]
                 the overdue scan (each notice once, also from two instances at once) and the weekly review over
                 projection rows loaded by COPY; how soon a ReportProgress reaches the projection; each service's memory,

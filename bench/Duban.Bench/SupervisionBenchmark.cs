@@ -79,6 +79,9 @@ public static class SupervisionBenchmark
         var writers = TasksSetup.IntOption(args, "--writers", 8);
         var gapMs = TasksSetup.IntOption(args, "--gap-ms", 20);
         var parts = (OptionValue(args, "--parts") ?? "scan,review,latency,tasks").Split(',').ToHashSet();
+        // The office documents are exports of the review: they need it run first.
+        if (parts.Contains("documents"))
+            parts.Add("review");
         var tasksTotal = TasksSetup.IntOption(args, "--tasks-assignments", 1_000_000);
         TasksSetup.Expect(overdue <= total && unitCount > 1_100, "--overdue ≤ --assignments and --units > 1,100");
 
@@ -228,17 +231,17 @@ public static class SupervisionBenchmark
                 deadline: DateTime.UtcNow.AddMinutes(5));
             var exportSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             // The documents of every item, streamed as the CLI exports them; only their size is kept here.
-            async Task<(long Bytes, double Seconds)> StreamAsync(BulletinFormat format)
+            async Task<(long Bytes, double Seconds)> StreamAsync(BulletinFormat format, BulletinTable table = BulletinTable.Unspecified)
             {
                 var begun = Stopwatch.GetTimestamp();
                 long bytes = 0;
-                using var call = office.StreamBulletin(new ExportBulletinRequest { ReviewId = review.Id, Format = format },
+                using var call = office.StreamBulletin(new ExportBulletinRequest { ReviewId = review.Id, Format = format, Table = table },
                     deadline: DateTime.UtcNow.AddMinutes(5));
                 await foreach (var chunk in call.ResponseStream.ReadAllAsync())
                     bytes += chunk.Data.Length;
                 return (bytes, Stopwatch.GetElapsedTime(begun).TotalSeconds);
             }
-            var csv = await StreamAsync(BulletinFormat.Csv);
+            var csv = await StreamAsync(BulletinFormat.Csv, BulletinTable.Items);
             var json = await StreamAsync(BulletinFormat.Json);
             await SettleAsync();
             MemoryColumns.Add(("after review", ResidentMemory.Take(env)));
@@ -252,6 +255,37 @@ public static class SupervisionBenchmark
             summary.Add($"  StreamBulletin, JSON of every item ({json.Bytes / 1e6:0.0} MB)  {json.Seconds,7:0.000} s");
             summary.Add($"  CPU during the first: {reviewCpu}");
             summary.Add("");
+
+            if (parts.Contains("documents"))
+            {
+                // Each export on its own, after the service has given memory back: its peak is VmHWM reset just before it
+                // (writing 5 to /proc/PID/clear_refs), so each figure is that export's own high-water mark.
+                var pid = env.Services.Single(s => s.Launch.Name == "supervision").ProcessId;
+                async Task<(long Bytes, double Seconds, double Before, double Peak)> MeasureAsync(BulletinFormat format, BulletinTable table = BulletinTable.Unspecified)
+                {
+                    await SettleAsync();
+                    await File.WriteAllTextAsync($"/proc/{pid}/clear_refs", "5");
+                    var before = ResidentMemory.Of(pid);
+                    var (bytes, seconds) = await StreamAsync(format, table);
+                    return (bytes, seconds, before.Megabytes, ResidentMemory.Of(pid).PeakMegabytes);
+                }
+                // Untimed: the first export of each kind JITs its libraries (OpenXml, MiniExcel); the district's review warms them.
+                foreach (var format in new[] { BulletinFormat.Xlsx, BulletinFormat.Docx })
+                    await office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = warm.Id, Format = format }, deadline: DateTime.UtcNow.AddMinutes(5));
+                Console.WriteLine("exporting the review as CSV, .xlsx and .docx ...");
+                var rows = new List<(string Name, (long Bytes, double Seconds, double Before, double Peak) M)>
+                {
+                    ("CSV of every item (StreamBulletin)", await MeasureAsync(BulletinFormat.Csv, BulletinTable.Items)),
+                    (".xlsx workbook, every item", await MeasureAsync(BulletinFormat.Xlsx)),
+                    (".docx 通报 (Markdown's limits)", await MeasureAsync(BulletinFormat.Docx)),
+                };
+                var csvRow = rows[0].M;
+                summary.Add($"office documents of that review, supervision's resident memory before → peak during each export:");
+                summary.Add($"  {"export",-36} {"MB",7} {"s",8} {"÷ CSV s",8}   {"RSS before → peak",20}");
+                foreach (var (name, m) in rows)
+                    summary.Add($"  {name,-36} {m.Bytes / 1e6,7:0.0} {m.Seconds,8:0.000} {m.Seconds / csvRow.Seconds,7:0.0}×   {m.Before,8:0} → {m.Peak,4:0} MB");
+                summary.Add("");
+            }
         }
 
         if (parts.Contains("latency"))

@@ -39,6 +39,8 @@ public static class Extensions
         builder.Services.Configure<Domain.Reviews.BulletinLimits>(builder.Configuration.GetSection(Domain.Reviews.BulletinLimits.Section));
         builder.Services.Configure<Domain.Assessments.AssessmentWeights>(builder.Configuration.GetSection("Assessment"));
         builder.Services.AddScoped<Assessments>();
+        builder.Services.AddScoped<Documents.DocumentTemplates>();
+        builder.Services.AddScoped<Documents.UrgingNotes>();
 
         builder.Services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section))
             .Validate(o => o.AllowedInternalTargets.All(Domain.Webhooks.WebhookTargetPolicy.IsValidEntry),

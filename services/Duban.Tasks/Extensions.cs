@@ -26,6 +26,7 @@ public static class Extensions
         builder.Services.AddHostedService(provider => provider.GetRequiredService<FeedNotifier>());
         builder.Services.AddScoped<AssignmentStore>();
         builder.Services.AddScoped<AssignmentQueries>();
+        builder.Services.AddScoped<Exporting.AssignmentLedger>();
         builder.Services.AddScoped<ReadAccess>();
         builder.Services.AddScoped<Decomposer>();
         builder.Services.AddScoped<PlanWithdrawal>();

@@ -50,6 +50,16 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         Assert.Equal(0, exit);
         Assert.Contains("进度", output);
         Assert.Contains("推动港口转型升级", output);
+
+        // The plan's 台账: the 27 assignments, one row each, as the list shows them.
+        var ledger = Path.Combine(Path.GetTempPath(), $"台账-{planId}.xlsx");
+        (exit, output, error) = await cli.RunAsync("assignments", "export", "--plan", planId, "-o", ledger, "--token", Office);
+        Assert.True(exit == 0, error);
+        Assert.Contains(ledger, output);
+        var rows = MiniExcelLibs.MiniExcel.Query(ledger, useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+        File.Delete(ledger);
+        Assert.Equal(27, rows.Count);
+        Assert.Contains(rows, r => (string?)r["重点任务"] == "推动港口转型升级");
     }
 
     [Fact]
@@ -233,11 +243,34 @@ public class CliTests(CliFixture cli) : IClassFixture<CliFixture>
         (exit, output, _) = await cli.RunAsync("review", "export", id, "--format", "csv", "-o", file, "--token", Office);
         Assert.Equal(0, exit);
         Assert.Contains(file, output);
-        var csv = await File.ReadAllTextAsync(file);
-        File.Delete(file);
+        // One table per file, each with a byte order mark, so that Chinese Excel does not read the UTF-8 as GBK.
+        var bytes = await File.ReadAllBytesAsync(file);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        var csv = System.Text.Encoding.UTF8.GetString(bytes[3..]);
         Assert.StartsWith("单位,交办,按时完成", csv);
         Assert.Contains("合计,", csv);
-        Assert.Contains("类别,单位,任务,责任人", csv);
+        Assert.DoesNotContain("类别,单位,任务,责任人", csv);
+        (exit, _, _) = await cli.RunAsync("review", "export", id, "--format", "csv", "--table", "items", "-o", file, "--token", Office);
+        Assert.Equal(0, exit);
+        csv = await File.ReadAllTextAsync(file);
+        File.Delete(file);
+        Assert.StartsWith("类别,单位,任务,责任人", csv);
+        Assert.DoesNotContain("合计,", csv);
+        // The Word 通报 goes to a file only, and opens as a document with the bulletin's title.
+        var docx = Path.Combine(Path.GetTempPath(), $"通报-{id}.docx");
+        (exit, output, _) = await cli.RunAsync("review", "export", id, "--format", "docx", "-o", docx, "--token", Office);
+        Assert.Equal(0, exit);
+        using (var document = DocumentFormat.OpenXml.Packaging.WordprocessingDocument.Open(docx, false))
+            Assert.Contains("重点任务推进情况的通报", document.MainDocumentPart!.Document!.Body!.InnerText);
+        File.Delete(docx);
+        var xlsx = Path.Combine(Path.GetTempPath(), $"台账-{id}.xlsx");
+        (exit, output, _) = await cli.RunAsync("review", "export", id, "--format", "xlsx", "--assess", "2026", "-o", xlsx, "--token", Office);
+        Assert.Equal(0, exit);
+        Assert.Equal(["各单位", "本周新增逾期", "持续逾期", "本周完成", "下周到期", "需作出说明的单位", "考核2026"], MiniExcelLibs.MiniExcel.GetSheetNames(xlsx));
+        File.Delete(xlsx);
+        var refused = await cli.RunAsync("review", "export", id, "--format", "docx", "--token", Office);
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains("-o", refused.Error);
         var bad = await cli.RunAsync("review", "run", "--week", "2026-W99", "--scope", "党工委", "--token", scheduler);
         Assert.NotEqual(0, bad.Exit);
         Assert.Contains("week", bad.Error);

@@ -26,6 +26,35 @@ public static class AssignmentCommands
             await ListAsync(context, request, parse.GetValue(status), parse, overdue, parse.GetValue(dueBefore), ct);
             return 0;
         });
+        var exportFormat = new Option<string>("--format") { Description = "xlsx（默认）或 csv（UTF-8，带 BOM）", DefaultValueFactory = _ => "xlsx" };
+        var exportOutput = new Option<FileInfo>("--output", "-o") { Description = "写入此文件", Required = true };
+        var export = new Command("export", "导出台账：与 list 相同的筛选条件，每项一行") { unit, subtree, status, overdue, dueBefore, plan, exportFormat, exportOutput }.With(async (context, parse, ct) =>
+        {
+            var filter = new Tasks.ListAssignmentsRequest { IncludeSubtree = parse.GetValue(subtree), PlanId = parse.GetValue(plan) ?? "" };
+            if (parse.GetValue(unit) is { } u)
+                filter.LeadUnitId = await Lookup.UnitIdAsync(context, u, ct);
+            Filter(filter, parse.GetValue(status), parse, overdue, parse.GetValue(dueBefore));
+            var format = parse.GetValue(exportFormat)!.ToLowerInvariant() switch
+            {
+                "xlsx" => Tasks.AssignmentExportFormat.Xlsx,
+                "csv" => Tasks.AssignmentExportFormat.Csv,
+                var other => throw new CliException($"--format：“{other}”不是 xlsx 或 csv"),
+            };
+            var file = parse.GetValue(exportOutput)!;
+            using var call = context.Tasks.ExportAssignments(new Tasks.ExportAssignmentsRequest { Filter = filter, Format = format }, context.Call(ct, 300));
+            long bytes = 0;
+            await using (var stream = file.Create())
+            {
+                while (await call.ResponseStream.MoveNext(ct))
+                {
+                    var chunk = call.ResponseStream.Current;
+                    await stream.WriteAsync(chunk.Data.Memory, ct);
+                    bytes += chunk.Data.Length;
+                }
+            }
+            context.Output.WriteLine($"已写入 {file.FullName}（{bytes / 1024.0:0.#} KB）");
+            return 0;
+        });
         var mine = new Command("mine", "本单位（令牌所属单位）的交办事项") { status, overdue }.With(async (context, parse, ct) =>
         {
             await ListAsync(context, new Tasks.ListAssignmentsRequest { LeadUnitId = Lookup.TokenUnit(context, option: null), PageSize = 1000 },
@@ -136,24 +165,14 @@ public static class AssignmentCommands
             return 0;
         });
 
-        return [new Command("assignments", "列出交办事项") { list }, mine, show, accept, progress, confirm, verify, reject, cancel, decompose,
+        return [new Command("assignments", "列出、导出交办事项") { list, export }, mine, show, accept, progress, confirm, verify, reject, cancel, decompose,
             new Command("extension", "延期申请") { request, decide }];
     }
 
     private static async Task ListAsync(CliContext context, Tasks.ListAssignmentsRequest request, string[]? statuses, ParseResult parse,
         Option<string?> overdue, string? dueBefore, CancellationToken ct)
     {
-        foreach (var s in statuses ?? [])
-            request.Statuses.Add(Enum.TryParse<Tasks.AssignmentStatus>(s.Replace("_", ""), ignoreCase: true, out var parsed)
-                ? parsed : throw new CliException($"--status：未知状态“{s}”"));
-        if (parse.GetResult(overdue) is not null)
-        {
-            var asOf = parse.GetValue(overdue);
-            request.OverdueAsOf = string.IsNullOrWhiteSpace(asOf) || asOf == "today"
-                ? CliContext.ParseDate(DateTime.UtcNow.AddHours(8).ToString("yyyy-MM-dd"), "--overdue")
-                : CliContext.ParseDate(asOf, "--overdue");
-        }
-        request.DueBefore = CliContext.ParseDate(dueBefore, "--due-before");
+        Filter(request, statuses, parse, overdue, dueBefore);
         var assignments = (await context.Tasks.ListAssignmentsAsync(request, context.Call(ct))).Assignments;
         if (context.Json)
         {
@@ -166,6 +185,22 @@ public static class AssignmentCommands
             table.Add(a.Deadline.OriginalText, CliContext.Date(a.Deadline.DueDate), Status(a.Status), $"{a.ProgressPercent}%",
                 LeadName(units.GetValueOrDefault(a.LeadUnitId, ""), a.LeadCollective), a.OwnerName, PlanCommands.Short(a.Title, 36), a.Id);
         table.WriteTo(context.Output);
+    }
+
+    /// <summary>The filters list and export share: statuses, overdue as of a day, due before a day.</summary>
+    private static void Filter(Tasks.ListAssignmentsRequest request, string[]? statuses, ParseResult parse, Option<string?> overdue, string? dueBefore)
+    {
+        foreach (var s in statuses ?? [])
+            request.Statuses.Add(Enum.TryParse<Tasks.AssignmentStatus>(s.Replace("_", ""), ignoreCase: true, out var parsed)
+                ? parsed : throw new CliException($"--status：未知状态“{s}”"));
+        if (parse.GetResult(overdue) is not null)
+        {
+            var asOf = parse.GetValue(overdue);
+            request.OverdueAsOf = string.IsNullOrWhiteSpace(asOf) || asOf == "today"
+                ? CliContext.ParseDate(DateTime.UtcNow.AddHours(8).ToString("yyyy-MM-dd"), "--overdue")
+                : CliContext.ParseDate(asOf, "--overdue");
+        }
+        request.DueBefore = CliContext.ParseDate(dueBefore, "--due-before");
     }
 
     /// <summary>The record's entry types in the office's words; an unknown type is shown as it came.</summary>

@@ -62,12 +62,27 @@ public static class NoticeCommands
         var assignment = new Argument<string>("assignment") { Description = "交办事项 ID" };
         var message = new Option<string>("--message") { Required = true };
         var replyBy = new Option<string?>("--reply-by") { Description = "回复期限（yyyy-mm-dd）" };
-        var urge = new Command("urge", "催办交办事项（督查室）") { assignment, message, replyBy }.With(async (context, parse, ct) =>
+        var document = new Option<FileInfo?>("--document") { Description = "同时生成催办单（.docx，公文格式）并写入此文件" };
+        var urge = new Command("urge", "催办交办事项（督查室）") { assignment, message, replyBy, document }.With(async (context, parse, ct) =>
         {
+            var date = CliContext.ParseDate(parse.GetValue(replyBy), "--reply-by");
             await PrintAsync(context, [await context.Supervision.UrgeAsync(new Supervision.UrgeRequest
             {
-                AssignmentId = parse.GetValue(assignment)!, Message = parse.GetValue(message)!, ReplyBy = CliContext.ParseDate(parse.GetValue(replyBy), "--reply-by"),
+                AssignmentId = parse.GetValue(assignment)!, Message = parse.GetValue(message)!, ReplyBy = date,
             }, context.Call(ct))], ct);
+            if (parse.GetValue(document) is { } file)
+            {
+                using var call = context.Supervision.StreamUrgingNotes(new Supervision.ExportUrgingNotesRequest
+                {
+                    AssignmentIds = { parse.GetValue(assignment)! }, Kind = Supervision.UrgingNoteKind.Urging, Message = parse.GetValue(message)!, ReplyBy = date,
+                }, context.Call(ct));
+                await using (var stream = file.Create())
+                {
+                    while (await call.ResponseStream.MoveNext(ct))
+                        await stream.WriteAsync(call.ResponseStream.Current.Data.Memory, ct);
+                }
+                context.Output.WriteLine($"催办单已写入 {file.FullName}");
+            }
             return 0;
         });
 

@@ -55,19 +55,32 @@ public static class ReviewCommands
         });
 
         var id = new Argument<string>("review") { Description = "周调度 ID" };
-        var format = new Option<string>("--format") { Description = "格式：markdown、csv 或 json", DefaultValueFactory = _ => "markdown" };
+        var format = new Option<string>("--format") { Description = "格式：markdown、csv、json、docx（公文格式的 Word 通报）或 xlsx（台账工作簿）；docx、xlsx 须与 -o 同用", DefaultValueFactory = _ => "markdown" };
+        var assessPeriod = new Option<string?>("--assess") { Description = "与 xlsx 同用：加一张该考核期的考核表，如 2026-Q4" };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "写入此文件，不在终端显示" };
-        var export = new Command("export", "将周调度导出为通报") { id, format, output }.With(async (context, parse, ct) =>
+        var csvTable = new Option<string?>("--table") { Description = "CSV 每个文件一张表：units（各单位，默认）或 items（任务清单）" };
+        var export = new Command("export", "将周调度导出为通报") { id, format, output, csvTable, assessPeriod }.With(async (context, parse, ct) =>
         {
+            var table = parse.GetValue(csvTable)?.ToLowerInvariant() switch
+            {
+                null => Supervision.BulletinTable.Unspecified,
+                "units" => Supervision.BulletinTable.Units,
+                "items" => Supervision.BulletinTable.Items,
+                var other => throw new CliException($"--table：“{other}”不是 units 或 items"),
+            };
             var bulletinFormat = parse.GetValue(format)!.ToLowerInvariant() switch
             {
                 "markdown" or "md" => Supervision.BulletinFormat.Markdown,
                 "csv" => Supervision.BulletinFormat.Csv,
                 "json" => Supervision.BulletinFormat.Json,
-                var other => throw new CliException($"--format：“{other}”不是 markdown、csv 或 json"),
+                "docx" => Supervision.BulletinFormat.Docx,
+                "xlsx" => Supervision.BulletinFormat.Xlsx,
+                var other => throw new CliException($"--format：“{other}”不是 markdown、csv、json、docx 或 xlsx"),
             };
+            if (bulletinFormat is Supervision.BulletinFormat.Docx or Supervision.BulletinFormat.Xlsx && parse.GetValue(output) is null)
+                throw new CliException($"--format {parse.GetValue(format)}：Office 文件须写入文件，请加 -o 文件名.{parse.GetValue(format)!.ToLowerInvariant()}");
             // Streamed: the CSV or JSON of every item of a large review runs to tens of megabytes.
-            using var call = context.Supervision.StreamBulletin(new Supervision.ExportBulletinRequest { ReviewId = parse.GetValue(id)!, Format = bulletinFormat }, context.Call(ct));
+            using var call = context.Supervision.StreamBulletin(new Supervision.ExportBulletinRequest { ReviewId = parse.GetValue(id)!, Format = bulletinFormat, Table = table, AssessmentPeriod = parse.GetValue(assessPeriod) ?? "" }, context.Call(ct));
             if (parse.GetValue(output) is { } file)
             {
                 await using (var stream = file.Create())

@@ -261,3 +261,17 @@ public sealed class WebhookDelivery
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? DeliveredAt { get; set; }
 }
+
+/// <summary>An office's own template (.docx with placeholders) for the documents of a scope; replaced by each upload.</summary>
+public sealed class DocumentTemplateRecord
+{
+    public Guid Id { get; init; }
+    public Guid ScopeUnitId { get; init; }
+    public Documents.DocumentTemplateKind Kind { get; init; }
+    public string FileName { get; set; } = "";
+    public byte[] Content { get; set; } = [];
+    /// <summary>1 for the first upload of (scope, kind), one more with each replacement.</summary>
+    public int Version { get; set; }
+    public string UploadedBy { get; set; } = "";
+    public DateTimeOffset UploadTime { get; set; }
+}

@@ -13,9 +13,20 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
     public DbSet<FeedPosition> FeedPositions => Set<FeedPosition>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<DocumentTemplateRecord> DocumentTemplates => Set<DocumentTemplateRecord>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
+        model.Entity<DocumentTemplateRecord>(t =>
+        {
+            t.ToTable("document_templates");
+            t.HasKey(x => x.Id);
+            t.Property(x => x.FileName).HasMaxLength(200);
+            t.Property(x => x.UploadedBy).HasMaxLength(100);
+            // One template in force per (scope, kind): an upload replaces it.
+            t.HasIndex(x => new { x.ScopeUnitId, x.Kind }).IsUnique();
+        });
+
         model.Entity<ProjectedAssignment>(a =>
         {
             a.ToTable("assignments");

@@ -1,6 +1,7 @@
 using Duban.ServiceDefaults.Auth;
 using Duban.ServiceDefaults.Errors;
 using Duban.Supervision.Data;
+using Duban.Supervision.Documents;
 using Duban.Supervision.Domain.Reviews;
 using Duban.Supervision.Notices;
 using Duban.Supervision.Projection;
@@ -19,7 +20,8 @@ namespace Duban.Supervision.Grpc;
 /// below it; schedulers may only trigger scans and reviews.
 /// </summary>
 public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scanner, NoticeStore notices, WeeklyReviews reviews,
-    Assessments assessments, WebhookSubscriptions webhooks, FeedFollower follower, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
+    Assessments assessments, WebhookSubscriptions webhooks, FeedFollower follower, DocumentTemplates templates, UrgingNotes urgingNotes,
+    Duban.ServiceDefaults.Memory.MemoryReclaimer memory, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
 {
     [Authorize(Roles = DubanRoles.Office + "," + DubanRoles.Service)]
     public override async Task<Contract.ProjectionStatus> GetProjectionStatus(Contract.GetProjectionStatusRequest request, ServerCallContext context)
@@ -204,13 +206,25 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
     public override async Task<Contract.Bulletin> ExportBulletin(Contract.ExportBulletinRequest request, ServerCallContext context)
     {
         var review = await VisibleReviewAsync(request.ReviewId, context);
-        var (contentType, fileName) = BulletinFile(review, request.Format);
+        var table = CsvTable(request);
+        var (contentType, fileName) = BulletinFile(review, request.Format, table);
+        if (request.Format == Contract.BulletinFormat.Docx)
+        {
+            using var file = new MemoryStream();
+            await WriteDocxAsync(review, file, context.CancellationToken);
+            return new() { Data = Google.Protobuf.ByteString.CopyFrom(file.GetBuffer(), 0, (int)file.Length), ContentType = contentType, FileName = fileName };
+        }
+        if (request.Format == Contract.BulletinFormat.Xlsx)
+        {
+            await using var file = await WorkbookAsync(review, request.AssessmentPeriod, context);
+            return new() { Data = await Google.Protobuf.ByteString.FromStreamAsync(file, context.CancellationToken), ContentType = contentType, FileName = fileName };
+        }
         string content;
         if (request.Format is Contract.BulletinFormat.Csv or Contract.BulletinFormat.Json)
         {
             var report = await reviews.ReportAsync(review.Id, context.CancellationToken);
             content = request.Format == Contract.BulletinFormat.Csv
-                ? BulletinRenderer.RenderCsv(report)
+                ? BulletinRenderer.RenderCsv(report, table)
                 : BulletinRenderer.RenderJson(report);
         }
         else
@@ -222,17 +236,30 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         ServerCallContext context)
     {
         var ct = context.CancellationToken;
+        var table = CsvTable(request);
         var review = await VisibleReviewAsync(request.ReviewId, context);
-        var (contentType, fileName) = BulletinFile(review, request.Format);
+        var (contentType, fileName) = BulletinFile(review, request.Format, table);
         var sink = new BulletinChunkStream(responseStream, contentType, fileName);
         if (request.Format == Contract.BulletinFormat.Json)
             await BulletinRenderer.WriteJsonAsync(sink, await reviews.ReportAsync(review.Id, ct), ct);
+        else if (request.Format == Contract.BulletinFormat.Docx)
+        {
+            using var file = new MemoryStream();
+            await WriteDocxAsync(review, file, ct);
+            file.Position = 0;
+            await file.CopyToAsync(sink, BulletinChunkStream.ChunkBytes, ct);
+        }
+        else if (request.Format == Contract.BulletinFormat.Xlsx)
+        {
+            await using var file = await WorkbookAsync(review, request.AssessmentPeriod, context);
+            await file.CopyToAsync(sink, BulletinChunkStream.ChunkBytes, ct);
+        }
         else
         {
             await using var writer = new StreamWriter(sink, new System.Text.UTF8Encoding(false), BulletinChunkStream.ChunkBytes, leaveOpen: true);
             if (request.Format == Contract.BulletinFormat.Csv)
             {
-                foreach (var part in BulletinRenderer.CsvParts(await reviews.ReportAsync(review.Id, ct)))
+                foreach (var part in BulletinRenderer.CsvParts(await reviews.ReportAsync(review.Id, ct), table))
                     await writer.WriteAsync(part);
             }
             else
@@ -242,15 +269,104 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         await sink.CompleteAsync();
     }
 
-    private static (string ContentType, string FileName) BulletinFile(WeeklyReviewSummary review, Contract.BulletinFormat format)
+    public override async Task StreamUrgingNotes(Contract.ExportUrgingNotesRequest request, IServerStreamWriter<Contract.BulletinChunk> responseStream,
+        ServerCallContext context)
+    {
+        var kind = request.Kind == Contract.UrgingNoteKind.Urging ? DocumentTemplateKind.UrgingNote : DocumentTemplateKind.SupervisionNote;
+        using var file = new MemoryStream();
+        await urgingNotes.RenderAsync(request.AssignmentIds, kind, request.Message, request.ReplyBy.ToDateOnly(), context.GetCaller(), file, context.CancellationToken);
+        var name = kind == DocumentTemplateKind.UrgingNote ? "催办单" : "督办单";
+        var sink = new BulletinChunkStream(responseStream, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            $"{name}-{DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime):yyyyMMdd}.docx");
+        file.Position = 0;
+        await file.CopyToAsync(sink, BulletinChunkStream.ChunkBytes, context.CancellationToken);
+        await sink.CompleteAsync();
+    }
+
+    public override async Task<Contract.ListDocumentTemplatesResponse> ListDocumentTemplates(Contract.ListDocumentTemplatesRequest request,
+        ServerCallContext context)
+    {
+        var list = await templates.ListAsync(request.ScopeUnitId.Trim(), context.GetCaller(), context.CancellationToken);
+        return new() { Templates = { list.Select(t => ToContract(t.Kind, t.Template)) } };
+    }
+
+    public override async Task<Contract.DocumentTemplate> UploadDocumentTemplate(Contract.UploadDocumentTemplateRequest request, ServerCallContext context)
+    {
+        DocumentTemplateKind? kind = request.Kind == Contract.DocumentTemplateKind.Unspecified ? null : (DocumentTemplateKind)(int)request.Kind;
+        var stored = await templates.UploadAsync(request.ScopeUnitId.Trim(), kind, request.FileName, request.Content.ToByteArray(), context.GetCaller(),
+            context.CancellationToken);
+        return ToContract(stored.Kind, stored);
+    }
+
+    private static Contract.DocumentTemplate ToContract(DocumentTemplateKind kind, DocumentTemplateRecord? template) => template is null
+        ? new()
+        {
+            Kind = (Contract.DocumentTemplateKind)(int)kind, Shipped = true, FileName = $"{KindName(kind)}（默认模板）.docx",
+            Content = Google.Protobuf.ByteString.CopyFrom(DefaultTemplates.For(kind)),
+        }
+        : new()
+        {
+            Kind = (Contract.DocumentTemplateKind)(int)kind, ScopeUnitId = template.ScopeUnitId.ToString(), FileName = template.FileName,
+            Version = template.Version, UploadTime = Timestamp.FromDateTimeOffset(template.UploadTime), UploadedBy = template.UploadedBy,
+            Content = Google.Protobuf.ByteString.CopyFrom(template.Content),
+        };
+
+    private static string KindName(DocumentTemplateKind kind) => kind switch
+    {
+        DocumentTemplateKind.Bulletin => "通报",
+        DocumentTemplateKind.SupervisionNote => "督办单",
+        _ => "催办单",
+    };
+
+    /// <summary>The CSV's table; a table asked of another format is refused rather than ignored.</summary>
+    private static BulletinCsvTable CsvTable(Contract.ExportBulletinRequest request)
+    {
+        if (request.AssessmentPeriod.Length > 0 && request.Format != Contract.BulletinFormat.Xlsx)
+            throw new ValidationFailedException("assessment_period", "only the workbook (BULLETIN_FORMAT_XLSX) has an assessment sheet");
+        if (request.Table != Contract.BulletinTable.Unspecified && request.Format != Contract.BulletinFormat.Csv)
+            throw new ValidationFailedException("table", "only the CSV export is one table per file; leave table unset for other formats");
+        return request.Table == Contract.BulletinTable.Items ? BulletinCsvTable.Items : BulletinCsvTable.Units;
+    }
+
+    private static (string ContentType, string FileName) BulletinFile(WeeklyReviewSummary review, Contract.BulletinFormat format, BulletinCsvTable table)
     {
         var name = $"通报-{review.ScopeName}-{review.Week}";
         return format switch
         {
-            Contract.BulletinFormat.Csv => ("text/csv; charset=utf-8", name + ".csv"),
+            Contract.BulletinFormat.Csv => ("text/csv; charset=utf-8", name + (table == BulletinCsvTable.Items ? "-任务清单.csv" : "-各单位.csv")),
             Contract.BulletinFormat.Json => ("application/json", name + ".json"),
+            Contract.BulletinFormat.Docx => ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", name + ".docx"),
+            Contract.BulletinFormat.Xlsx => (Duban.OfficeFiles.Ledger.ContentType, name + ".xlsx"),
             _ => ("text/markdown; charset=utf-8", name + ".md"),
         };
+    }
+
+    /// <summary>The 通报 as a .docx from the scope's template: the Markdown's outline, within the same limits.</summary>
+    private async Task WriteDocxAsync(WeeklyReviewSummary review, Stream output, CancellationToken ct)
+    {
+        var (excerpt, sizes) = await reviews.BulletinExcerptAsync(review.Id, ct);
+        var outline = BulletinOutline.Of(excerpt, review.ScopeName, sizes, review.Revision);
+        var template = await templates.ResolveAsync(DocumentTemplateKind.Bulletin, review.ScopeUnitId, ct);
+        BulletinDocx.Render(template, outline, BulletinDocx.Values(outline, excerpt, review.ScopeName), output);
+    }
+
+    /// <summary>
+    /// The review's workbook, written to a temporary file that is deleted when closed (a zip needs to seek back while it
+    /// is written), positioned at its start for sending.
+    /// </summary>
+    private async Task<FileStream> WorkbookAsync(WeeklyReviewSummary review, string assessmentPeriod, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var report = await reviews.ReportAsync(review.Id, ct);
+        var assessment = assessmentPeriod.Length == 0 ? null
+            : await assessments.AssessAsync(review.ScopeUnitId.ToString(), assessmentPeriod, report.AsOf, context.GetCaller(), ct, periodField: "assessment_period");
+        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        Duban.OfficeFiles.Ledger.Write(file, ReviewWorkbook.Sheets(report, assessment));
+        // The workbook of a large review leaves its garbage behind (rows, strings, the zip's buffers): give it back soon.
+        if (report.NewlyOverdue.Count + report.StillOverdue.Count + report.CompletedThisWeek.Count + report.DueNextWeek.Count >= 20_000)
+            memory.AfterLargeRequest();
+        file.Position = 0;
+        return file;
     }
 
     private async Task<string> MarkdownAsync(WeeklyReviewSummary review, CancellationToken ct)

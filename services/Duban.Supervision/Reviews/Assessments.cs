@@ -11,11 +11,13 @@ namespace Duban.Supervision.Reviews;
 /// <summary>考核 over the API: the scope's units and the projection, scored by <see cref="UnitAssessor"/> with the configured weights.</summary>
 public sealed class Assessments(WeeklyReviews reviews, NoticeStore notices, UnitsDirectory units, IOptions<AssessmentWeights> weights, TimeProvider time)
 {
-    public async Task<AssessmentReport> AssessAsync(string scopeUnitId, string periodText, DateTimeOffset? asOf, Caller caller, CancellationToken ct)
+    /// <param name="periodField">The request's field that holds the period, named when it is refused.</param>
+    public async Task<AssessmentReport> AssessAsync(string scopeUnitId, string periodText, DateTimeOffset? asOf, Caller caller, CancellationToken ct,
+        string periodField = "period")
     {
         var violations = new Violations().RequireId(scopeUnitId, "scope_unit_id");
         if (!AssessmentPeriod.TryParse(periodText, out var period))
-            violations.Add("period", "must be a quarter (2026-Q4), a half year (2026-H2) or a year (2026)");
+            violations.Add(periodField, "must be a quarter (2026-Q4), a half year (2026-H2) or a year (2026)");
         violations.ThrowIfAny();
 
         var scopeId = Guid.Parse(scopeUnitId);

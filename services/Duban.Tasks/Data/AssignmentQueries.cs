@@ -58,6 +58,51 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
     public async Task<Page<Assignment>> ListAsync(AssignmentFilter filter, IReadOnlySet<Guid>? readable, CancellationToken ct)
     {
         var size = PageToken.Size(filter.PageSize);
+        var (query, fingerprint) = await FilteredAsync(filter, readable, "", ct);
+        var after = PageToken.Decode(filter.PageToken, fingerprint);
+
+        // Keyset on (due date, id) with undated work last: the sort key stands in for a missing date.
+        if (after is not null)
+        {
+            var (afterDue, afterId) = DecodeKey(after);
+            query = After(query, afterDue, afterId);
+        }
+        var rows = await query.OrderBy(a => a.DueDate ?? DateOnly.MaxValue).ThenBy(a => a.Id).Take(size + 1).ToListAsync(ct);
+        if (rows.Count <= size)
+            return new Page<Assignment>(rows, "");
+        rows.RemoveAt(rows.Count - 1);
+        var last = rows[^1];
+        return new Page<Assignment>(rows, PageToken.Encode(fingerprint, $"{last.DueDate ?? DateOnly.MaxValue:yyyy-MM-dd}|{last.Id}"));
+    }
+
+    /// <summary>
+    /// Every assignment the filter matches, in list order, read page by page (<paramref name="pageSize"/> at a time) so
+    /// that an export of a million holds one page. Filter problems are named under <paramref name="fieldPrefix"/>.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<Assignment>> AllPagesAsync(AssignmentFilter filter, IReadOnlySet<Guid>? readable, string fieldPrefix,
+        int pageSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var (query, _) = await FilteredAsync(filter, readable, fieldPrefix, ct);
+        (DateOnly Due, Guid Id)? after = null;
+        while (true)
+        {
+            var page = after is { } key ? After(query, key.Due, key.Id) : query;
+            var rows = await page.OrderBy(a => a.DueDate ?? DateOnly.MaxValue).ThenBy(a => a.Id).Take(pageSize).ToListAsync(ct);
+            if (rows.Count > 0)
+                yield return rows;
+            if (rows.Count < pageSize)
+                yield break;
+            after = (rows[^1].DueDate ?? DateOnly.MaxValue, rows[^1].Id);
+        }
+    }
+
+    private static IQueryable<Assignment> After(IQueryable<Assignment> query, DateOnly afterDue, Guid afterId) =>
+        query.Where(a => (a.DueDate ?? DateOnly.MaxValue) > afterDue
+            || ((a.DueDate ?? DateOnly.MaxValue) == afterDue && a.Id.CompareTo(afterId) > 0));
+
+    private async Task<(IQueryable<Assignment> Query, string Fingerprint)> FilteredAsync(AssignmentFilter filter, IReadOnlySet<Guid>? readable,
+        string fieldPrefix, CancellationToken ct)
+    {
         var violations = new Violations();
         Guid? Id(string value, string field)
         {
@@ -65,7 +110,7 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
                 return null;
             if (Guid.TryParse(value, out var g))
                 return g;
-            violations.Add(field, "is not a valid id");
+            violations.Add(fieldPrefix + field, "is not a valid id");
             return null;
         }
         var leadUnit = Id(filter.LeadUnitId, "lead_unit_id");
@@ -73,12 +118,11 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         var plan = Id(filter.PlanId, "plan_id");
         var parent = Id(filter.ParentAssignmentId, "parent_assignment_id");
         if (filter.IncludeSubtree && leadUnit is null)
-            violations.Add("include_subtree", "needs lead_unit_id");
+            violations.Add(fieldPrefix + "include_subtree", "needs lead_unit_id");
         violations.ThrowIfAny();
 
         var fingerprint = string.Join('|', "assignments", filter.LeadUnitId, filter.IncludeSubtree, filter.OwnerPersonId,
             string.Join(',', filter.Statuses), filter.PlanId, filter.DueAfter, filter.DueBefore, filter.OverdueAsOf, filter.ParentAssignmentId);
-        var after = PageToken.Decode(filter.PageToken, fingerprint);
 
         var query = ReadableAssignments(readable);
         if (leadUnit is { } unit)
@@ -109,19 +153,7 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
             query = query.Where(a => a.DueDate < asOf
                 && (a.Status == AssignmentStatus.Assigned || a.Status == AssignmentStatus.Accepted || a.Status == AssignmentStatus.InProgress));
 
-        // Keyset on (due date, id) with undated work last: the sort key stands in for a missing date.
-        if (after is not null)
-        {
-            var (afterDue, afterId) = DecodeKey(after);
-            query = query.Where(a => (a.DueDate ?? DateOnly.MaxValue) > afterDue
-                || ((a.DueDate ?? DateOnly.MaxValue) == afterDue && a.Id.CompareTo(afterId) > 0));
-        }
-        var rows = await query.OrderBy(a => a.DueDate ?? DateOnly.MaxValue).ThenBy(a => a.Id).Take(size + 1).ToListAsync(ct);
-        if (rows.Count <= size)
-            return new Page<Assignment>(rows, "");
-        rows.RemoveAt(rows.Count - 1);
-        var last = rows[^1];
-        return new Page<Assignment>(rows, PageToken.Encode(fingerprint, $"{last.DueDate ?? DateOnly.MaxValue:yyyy-MM-dd}|{last.Id}"));
+        return (query, fingerprint);
     }
 
     /// <summary>

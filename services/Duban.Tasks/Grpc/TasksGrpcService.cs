@@ -15,7 +15,7 @@ namespace Duban.Tasks.Grpc;
 
 /// <summary>The tasks API: thin — validate the shape, call the store, map the result.</summary>
 public sealed class TasksGrpcService(PlanImporter importer, Decomposer decomposer, PlanWithdrawal withdrawal, AssignmentStore store, AssignmentQueries queries,
-    ReadAccess access, EventFeed feed, FeedNotifier notifier, IHostApplicationLifetime lifetime, TimeProvider time) : Contract.TasksService.TasksServiceBase
+    Exporting.AssignmentLedger ledger, ReadAccess access, EventFeed feed, FeedNotifier notifier, IHostApplicationLifetime lifetime, TimeProvider time) : Contract.TasksService.TasksServiceBase
 {
     public override async Task<Contract.ImportPlanResponse> ImportPlan(Contract.ImportPlanRequest request, ServerCallContext context)
     {
@@ -134,6 +134,56 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
             request.ParentAssignmentId.Trim(), request.PageSize, request.PageToken), readable, context.CancellationToken);
         var now = time.GetUtcNow();
         return new() { Assignments = { page.Items.Select(a => a.ToContract(now)) }, NextPageToken = page.NextPageToken };
+    }
+
+    public override async Task ExportAssignments(Contract.ExportAssignmentsRequest request, IServerStreamWriter<Contract.ExportChunk> responseStream,
+        ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var f = request.Filter ?? new Contract.ListAssignmentsRequest();
+        var violations = new Violations();
+        if (f.PageSize != 0)
+            violations.Add("filter.page_size", "an export holds every matching assignment: leave page_size unset");
+        if (f.PageToken.Length > 0)
+            violations.Add("filter.page_token", "an export holds every matching assignment: leave page_token unset");
+        violations.ThrowIfAny();
+        var readable = await ReadableAsync(context);
+        var filter = new AssignmentFilter(f.LeadUnitId.Trim(), f.IncludeSubtree, f.OwnerPersonId.Trim(),
+            f.Statuses.Where(s => s != Contract.AssignmentStatus.Unspecified).Select(s => (AssignmentStatus)(int)s).ToList(),
+            f.PlanId.Trim(), f.DueAfter.ToDateOnly(), f.DueBefore.ToDateOnly(), f.OverdueAsOf.ToDateOnly(), f.ParentAssignmentId.Trim(), 0, "");
+        var csv = request.Format == Contract.AssignmentExportFormat.Csv;
+
+        // Written to a temporary file first (a zip seeks back as it is written), so that a refused filter is an error
+        // status rather than a broken file, and then sent in pieces.
+        await using var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        var rows = ledger.RowsAsync(filter, readable, ct);
+        if (csv)
+        {
+            await using (var writer = new StreamWriter(file, new System.Text.UTF8Encoding(true), 64 * 1024, leaveOpen: true))
+            {
+                await writer.WriteAsync(Exporting.AssignmentLedger.CsvLine(Exporting.AssignmentLedger.Columns.Select(c => c.Header).ToList()));
+                await foreach (var row in rows)
+                    await writer.WriteAsync(Exporting.AssignmentLedger.CsvLine(row));
+            }
+        }
+        else
+        {
+            // MiniExcel pulls rows synchronously; the pages come from the database asynchronously underneath.
+            await Task.Run(() => Duban.OfficeFiles.Ledger.Write(file,
+                [new Duban.OfficeFiles.LedgerSheet("台账", Exporting.AssignmentLedger.Columns, rows.ToBlockingEnumerable(ct))]), ct);
+        }
+        file.Position = 0;
+        var buffer = new byte[256 * 1024];
+        var first = true;
+        int read;
+        while ((read = await file.ReadAsync(buffer, ct)) > 0 || first)
+        {
+            var chunk = new Contract.ExportChunk { Data = ByteString.CopyFrom(buffer, 0, read) };
+            if (first)
+                (chunk.ContentType, chunk.FileName) = csv ? ("text/csv; charset=utf-8", "台账.csv") : (Duban.OfficeFiles.Ledger.ContentType, "台账.xlsx");
+            await responseStream.WriteAsync(chunk, ct);
+            first = false;
+        }
     }
 
     public override Task<Contract.Assignment> AcceptAssignment(Contract.AcceptAssignmentRequest request, ServerCallContext context) =>

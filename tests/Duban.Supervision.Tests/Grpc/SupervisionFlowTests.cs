@@ -146,9 +146,15 @@ public class SupervisionFlowTests(SupervisionFixture service) : IClassFixture<Su
         Assert.Contains("工业园区经济发展局", markdown);
         Assert.Contains(title, markdown);
         Assert.Contains("请单位主要负责人于下次调度会上作出说明", markdown);
-        var csv = await service.Office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = runs[0].Id, Format = BulletinFormat.Csv });
+        var csv = await service.Office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = runs[0].Id, Format = BulletinFormat.Csv, Table = BulletinTable.Items });
         Assert.Contains(title, csv.Content);
+        Assert.StartsWith("\uFEFF类别,单位,任务", csv.Content);
         Assert.Equal("text/csv; charset=utf-8", csv.ContentType);
+        var units = await service.Office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = runs[0].Id, Format = BulletinFormat.Csv });
+        Assert.StartsWith("\uFEFF单位,交办", units.Content);
+        Assert.DoesNotContain(title, units.Content);
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "table", async () =>
+            await service.Office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = runs[0].Id, Format = BulletinFormat.Markdown, Table = BulletinTable.Items }));
 
         // Schedulers trigger; units read their own subtree only.
         await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>

@@ -45,22 +45,30 @@ public class WeeklyReviewStorageTests(SupervisionFixture service) : IClassFixtur
         Assert.Equal(expected46.Totals.Assigned, earlier.Assigned);
         var json = await office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Json });
         Assert.Equal(BulletinRenderer.RenderJson(expected), json.Content);
+        // One table per file, each after a byte order mark so that Excel reads it as UTF-8.
         var csv = await office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Csv });
-        Assert.Equal(BulletinRenderer.RenderUnitsCsv(expected) + "\r\n" + BulletinRenderer.RenderItemsCsv(expected), csv.Content);
+        Assert.Equal("\uFEFF" + BulletinRenderer.RenderUnitsCsv(expected), csv.Content);
+        var itemsCsv = await office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Csv, Table = BulletinTable.Items });
+        Assert.Equal("\uFEFF" + BulletinRenderer.RenderItemsCsv(expected), itemsCsv.Content);
+        Assert.NotEqual(csv.FileName, itemsCsv.FileName);
         var markdown = await office.ExportBulletinAsync(new ExportBulletinRequest { ReviewId = review.Id, Format = BulletinFormat.Markdown });
         Assert.Equal(BulletinRenderer.RenderMarkdown(expected, service.Park.Name, revision: 1), markdown.Content);
         Assert.Contains("（第1版，本周已结束，数据已冻结）", markdown.Content);
         Assert.True(review.Final);
 
         // Streamed, each is the same document, whose first piece names the file.
-        foreach (var whole in new[] { json, csv, markdown })
+        foreach (var (whole, format, table) in new[]
+                 {
+                     (json, BulletinFormat.Json, BulletinTable.Unspecified), (csv, BulletinFormat.Csv, BulletinTable.Unspecified),
+                     (itemsCsv, BulletinFormat.Csv, BulletinTable.Items), (markdown, BulletinFormat.Markdown, BulletinTable.Unspecified),
+                 })
         {
-            var format = whole == json ? BulletinFormat.Json : whole == csv ? BulletinFormat.Csv : BulletinFormat.Markdown;
             var chunks = new List<BulletinChunk>();
-            using var call = office.StreamBulletin(new ExportBulletinRequest { ReviewId = review.Id, Format = format });
+            using var call = office.StreamBulletin(new ExportBulletinRequest { ReviewId = review.Id, Format = format, Table = table });
             await foreach (var chunk in call.ResponseStream.ReadAllAsync())
                 chunks.Add(chunk);
-            Assert.Equal(whole.Content, System.Text.Encoding.UTF8.GetString(chunks.SelectMany(c => c.Data.ToByteArray()).ToArray()));
+            // Decoded without dropping a byte order mark: the stream carries it as the first bytes.
+            Assert.Equal(whole.Content, new System.Text.UTF8Encoding(false).GetString(chunks.SelectMany(c => c.Data.ToByteArray()).ToArray()));
             Assert.Equal((whole.ContentType, whole.FileName), (chunks[0].ContentType, chunks[0].FileName));
         }
     }

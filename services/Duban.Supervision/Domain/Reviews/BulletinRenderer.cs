@@ -21,12 +21,21 @@ namespace Duban.Supervision.Domain.Reviews;
 /// its list in a 类别 column: 本周新增逾期, 持续逾期, 本周完成, 下周到期; 逾期天数 is days late for
 /// completions; 情况说明 is filled for overdue items only). Two files rather than one with mixed rows,
 /// because each then opens as a plain table in a spreadsheet. Text cells that begin with = + - @ get a leading
-/// apostrophe, so a spreadsheet never runs a title as a formula. Write them as UTF-8 (with a BOM if Excel must
-/// open them directly). The export (<see cref="RenderCsv"/>) is both, an empty line between them.</item>
+/// apostrophe, so a spreadsheet never runs a title as a formula. The export (<see cref="CsvParts"/>) is one of them,
+/// after a UTF-8 byte order mark (<see cref="Bom"/>): without it Chinese Excel reads UTF-8 as GBK and shows mojibake.</item>
 /// <item><b>JSON</b> (<see cref="RenderJson"/>): the report itself, camelCase, enums as camelCase strings, ISO dates,
 /// weeks as "2026-W47", Chinese left unescaped; property order is declaration order, so output is stable.</item>
 /// </list>
 /// </summary>
+/// <summary>The tables of the CSV export, one per file.</summary>
+public enum BulletinCsvTable
+{
+    /// <summary>One row per unit, then the 合计 row.</summary>
+    Units,
+    /// <summary>Every item of the lists, its list in a 类别 column.</summary>
+    Items,
+}
+
 public static class BulletinRenderer
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -40,98 +49,47 @@ public static class BulletinRenderer
 
     /// <param name="sizes">The full size of each list when the report's lists are excerpts; null when they are whole.</param>
     /// <param name="revision">The stored revision the report is (第n版); null for a report not stored.</param>
-    public static string RenderMarkdown(WeeklyReviewReport report, string scopeUnitName, ReviewListSizes? sizes = null, int? revision = null)
+    public static string RenderMarkdown(WeeklyReviewReport report, string scopeUnitName, ReviewListSizes? sizes = null, int? revision = null) =>
+        RenderMarkdown(BulletinOutline.Of(report, scopeUnitName, sizes, revision));
+
+    /// <summary>The outline as Markdown: every text escaped, so a '|' in a title cannot break the table.</summary>
+    public static string RenderMarkdown(BulletinOutline outline)
     {
-        ArgumentNullException.ThrowIfNull(report);
-        sizes ??= new ReviewListSizes(report.NewlyOverdue.Count, report.StillOverdue.Count, report.CompletedThisWeek.Count, report.DueNextWeek.Count);
-        var t = report.Totals;
         var md = new StringBuilder();
-        md.Append("# 关于").Append(report.Week.Year).Append("年第").Append(report.Week.Week).Append("周重点任务推进情况的通报\n\n");
-        md.Append("统计范围：").Append(Escape(scopeUnitName)).Append("及所属单位　")
-          .Append("统计周期：").Append(Period(report.WeekStart, report.WeekEnd)).Append("　")
-          .Append("数据截至：").Append(AsOfText(report.AsOf, report.TimeZone));
-        if (revision is { } number)
-            md.Append("（第").Append(number).Append("版，").Append(IsFinal(report) ? "本周已结束，数据已冻结" : "本周进行中，数据随办理情况更新").Append('）');
-        md.Append("\n\n");
-
-        md.Append("## 一、总体情况\n\n");
-        md.Append("本周共调度重点任务").Append(t.Assigned).Append("项，已完成（经核验）").Append(t.Completed)
-          .Append("项，其中按时完成").Append(t.CompletedOnTime).Append("项、逾期完成").Append(t.CompletedLate)
-          .Append("项；待核验").Append(t.AwaitingVerification).Append("项；应完成").Append(t.ShouldBeCompleted)
-          .Append("项，按时完成率").Append(Rate(t.OnTimeRate)).Append("；未完成").Append(t.Open)
-          .Append("项，其中逾期").Append(t.Overdue).Append("项（本周新增").Append(sizes.NewlyOverdue)
-          .Append("项），逾期未作情况说明").Append(t.OverdueWithoutExplanation).Append("项；下周到期").Append(t.DueNextWeek).Append("项。");
-        md.Append("亮红灯单位").Append(report.Units.Count(u => u.Light == Light.Red))
-          .Append("个、亮黄灯单位").Append(report.Units.Count(u => u.Light == Light.Yellow))
-          .Append("个、亮绿灯单位").Append(report.Units.Count(u => u.Light == Light.Green)).Append("个。");
-        if (report.Change is { } change)
-            md.Append("与上周相比，").Append(OverdueChange(change.OverdueDelta)).Append("，").Append(RateChange(change.OnTimeRateDelta)).Append('。');
-        md.Append("\n\n");
-
-        md.Append("## 二、各单位推进情况\n\n");
-        md.Append("| 单位 | 交办 | 按时完成 | 逾期完成 | 待核验 | 未完成 | 下周到期 | 逾期 | 未说明逾期 | 应完成 | 按时完成率 | 亮灯 |\n");
-        md.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |\n");
-        foreach (var row in report.Units)
-            TableRow(md, Escape(row.UnitName), row.Counts, LightLabel(row.Light));
-        TableRow(md, "**合计**", t, "—");
-        md.Append('\n').Append(CountingNote).Append("\n\n");
-
-        md.Append("## 三、逾期未完成任务\n\n");
-        var overdue = report.NewlyOverdue.Concat(report.StillOverdue).ToLookup(i => i.UnitId);
-        var newly = report.NewlyOverdue.Select(i => i.AssignmentId).ToHashSet();
-        var unlisted = new List<UnitReviewRow>();
-        foreach (var row in report.Units.Where(r => r.Counts.Overdue > 0))
+        md.Append("# ").Append(Escape(outline.Title)).Append("\n\n");
+        md.Append(Escape(outline.Header)).Append("\n\n");
+        foreach (var block in outline.Body)
         {
-            if (!overdue.Contains(row.UnitId))
+            switch (block)
             {
-                unlisted.Add(row);
-                continue;
+                case BulletinHeading heading:
+                    md.Append(heading.Level == 1 ? "## " : "### ").Append(Escape(heading.Text)).Append("\n\n");
+                    break;
+                case BulletinParagraph paragraph:
+                    md.Append(Escape(paragraph.Text)).Append("\n\n");
+                    break;
+                case BulletinNumberedList list:
+                    for (var i = 0; i < list.Items.Count; i++)
+                        md.Append(i + 1).Append(". ").Append(Escape(list.Items[i])).Append('\n');
+                    if (list.More is { } more)
+                        md.Append(Escape(more)).Append('\n');
+                    md.Append('\n');
+                    break;
+                case BulletinBulletList list:
+                    foreach (var item in list.Items)
+                        md.Append("- ").Append(Escape(item)).Append('\n');
+                    md.Append('\n');
+                    break;
+                case BulletinUnitsTable table:
+                    md.Append("| 单位 | 交办 | 按时完成 | 逾期完成 | 待核验 | 未完成 | 下周到期 | 逾期 | 未说明逾期 | 应完成 | 按时完成率 | 亮灯 |\n");
+                    md.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |\n");
+                    foreach (var row in table.Rows)
+                        TableRow(md, Escape(row.UnitName), row.Counts, LightLabel(row.Light));
+                    TableRow(md, "**合计**", table.Totals, "—");
+                    md.Append('\n');
+                    break;
             }
-            var items = overdue[row.UnitId]
-                .OrderByDescending(i => i.DaysOverdue).ThenBy(i => i.DueDate)
-                .ThenBy(i => i.Title, StringComparer.Ordinal).ThenBy(i => i.AssignmentId)
-                .ToList();
-            md.Append("### ").Append(Escape(row.UnitName)).Append("（逾期").Append(row.Counts.Overdue).Append("项）\n\n");
-            var n = 0;
-            foreach (var item in items)
-            {
-                md.Append(++n).Append(". ").Append(Escape(item.Title))
-                  .Append("（责任人：").Append(Owner(item.OwnerName))
-                  .Append("；完成时限：").Append(DateText(item.DueDate))
-                  .Append("；逾期").Append(item.DaysOverdue).Append('天')
-                  .Append("；").Append(item.HasExplanation ? "已报送情况说明" : "未作情况说明");
-                if (newly.Contains(item.AssignmentId))
-                    md.Append("；本周新增逾期");
-                md.Append("）\n");
-            }
-            More(md, row.Counts.Overdue - items.Count);
-            md.Append('\n');
         }
-        if (unlisted.Count > 0)
-            md.Append("另有").Append(unlisted.Count).Append("个单位共").Append(unlisted.Sum(r => r.Counts.Overdue))
-              .Append("项逾期未完成任务，详见任务清单（CSV）。\n\n");
-        if (sizes.NewlyOverdue + sizes.StillOverdue == 0)
-            md.Append("本周无逾期未完成任务。\n\n");
-
-        md.Append("## 四、需作出说明的单位\n\n");
-        if (report.UnitsToExplain.Count == 0)
-            md.Append("本周无逾期未完成且未作情况说明的单位。\n\n");
-        else
-        {
-            md.Append("以下单位存在逾期未完成且未作情况说明的任务，请单位主要负责人于下次调度会上作出说明：\n\n");
-            foreach (var unit in report.UnitsToExplain)
-                md.Append("- ").Append(Escape(unit.UnitName)).Append("（逾期未说明").Append(unit.OverdueWithoutExplanation).Append("项）\n");
-            md.Append('\n');
-        }
-
-        md.Append("## 五、本周完成任务\n\n");
-        ItemList(md, report.CompletedThisWeek, sizes.CompletedThisWeek, "本周无完成任务。", item =>
-            item.DaysOverdue == 0 ? "按时完成" : $"逾期{item.DaysOverdue}天完成");
-
-        md.Append("## 六、下周到期任务\n\n");
-        ItemList(md, report.DueNextWeek, sizes.DueNextWeek, "下周无到期任务。", item =>
-            $"完成时限：{DateText(item.DueDate)}；当前进度{item.ProgressPercent}%");
-
         return md.ToString();
     }
 
@@ -148,12 +106,15 @@ public static class BulletinRenderer
 
     public static string RenderItemsCsv(WeeklyReviewReport report) => string.Concat(ItemsCsvLines(report));
 
-    /// <summary>The CSV export as one document: <see cref="RenderUnitsCsv"/>, an empty line, <see cref="RenderItemsCsv"/>.</summary>
-    public static string RenderCsv(WeeklyReviewReport report) => string.Concat(CsvParts(report));
+    /// <summary>The byte order mark a CSV export begins with, so that Excel reads it as UTF-8.</summary>
+    public const string Bom = "\uFEFF";
+
+    /// <summary>One table of the CSV export as one document, after the byte order mark.</summary>
+    public static string RenderCsv(WeeklyReviewReport report, BulletinCsvTable table) => string.Concat(CsvParts(report, table));
 
     /// <summary>The pieces of <see cref="RenderCsv"/>, in order: for writing as they come.</summary>
-    public static IEnumerable<string> CsvParts(WeeklyReviewReport report) =>
-        ItemsCsvLines(report).Prepend("\r\n").Prepend(RenderUnitsCsv(report));
+    public static IEnumerable<string> CsvParts(WeeklyReviewReport report, BulletinCsvTable table) =>
+        (table == BulletinCsvTable.Items ? ItemsCsvLines(report) : [RenderUnitsCsv(report)]).Prepend(Bom);
 
     /// <summary>The lines of <see cref="RenderItemsCsv"/>, header first, each with its CRLF.</summary>
     private static IEnumerable<string> ItemsCsvLines(WeeklyReviewReport report)
@@ -202,7 +163,7 @@ public static class BulletinRenderer
     public static string Period(DateOnly start, DateOnly end) =>
         start.Year == end.Year
             ? $"{start.Year}年{start.Month}月{start.Day}日—{end.Month}月{end.Day}日"
-            : $"{DateText(start)}—{DateText(end)}";
+            : $"{BulletinOutline.DateText(start)}—{BulletinOutline.DateText(end)}";
 
     public static string LightLabel(Light light) => light switch
     {
@@ -217,9 +178,6 @@ public static class BulletinRenderer
         Light.Yellow => "黄灯",
         _ => "绿灯",
     };
-
-    /// <summary>An owner nobody named shows as "未明确", not as an empty field.</summary>
-    private static string Owner(string ownerName) => string.IsNullOrWhiteSpace(ownerName) ? "未明确" : Escape(ownerName);
 
     /// <summary>Escapes Markdown punctuation (including the table's '|') and folds line breaks into spaces.</summary>
     public static string Escape(string? text)
@@ -285,34 +243,9 @@ public static class BulletinRenderer
           .Append(" | ").Append(c.Overdue)
           .Append(" | ").Append(c.OverdueWithoutExplanation)
           .Append(" | ").Append(c.ShouldBeCompleted)
-          .Append(" | ").Append(Rate(c.OnTimeRate))
+          .Append(" | ").Append(BulletinOutline.Rate(c.OnTimeRate))
           .Append(" | ").Append(light)
           .Append(" |\n");
-
-    private static void ItemList(StringBuilder md, IReadOnlyList<ReviewItem> items, int size, string none, Func<ReviewItem, string> detail)
-    {
-        if (size == 0)
-        {
-            md.Append(none).Append("\n\n");
-            return;
-        }
-        var n = 0;
-        foreach (var item in items)
-            md.Append(++n).Append(". 【").Append(Escape(item.UnitName)).Append("】").Append(Escape(item.Title))
-              .Append("（责任人：").Append(Owner(item.OwnerName)).Append("；").Append(detail(item)).Append("）\n");
-        More(md, size - items.Count);
-        md.Append('\n');
-    }
-
-    /// <summary>The line that says how many items of a list the bulletin does not name.</summary>
-    private static void More(StringBuilder md, int notListed)
-    {
-        if (notListed > 0)
-            md.Append("……另有").Append(notListed).Append("项，详见任务清单（CSV）。\n");
-    }
-
-    /// <summary>"—" when nothing should be completed yet: no rate rather than an invented 100%.</summary>
-    private static string Rate(decimal? rate) => rate is { } r ? r.ToString("0.#", Invariant) + "%" : "—";
 
     /// <summary>What the table's columns count, printed under it so every reader applies the same definitions.</summary>
     public const string CountingNote =
@@ -336,30 +269,4 @@ public static class BulletinRenderer
             JsonSerializer.Serialize(hashing, report with { AsOf = default }, StoredJson);
         return Convert.ToHexStringLower(sha.Hash!);
     }
-
-    private static string DateText(DateOnly? date) => date is { } d ? $"{d.Year}年{d.Month}月{d.Day}日" : "长期";
-
-    /// <summary>The as-of instant in local time; local midnight reads as 24时 of the day before, as bulletins write it.</summary>
-    private static string AsOfText(DateTimeOffset asOf, string timeZone)
-    {
-        var local = TimeZoneInfo.ConvertTime(asOf, ReviewClock.Zone(timeZone)).DateTime;
-        if (local.TimeOfDay == TimeSpan.Zero)
-            return $"{DateText(DateOnly.FromDateTime(local.AddDays(-1)))}24时";
-        return $"{DateText(DateOnly.FromDateTime(local))}{local.Hour}时{local.Minute:D2}分";
-    }
-
-    private static string OverdueChange(int delta) => delta switch
-    {
-        > 0 => $"逾期任务增加{delta}项",
-        < 0 => $"逾期任务减少{-delta}项",
-        _ => "逾期任务数量持平",
-    };
-
-    private static string RateChange(decimal? delta) => delta switch
-    {
-        null => "按时完成率无可比数据",
-        > 0 => $"按时完成率上升{delta.Value.ToString("0.#", Invariant)}个百分点",
-        < 0 => $"按时完成率下降{(-delta.Value).ToString("0.#", Invariant)}个百分点",
-        _ => "按时完成率持平",
-    };
 }
