@@ -51,10 +51,10 @@ public class SupervisionFixture : IAsyncLifetime
         Finance = await Create("park-czj", "工业园区财政局", "财政局", "department", Park);
         OtherPark = await Create("other", "外区管委会", "外区", "district", null);
 
-        async Task<Person> Hold(string name, Unit unit, UnitRole role) =>
-            await office.CreatePersonAsync(new CreatePersonRequest { Name = name, Roles = { new RoleInUnit { UnitId = unit.Id, Role = role } } });
+        async Task<Person> Hold(string name, Unit unit, UnitRole role, string phone = "") =>
+            await office.CreatePersonAsync(new CreatePersonRequest { Name = name, Phone = phone, Roles = { new RoleInUnit { UnitId = unit.Id, Role = role } } });
         EconomyLead = await Hold("陈志刚", Economy, UnitRole.Lead);
-        EconomyContact = await Hold("刘洋", Economy, UnitRole.Contact);
+        EconomyContact = await Hold("刘洋", Economy, UnitRole.Contact, phone: "0571-86001234");
         ParkLead = await Hold("王建国", Park, UnitRole.Lead);
         Overseer = await Hold("李卫东", Park, UnitRole.Deputy);
         Overseer = await office.SetOversightAsync(new SetOversightRequest { PersonId = Overseer.Id, UnitIds = { Economy.Id }, Version = Overseer.Version });

@@ -57,6 +57,8 @@ public class UrgingNoteTests(SupervisionFixture service) : IClassFixture<Supervi
         Assert.Equal("请于本周内报送进展", first["办理要求"]);
         Assert.Equal("2026年12月9日前", first["反馈时限"]);
         Assert.Equal(service.EconomyContact.Name, first["联系人"]);
+        // Personal data is the office's to see: its token goes with the lookup, so the note carries the phone.
+        Assert.Equal("0571-86001234", first["联系电话"]);
         Assert.StartsWith("督办测试", first["来源"]);
         Assert.Equal(("工业园区财政局", "未逾期"), (notes[1]["承办单位"], notes[1]["已逾期天数"]));
 
