@@ -29,6 +29,21 @@ public class UrgingNoteTests(SupervisionFixture service) : IClassFixture<Supervi
             .ToList();
 
     [Fact]
+    public async Task Over_json_the_notes_stream_as_base64_pieces_of_the_same_document()
+    {
+        var late = (await service.ImportAsync($"1,推进事项,JSON催办{Guid.NewGuid():N},经发局,,,2026年5月20日前")).Single();
+        using var http = service.Supervision.Http(SupervisionFixture.Token(Duban.ServiceDefaults.Auth.DubanRoles.Office));
+        var response = await http.PostAsync("/v1/urging-notes:export", new StringContent(
+            $$"""{"assignmentIds": ["{{late.Id}}"], "kind": "URGING_NOTE_KIND_URGING", "message": "请于本周内报送进展"}""",
+            System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var bytes = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .SelectMany(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("data").GetBytesFromBase64()).ToArray();
+        using var document = WordprocessingDocument.Open(new MemoryStream(bytes), false);
+        Assert.Equal("工业园区经济发展局", Assert.Single(Notes(document))["承办单位"]);
+    }
+
+    [Fact]
     public async Task A_batch_prints_one_note_per_page_with_unit_deadline_days_overdue_and_the_level()
     {
         var tag = Guid.NewGuid().ToString("N")[..6];

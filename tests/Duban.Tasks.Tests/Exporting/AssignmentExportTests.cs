@@ -41,6 +41,22 @@ public class AssignmentExportTests(TasksServiceFixture service) : IClassFixture<
     }
 
     [Fact]
+    public async Task Over_json_the_export_streams_the_same_file_as_base64_pieces()
+    {
+        var (plan, _) = await PlanAsync();
+        var (overGrpc, _) = await ExportAsync(new ExportAssignmentsRequest { Filter = new ListAssignmentsRequest { PlanId = plan }, Format = AssignmentExportFormat.Csv });
+        using var http = service.Tasks.Http(TestTokens.Office());
+        var response = await http.PostAsync("/v1/assignments:export", new StringContent(
+            $$"""{"filter": {"planId": "{{plan}}"}, "format": "ASSIGNMENT_EXPORT_FORMAT_CSV"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        // One JSON object per piece, each on a line of its own.
+        var pieces = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("data").GetBytesFromBase64()).ToList();
+        Assert.Equal(overGrpc, pieces.SelectMany(p => p).ToArray());
+        Assert.Equal([0xEF, 0xBB, 0xBF], overGrpc[..3]);
+    }
+
+    [Fact]
     public async Task The_workbook_has_a_row_per_listed_assignment_with_the_offices_columns()
     {
         var (plan, tag) = await PlanAsync();
