@@ -149,10 +149,6 @@ public sealed class NameResolver(UnitsDb db, NpgsqlDataSource dataSource, UnitSt
     /// <summary>Collective names like each key, scored as unit names are; among those of <paramref name="owners"/> when given.</summary>
     private async Task<List<SimilarCollective>> SimilarCollectivesAsync(string[] keys, Guid[]? owners, int perKey, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var threshold = new NpgsqlCommand($"SET LOCAL pg_trgm.similarity_threshold = {SimilarityThreshold:0.00}", connection, transaction))
-            await threshold.ExecuteNonQueryAsync(ct);
         const string sql = """
             SELECT k.key, s.collective_id, s.text, s.score
             FROM unnest($1::text[]) AS k(key)
@@ -170,14 +166,9 @@ public sealed class NameResolver(UnitsDb db, NpgsqlDataSource dataSource, UnitSt
                 LIMIT $2
             ) s
             """;
-        var found = new List<(string Key, Guid Id, string Text, double Score)>();
-        await using (var command = new NpgsqlCommand(sql, connection, transaction)
-        {
-            Parameters = { new() { Value = keys }, new() { Value = perKey }, new() { Value = (object?)owners ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid } },
-        })
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct))
-                found.Add((reader.GetString(0), reader.GetGuid(1), reader.GetString(2), reader.GetDouble(3)));
+        var found = await SimilarityQueryAsync(sql,
+            [new() { Value = keys }, new() { Value = perKey }, new() { Value = (object?)owners ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid }],
+            reader => (Key: reader.GetString(0), Id: reader.GetGuid(1), Text: reader.GetString(2), Score: reader.GetDouble(3)), ct);
         if (found.Count == 0)
             return [];
         var ids = found.Select(f => f.Id).Distinct().ToList();
@@ -188,10 +179,6 @@ public sealed class NameResolver(UnitsDb db, NpgsqlDataSource dataSource, UnitSt
 
     private async Task<List<SimilarName>> SimilarNamesAsync(string[] keys, int perKey, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var threshold = new NpgsqlCommand($"SET LOCAL pg_trgm.similarity_threshold = {SimilarityThreshold:0.00}", connection, transaction))
-            await threshold.ExecuteNonQueryAsync(ct);
 
         // A name that contains the written text ("经发局" in "工业园区经发局") is a strong hint, so
         // containment scores at least 0.5 beside plain similarity. A short name written with one character
@@ -218,14 +205,23 @@ public sealed class NameResolver(UnitsDb db, NpgsqlDataSource dataSource, UnitSt
                 LIMIT $2
             ) s
             """;
-        await using var command = new NpgsqlCommand(sql, connection, transaction)
-        {
-            Parameters = { new() { Value = keys }, new() { Value = perKey } },
-        };
-        var found = new List<SimilarName>();
+        return await SimilarityQueryAsync(sql, [new() { Value = keys }, new() { Value = perKey }],
+            reader => new SimilarName(reader.GetString(0), reader.GetGuid(1), reader.GetString(2), reader.GetDouble(3)), ct);
+    }
+
+    /// <summary>Runs a similarity query with the trigram threshold set for its transaction only.</summary>
+    private async Task<List<T>> SimilarityQueryAsync<T>(string sql, NpgsqlParameter[] parameters, Func<NpgsqlDataReader, T> read, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var threshold = new NpgsqlCommand($"SET LOCAL pg_trgm.similarity_threshold = {SimilarityThreshold:0.00}", connection, transaction))
+            await threshold.ExecuteNonQueryAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.AddRange(parameters);
+        var found = new List<T>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            found.Add(new SimilarName(reader.GetString(0), reader.GetGuid(1), reader.GetString(2), reader.GetDouble(3)));
+            found.Add(read(reader));
         return found;
     }
 }
