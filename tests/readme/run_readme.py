@@ -111,7 +111,8 @@ def main():
                 # The local run: started in the background, once, and waited for.
                 # A shell that started this run in the background may have left SIGINT ignored, and an ignored
                 # signal stays ignored in children: give the local run Ctrl+C back, as a terminal would.
-                local = subprocess.Popen(START.split(), cwd=ROOT, env=env, stdout=open(local_log, "w"),
+                # --no-restore: build_first restored with the network; in the namespace a restore can only fail.
+                local = subprocess.Popen(START.split() + ["--no-restore"], cwd=ROOT, env=env, stdout=open(local_log, "w"),
                                          stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=default_signals)
                 ok, why = wait_for_local(local, local_log)
                 record(results, line, ok, why)
