@@ -1,6 +1,7 @@
 using Duban.ServiceDefaults.Auth;
 using Duban.ServiceDefaults.Errors;
 using Duban.Supervision.Data;
+using Duban.Supervision.Domain.Notices;
 using Duban.Supervision.Domain.Reviews;
 using Duban.Supervision.Notices;
 using Duban.Units.Client;
@@ -75,8 +76,9 @@ public sealed class UrgingNotes(SupervisionDb db, Tasks.TasksService.TasksServic
             // 联系人: the unit's contacts (联络员), else its leads.
             responsible.TryGetValue(a.LeadUnitId, out var r);
             var contacts = r?.Contacts.Count > 0 ? r.Contacts.ToList() : r?.Leads.ToList() ?? [];
-            var overdue = a.DueAt is { } dueAt && now > dueAt && IsOpen(a.Status);
-            int? days = overdue ? ReviewClock.LocalDate(now, a.TimeZone).DayNumber - a.DueDate!.Value.DayNumber : null;
+            var overdue = a.DueAt is { } dueAt && now > dueAt && NoticeScanRules.IsOpen(a.Status);
+            // Counted as the notices count them, so a note and the 逾期 notice say the same number of days.
+            int? days = overdue ? NoticeScanRules.DaysOverdue(a.DueAt!.Value, now) : null;
             return new UrgingNote(
                 Number: $"{prefix}〔{ReviewClock.LocalDate(now, ReviewClock.DefaultTimeZone).Year}〕{id.ToString("N")[..8].ToUpperInvariant()}号",
                 LeadUnit: unitsById.TryGetValue(a.LeadUnitId, out var unit) ? unit.Name : a.LeadUnitId.ToString(),
@@ -98,18 +100,15 @@ public sealed class UrgingNotes(SupervisionDb db, Tasks.TasksService.TasksServic
         UrgingNoteDocx.Render(template, notes, organ, $"{today.Year}年{today.Month}月{today.Day}日", output);
     }
 
-    private static bool IsOpen(AssignmentState status) => status is AssignmentState.Assigned or AssignmentState.Accepted or AssignmentState.InProgress;
-
     /// <summary>三色督办 by the scan's rules: red when overdue, yellow when progress lags the time elapsed, blue when due soon.</summary>
     public static UrgingLevel Level(ProjectedAssignment a, DateTimeOffset now, bool overdue, Domain.Notices.NoticeRules rules)
     {
-        if (!IsOpen(a.Status) || a.DueAt is not { } dueAt)
+        if (!NoticeScanRules.IsOpen(a.Status) || a.DueAt is not { } dueAt)
             return UrgingLevel.None;
         if (overdue)
             return UrgingLevel.Red;
-        var span = (dueAt - a.AssignedAt).TotalSeconds;
-        var elapsed = span <= 0 ? 100 : Math.Clamp((now - a.AssignedAt).TotalSeconds / span * 100, 0, 100);
-        if (elapsed - a.ProgressPercent > rules.BehindScheduleYellowPoints)
+        // Behind the time elapsed (序时进度) by the scan's own measure.
+        if (NoticeScanRules.Lag(a.AssignedAt, a.ProgressPercent, dueAt, now) > rules.BehindScheduleYellowPoints)
             return UrgingLevel.Yellow;
         return dueAt - now <= TimeSpan.FromDays(rules.DueSoonDays) ? UrgingLevel.Blue : UrgingLevel.None;
     }

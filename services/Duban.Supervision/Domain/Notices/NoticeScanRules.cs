@@ -28,7 +28,7 @@ public sealed record ScannedAssignment(
     /// <summary>When it falls overdue: the end of the due date in its time zone.</summary>
     public DateTimeOffset? DueAt => DueDate is { } due ? ReviewClock.DueInstant(due, TimeZone) : null;
 
-    public bool IsOpen => Status is AssignmentState.Assigned or AssignmentState.Accepted or AssignmentState.InProgress;
+    public bool IsOpen => NoticeScanRules.IsOpen(Status);
 }
 
 /// <summary>A notice the rules call for, before the chain and once-only checks.</summary>
@@ -43,6 +43,9 @@ public sealed record DueNotice(Guid AssignmentId, NoticeKind Kind, int Level, in
 public static class NoticeScanRules
 {
     private const double SecondsPerDay = 86_400;
+
+    /// <summary>Work still being done: assigned, accepted or in progress (a completion claim waits for verification).</summary>
+    public static bool IsOpen(AssignmentState status) => status is AssignmentState.Assigned or AssignmentState.Accepted or AssignmentState.InProgress;
 
     public static IEnumerable<DueNotice> Due(ScannedAssignment a, NoticeRules rules, DateTimeOffset asOf)
     {
@@ -98,8 +101,10 @@ public static class NoticeScanRules
     public static int DaysOverdue(DateTimeOffset dueAt, DateTimeOffset asOf) => (int)Math.Floor((asOf - dueAt).TotalSeconds / SecondsPerDay) + 1;
 
     /// <summary>Points of progress behind the share of time elapsed (序时进度); null when the work has no span.</summary>
-    public static double? Lag(ScannedAssignment a, DateTimeOffset dueAt, DateTimeOffset asOf) =>
-        dueAt > a.AssignedAt ? 100.0 * (asOf - a.AssignedAt).TotalSeconds / (dueAt - a.AssignedAt).TotalSeconds - a.ProgressPercent : null;
+    public static double? Lag(ScannedAssignment a, DateTimeOffset dueAt, DateTimeOffset asOf) => Lag(a.AssignedAt, a.ProgressPercent, dueAt, asOf);
+
+    public static double? Lag(DateTimeOffset assignedAt, int progressPercent, DateTimeOffset dueAt, DateTimeOffset asOf) =>
+        dueAt > assignedAt ? 100.0 * (asOf - assignedAt).TotalSeconds / (dueAt - assignedAt).TotalSeconds - progressPercent : null;
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
