@@ -41,6 +41,7 @@ public static class Extensions
         builder.Services.AddScoped<Assessments>();
         builder.Services.AddScoped<Documents.DocumentTemplates>();
         builder.Services.AddScoped<Documents.UrgingNotes>();
+        builder.Services.AddScoped<Dashboard.Dashboards>();
 
         builder.Services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section))
             .Validate(o => o.AllowedInternalTargets.All(Domain.Webhooks.WebhookTargetPolicy.IsValidEntry),

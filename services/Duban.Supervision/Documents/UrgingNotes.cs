@@ -67,7 +67,6 @@ public sealed class UrgingNotes(SupervisionDb db, Tasks.TasksService.TasksServic
         foreach (var planId in details.Select(d => d.PlanId).Distinct())
             plans[planId] = (await tasks.GetPlanAsync(new Tasks.GetPlanRequest { Id = planId }, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: ct)).Title;
 
-        var rules = scan.Value.Default;
         var prefix = kind == DocumentTemplateKind.UrgingNote ? "催办" : "督办";
         var notes = ids.Select((id, i) =>
         {
@@ -86,7 +85,7 @@ public sealed class UrgingNotes(SupervisionDb db, Tasks.TasksService.TasksServic
                 Source: plans.GetValueOrDefault(detail.PlanId, "") + (detail.Source.Length > 0 ? $"（{detail.Source}）" : ""),
                 Deadline: a.DueDate is { } due ? $"{detail.Deadline?.OriginalText}（{due.Year}年{due.Month}月{due.Day}日）" : detail.Deadline?.OriginalText ?? "长期",
                 DaysOverdue: days,
-                Level: Level(a, now, overdue, rules),
+                Level: Level(a, now, overdue, scan.Value.RulesFor(a.PlanId)),
                 Requirement: message.Trim().Length > 0 ? message.Trim() : "请按完成时限抓紧办理，并按期报送办理情况。",
                 ReplyBy: replyBy is { } d ? $"{d.Year}年{d.Month}月{d.Day}日前" : "",
                 Contacts: string.Join("、", contacts.Select(p => p.Name)),

@@ -21,8 +21,44 @@ namespace Duban.Supervision.Grpc;
 /// </summary>
 public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scanner, NoticeStore notices, WeeklyReviews reviews,
     Assessments assessments, WebhookSubscriptions webhooks, FeedFollower follower, DocumentTemplates templates, UrgingNotes urgingNotes,
+    Dashboard.Dashboards dashboards,
     Duban.ServiceDefaults.Memory.MemoryReclaimer memory, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
 {
+    public override async Task<Contract.Dashboard> GetDashboard(Contract.GetDashboardRequest request, ServerCallContext context)
+    {
+        var view = await dashboards.GetAsync(request.ScopeUnitId, request.RankingSize, request.TrendWeeks, context.GetCaller(), context.CancellationToken);
+        var all = view.Units;
+        var reply = new Contract.Dashboard
+        {
+            AsOf = Timestamp.FromDateTimeOffset(view.AsOf),
+            ScopeUnitId = view.ScopeUnitId?.ToString() ?? "",
+            ScopeName = view.ScopeName,
+            Assigned = all.Sum(u => u.Assigned),
+            Accepted = all.Sum(u => u.Accepted),
+            InProgress = all.Sum(u => u.InProgress),
+            CompletionRequested = all.Sum(u => u.CompletionRequested),
+            Completed = all.Sum(u => u.Completed),
+            Cancelled = all.Sum(u => u.Cancelled),
+            Red = all.Sum(u => u.Red),
+            Yellow = all.Sum(u => u.Yellow),
+            Blue = all.Sum(u => u.Blue),
+            Green = all.Sum(u => u.Open - u.Red - u.Yellow - u.Blue),
+            DueWithin7Days = all.Sum(u => u.DueWithin7Days),
+            DueSoonDays = view.DueSoonDays,
+        };
+        reply.Total = reply.Assigned + reply.Accepted + reply.InProgress + reply.CompletionRequested + reply.Completed;
+        reply.OverdueRanking.AddRange(view.Ranking.Select(r => new Contract.UnitOverdue
+        {
+            UnitId = r.Counts.UnitId.ToString(), UnitName = r.Name, Overdue = r.Counts.Red, Open = r.Counts.Open, MaxDaysOverdue = r.Counts.MaxDaysOverdue,
+        }));
+        reply.Trend.AddRange(view.Trend.Select(w => new Contract.DashboardWeek
+        {
+            Week = w.Week, ReviewId = w.ReviewId.ToString(), AsOf = Timestamp.FromDateTimeOffset(w.AsOf), Assigned = w.Assigned, Overdue = w.Overdue,
+            CompletedOnTime = w.CompletedOnTime, OverdueWithoutExplanation = w.OverdueWithoutExplanation,
+        }));
+        return reply;
+    }
+
     [Authorize(Roles = DubanRoles.Office + "," + DubanRoles.Service)]
     public override async Task<Contract.ProjectionStatus> GetProjectionStatus(Contract.GetProjectionStatusRequest request, ServerCallContext context)
     {

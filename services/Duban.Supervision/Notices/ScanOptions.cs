@@ -14,6 +14,9 @@ public sealed class ScanOptions
     /// <summary>Rules of particular plans, by plan id.</summary>
     public Dictionary<string, NoticeRules> Plans { get; set; } = [];
 
+    /// <summary>The rules in force for a plan: its own, else the defaults.</summary>
+    public NoticeRules RulesFor(Guid planId) => Plans.GetValueOrDefault(planId.ToString()) ?? Default;
+
     /// <summary>Every problem of the configuration, so start-up names them all.</summary>
     public IEnumerable<string> Problems()
     {

@@ -1,0 +1,149 @@
+using Duban.ServiceDefaults.Auth;
+using Duban.ServiceDefaults.Data;
+using Duban.ServiceDefaults.Errors;
+using Duban.Supervision.Data;
+using Duban.Supervision.Documents;
+using Duban.Supervision.Domain.Reviews;
+using Duban.Supervision.Notices;
+using Duban.Units.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Duban.Supervision.Dashboard;
+
+/// <summary>One unit's row of the dashboard's counts.</summary>
+public sealed record UnitCounts(Guid UnitId, int Assigned, int Accepted, int InProgress, int CompletionRequested, int Completed, int Cancelled,
+    int Red, int Yellow, int Blue, int DueWithin7Days, int MaxDaysOverdue)
+{
+    public int Open => Assigned + Accepted + InProgress;
+}
+
+public sealed record DashboardWeekRow(string Week, Guid ReviewId, DateTimeOffset AsOf, int Assigned, int Overdue, int CompletedOnTime,
+    int OverdueWithoutExplanation);
+
+public sealed record DashboardView(DateTimeOffset AsOf, Guid? ScopeUnitId, string ScopeName, IReadOnlyList<UnitCounts> Units,
+    IReadOnlyList<(UnitCounts Counts, string Name)> Ranking, IReadOnlyList<DashboardWeekRow> Trend, int DueSoonDays);
+
+/// <summary>
+/// 驾驶舱: the projection counted per lead unit in one statement, then summed. The 督办等级 in SQL is
+/// <see cref="UrgingNotes.Level"/>'s rule (red overdue, yellow behind 序时进度, blue due soon), each plan with its own
+/// scan rules; a test holds the two together.
+/// </summary>
+public sealed class Dashboards(SupervisionDb db, NoticeStore notices, UnitsDirectory units, IOptions<ScanOptions> scan, TimeProvider time)
+{
+    public const int DefaultRanking = 10;
+    public const int MaxRanking = 50;
+    public const int DefaultWeeks = 8;
+    public const int MaxWeeks = 26;
+
+    public async Task<DashboardView> GetAsync(string scopeUnitId, int rankingSize, int trendWeeks, Caller caller, CancellationToken ct)
+    {
+        var violations = new Violations();
+        var scopeText = scopeUnitId.Trim();
+        if (scopeText.Length > 0)
+            violations.RequireId(scopeText, "scope_unit_id");
+        if (rankingSize < 0 || rankingSize > MaxRanking)
+            violations.Add("ranking_size", $"must be between 0 (for {DefaultRanking}) and {MaxRanking}");
+        if (trendWeeks < 0 || trendWeeks > MaxWeeks)
+            violations.Add("trend_weeks", $"must be between 0 (for {DefaultWeeks}) and {MaxWeeks}");
+        violations.ThrowIfAny();
+
+        var visible = await notices.VisibleUnitsAsync(caller, ct);
+        Guid? scopeId = scopeText.Length > 0 ? Guid.Parse(scopeText) : visible is null ? null : Guid.Parse(caller.UnitId);
+        Guid[]? unitIds = null;
+        var scopeName = "";
+        if (scopeId is { } scope)
+        {
+            if (visible is not null && !visible.Contains(scope))
+                throw new PermissionDeniedException("a unit sees the dashboard of its own unit and the units below it only");
+            var unit = await units.FindUnitAsync(scope, ct) ?? throw new NotFoundException("unit", scope.ToString());
+            scopeName = unit.Name;
+            unitIds = (await units.ListSubtreeAsync(scope, ct)).Select(u => Guid.Parse(u.Id)).Append(scope).ToArray();
+        }
+
+        var now = time.GetStoredUtcNow();
+        var counts = await CountAsync(unitIds, now, ct);
+        var ranking = counts.Where(c => c.Red > 0).OrderByDescending(c => c.Red).ThenByDescending(c => c.MaxDaysOverdue).ThenBy(c => c.UnitId)
+            .Take(rankingSize == 0 ? DefaultRanking : rankingSize).ToList();
+        var names = await units.GetUnitsAsync(ranking.Select(r => r.UnitId), ct);
+        var trend = scopeId is { } s ? await TrendAsync(s, trendWeeks == 0 ? DefaultWeeks : trendWeeks, ct) : [];
+        return new DashboardView(now, scopeId, scopeName, counts,
+            ranking.Select(r => (r, names.TryGetValue(r.UnitId, out var u) ? u.Name : "")).ToList(), trend, scan.Value.Default.DueSoonDays);
+    }
+
+    private async Task<List<UnitCounts>> CountAsync(Guid[]? unitIds, DateTimeOffset now, CancellationToken ct)
+    {
+        var rules = scan.Value;
+        var planIds = rules.Plans.Keys.Select(Guid.Parse).ToArray();
+        var yellow = rules.Plans.Values.Select(r => r.BehindScheduleYellowPoints).ToArray();
+        var dueSoon = rules.Plans.Values.Select(r => r.DueSoonDays).ToArray();
+        // open: assigned, accepted, in progress (NoticeScanRules.IsOpen). lag: NoticeScanRules.Lag, null without a span.
+        const string sql = """
+            WITH rules AS (SELECT * FROM unnest($3::uuid[], $4::int[], $5::int[]) AS r(plan_id, yellow_points, due_soon_days)),
+            judged AS (
+                SELECT a.lead_unit_id, a.status, a.due_at,
+                       a.status IN (1, 2, 3) AS open,
+                       CASE WHEN a.due_at > a.assigned_at
+                            THEN 100.0 * extract(epoch FROM ($1 - a.assigned_at))::float8 / extract(epoch FROM (a.due_at - a.assigned_at))::float8 - a.progress_percent
+                       END AS lag,
+                       coalesce(r.yellow_points, $6) AS yellow_points, coalesce(r.due_soon_days, $7) AS due_soon_days
+                FROM assignments a LEFT JOIN rules r ON r.plan_id = a.plan_id
+                WHERE $2::uuid[] IS NULL OR a.lead_unit_id = ANY($2))
+            SELECT lead_unit_id,
+                   count(*) FILTER (WHERE status = 1)::int, count(*) FILTER (WHERE status = 2)::int, count(*) FILTER (WHERE status = 3)::int,
+                   count(*) FILTER (WHERE status = 4)::int, count(*) FILTER (WHERE status = 5)::int, count(*) FILTER (WHERE status = 6)::int,
+                   count(*) FILTER (WHERE open AND $1 > due_at)::int,
+                   count(*) FILTER (WHERE open AND $1 <= due_at AND lag > yellow_points)::int,
+                   count(*) FILTER (WHERE open AND $1 <= due_at AND NOT coalesce(lag > yellow_points, false)
+                                    AND due_at - $1 <= make_interval(days => due_soon_days))::int,
+                   count(*) FILTER (WHERE open AND $1 <= due_at AND due_at <= $1 + interval '7 days')::int,
+                   coalesce(max(floor(extract(epoch FROM ($1 - due_at)) / 86400)::int + 1) FILTER (WHERE open AND $1 > due_at), 0)
+            FROM judged GROUP BY lead_unit_id
+            """;
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await using (var noJit = new NpgsqlCommand("SET LOCAL jit = off", connection, transaction))
+                await noJit.ExecuteNonQueryAsync(ct);
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)unitIds ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = planIds });
+            command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = yellow });
+            command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = dueSoon });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = rules.Default.BehindScheduleYellowPoints });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = rules.Default.DueSoonDays });
+            var rows = new List<UnitCounts>();
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                    rows.Add(new UnitCounts(reader.GetGuid(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4),
+                        reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10),
+                        reader.GetInt32(11)));
+            }
+            await transaction.CommitAsync(ct);
+            return rows;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>Each of the scope's last weeks with a review: its latest revision, oldest week first.</summary>
+    private async Task<List<DashboardWeekRow>> TrendAsync(Guid scopeId, int weeks, CancellationToken ct)
+    {
+        var rows = await db.WeeklyReviews.FromSqlInterpolated($"""
+                SELECT * FROM (
+                    SELECT DISTINCT ON (week) * FROM weekly_reviews WHERE scope_unit_id = {scopeId} ORDER BY week DESC, revision DESC) latest
+                ORDER BY week DESC LIMIT {weeks}
+                """).AsNoTracking()
+            .Select(r => new DashboardWeekRow(r.Week, r.Id, r.AsOf, r.Assigned, r.Overdue, r.CompletedOnTime, r.OverdueWithoutExplanation))
+            .ToListAsync(ct);
+        rows.Reverse();
+        return rows;
+    }
+}

@@ -1,0 +1,123 @@
+using Duban.Contracts.Supervision.V1;
+using Duban.ServiceDefaults.Auth;
+using Duban.Supervision.Data;
+using Duban.Supervision.Documents;
+using Duban.Supervision.Domain.Notices;
+using Duban.Supervision.Domain.Reviews;
+using Duban.Testing;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Duban.Supervision.Tests.Dashboard;
+
+/// <summary>
+/// 驾驶舱 over a projection written directly (no feed): the counts in SQL against the 督办单's own level rule and the scan's
+/// day count, over a few hundred assignments of every state, deadline and progress.
+/// </summary>
+public class DashboardTests(SupervisionFixture service) : IClassFixture<SupervisionFixture>
+{
+    private static readonly NoticeRules Rules = new();
+
+    private async Task<(GrpcServiceFactory<SupervisionDb> Instance, List<ProjectedAssignment> Rows)> SeededAsync()
+    {
+        var instance = service.NewSupervision(database: null, followFeed: false);
+        await instance.StartAsync();
+        var random = new Random(20261202);
+        var now = DateTimeOffset.UtcNow;
+        Guid[] units = [Guid.Parse(service.Economy.Id), Guid.Parse(service.Finance.Id), Guid.Parse(service.Park.Id)];
+        var rows = Enumerable.Range(0, 400).Select(i =>
+        {
+            var assignedAt = now.AddHours(-random.Next(1, 24 * 120));
+            // Every tenth well ahead of its schedule and due within three days: blue unless overdue.
+            DateTimeOffset? dueAt = i % 10 == 0 ? now.AddHours(random.Next(1, 70)) : random.Next(8) == 0 ? null : now.AddHours(random.Next(-24 * 40, 24 * 40));
+            return new ProjectedAssignment
+            {
+                Id = Guid.NewGuid(), PlanId = Guid.NewGuid(), LeadUnitId = units[i % units.Length], AssigningUnitId = units[2],
+                Title = $"事项{i}", Status = (AssignmentState)random.Next(1, 7), DueAt = dueAt,
+                DueDate = dueAt is { } d ? DateOnly.FromDateTime(d.UtcDateTime) : null, ProgressPercent = i % 10 == 0 ? 95 : random.Next(0, 101),
+                AssignedAt = assignedAt, UpdatedAt = now, Version = 1,
+            };
+        }).ToList();
+        await using var scope = instance.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SupervisionDb>();
+        db.Assignments.AddRange(rows);
+        await db.SaveChangesAsync();
+        return (instance, rows);
+    }
+
+    [Fact]
+    public async Task Counts_by_status_and_level_agree_with_the_urging_notes_rule_and_rank_units_by_overdue()
+    {
+        var (instance, rows) = await SeededAsync();
+        try
+        {
+            var before = DateTimeOffset.UtcNow;
+            var dashboard = await service.SupervisionAs(DubanRoles.Office, instance: instance).GetDashboardAsync(
+                new GetDashboardRequest { ScopeUnitId = service.Park.Id });
+            var asOf = dashboard.AsOf.ToDateTimeOffset();
+            Assert.InRange(asOf, before.AddSeconds(-1), DateTimeOffset.UtcNow);
+
+            bool Overdue(ProjectedAssignment a) => a.DueAt is { } due && asOf > due && NoticeScanRules.IsOpen(a.Status);
+            var levels = rows.Where(a => NoticeScanRules.IsOpen(a.Status)).GroupBy(a => UrgingNotes.Level(a, asOf, Overdue(a), Rules))
+                .ToDictionary(g => g.Key, g => g.Count());
+            Assert.Equal(levels.GetValueOrDefault(UrgingLevel.Red), dashboard.Red);
+            Assert.Equal(levels.GetValueOrDefault(UrgingLevel.Yellow), dashboard.Yellow);
+            Assert.Equal(levels.GetValueOrDefault(UrgingLevel.Blue), dashboard.Blue);
+            Assert.Equal(levels.GetValueOrDefault(UrgingLevel.None), dashboard.Green);
+            Assert.True(dashboard.Red > 0 && dashboard.Yellow > 0 && dashboard.Blue > 0 && dashboard.Green > 0, dashboard.ToString());
+
+            int Count(AssignmentState s) => rows.Count(a => a.Status == s);
+            Assert.Equal((Count(AssignmentState.Assigned), Count(AssignmentState.Accepted), Count(AssignmentState.InProgress),
+                    Count(AssignmentState.CompletionRequested), Count(AssignmentState.Completed), Count(AssignmentState.Cancelled)),
+                (dashboard.Assigned, dashboard.Accepted, dashboard.InProgress, dashboard.CompletionRequested, dashboard.Completed, dashboard.Cancelled));
+            Assert.Equal(rows.Count - Count(AssignmentState.Cancelled), dashboard.Total);
+            Assert.Equal(rows.Count(a => NoticeScanRules.IsOpen(a.Status) && a.DueAt is { } due && due >= asOf && due <= asOf.AddDays(7)),
+                dashboard.DueWithin7Days);
+
+            var expected = rows.Where(Overdue).GroupBy(a => a.LeadUnitId)
+                .Select(g => (Unit: g.Key.ToString(), Overdue: g.Count(), MaxDays: g.Max(a => NoticeScanRules.DaysOverdue(a.DueAt!.Value, asOf))))
+                .OrderByDescending(u => u.Overdue).ThenByDescending(u => u.MaxDays).ToList();
+            Assert.Equal(expected, dashboard.OverdueRanking.Select(u => (u.UnitId, u.Overdue, u.MaxDaysOverdue)).ToList());
+            Assert.Contains(dashboard.OverdueRanking, u => u.UnitName == "工业园区经济发展局");
+            Assert.Equal("试点工业园区管委会", dashboard.ScopeName);
+        }
+        finally
+        {
+            await instance.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_lead_sees_their_own_subtree_and_the_trend_follows_the_weekly_reviews()
+    {
+        var (instance, rows) = await SeededAsync();
+        try
+        {
+            var lead = service.SupervisionAs(DubanRoles.Lead, service.Economy, instance);
+            var own = await lead.GetDashboardAsync(new GetDashboardRequest());
+            Assert.Equal(service.Economy.Id, own.ScopeUnitId);
+            Assert.Equal(rows.Count(a => a.LeadUnitId.ToString() == service.Economy.Id && a.Status != AssignmentState.Cancelled), own.Total);
+            Assert.Empty(own.Trend);
+
+            await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () => await lead.GetDashboardAsync(new GetDashboardRequest { ScopeUnitId = service.Park.Id }));
+            var office = service.SupervisionAs(DubanRoles.Office, instance: instance);
+            await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "ranking_size", async () => await office.GetDashboardAsync(new GetDashboardRequest { RankingSize = 51 }));
+            await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "scope_unit_id", async () => await office.GetDashboardAsync(new GetDashboardRequest { ScopeUnitId = "x" }));
+            await RpcAssert.ThrowsAsync(StatusCode.NotFound, async () => await office.GetDashboardAsync(new GetDashboardRequest { ScopeUnitId = Guid.NewGuid().ToString() }));
+
+            var everything = await office.GetDashboardAsync(new GetDashboardRequest { RankingSize = 1 });
+            Assert.Equal("", everything.ScopeUnitId);
+            Assert.Equal(rows.Count(a => a.Status != AssignmentState.Cancelled), everything.Total);
+            Assert.Single(everything.OverdueRanking);
+
+            var review = await office.RunWeeklyReviewAsync(new RunWeeklyReviewRequest { ScopeUnitId = service.Park.Id, Week = "current" });
+            var withTrend = await office.GetDashboardAsync(new GetDashboardRequest { ScopeUnitId = service.Park.Id });
+            var week = Assert.Single(withTrend.Trend);
+            Assert.Equal((review.Week, review.Id, review.Assigned, review.Overdue), (week.Week, week.ReviewId, week.Assigned, week.Overdue));
+        }
+        finally
+        {
+            await instance.DisposeAsync();
+        }
+    }
+}
