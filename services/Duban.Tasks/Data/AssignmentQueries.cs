@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Duban.Tasks.Data;
 
 public sealed record AssignmentFilter(string LeadUnitId, bool IncludeSubtree, string OwnerPersonId, IReadOnlyList<AssignmentStatus> Statuses,
-    string PlanId, DateOnly? DueAfter, DateOnly? DueBefore, DateOnly? OverdueAsOf, string ParentAssignmentId, int PageSize, string PageToken);
+    string PlanId, DateOnly? DueAfter, DateOnly? DueBefore, DateOnly? OverdueAsOf, string ParentAssignmentId, int PageSize, string PageToken, string Text = "");
 
 public sealed record PlanTreeNode(PlanItem Item, IReadOnlyList<Assignment> Assignments, int ProgressPercent, StatusCount Counts, int Depth);
 
@@ -119,10 +119,12 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         var parent = Id(filter.ParentAssignmentId, "parent_assignment_id");
         if (filter.IncludeSubtree && leadUnit is null)
             violations.Add(fieldPrefix + "include_subtree", "needs lead_unit_id");
+        var text = filter.Text.Trim();
+        violations.MaxLength(text, fieldPrefix + "text", 200);
         violations.ThrowIfAny();
 
         var fingerprint = string.Join('|', "assignments", filter.LeadUnitId, filter.IncludeSubtree, filter.OwnerPersonId,
-            string.Join(',', filter.Statuses), filter.PlanId, filter.DueAfter, filter.DueBefore, filter.OverdueAsOf, filter.ParentAssignmentId);
+            string.Join(',', filter.Statuses), filter.PlanId, filter.DueAfter, filter.DueBefore, filter.OverdueAsOf, filter.ParentAssignmentId, text);
 
         var query = ReadableAssignments(readable);
         if (leadUnit is { } unit)
@@ -152,6 +154,13 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         if (filter.OverdueAsOf is { } asOf)
             query = query.Where(a => a.DueDate < asOf
                 && (a.Status == AssignmentStatus.Assigned || a.Status == AssignmentStatus.Accepted || a.Status == AssignmentStatus.InProgress));
+
+        if (text.Length > 0)
+        {
+            // The text is matched as written: LIKE's wildcards in it are escaped.
+            var pattern = "%" + text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
+            query = query.Where(a => EF.Functions.ILike(a.Title, pattern, @"\") || EF.Functions.ILike(a.OwnerName, pattern, @"\"));
+        }
 
         return (query, fingerprint);
     }

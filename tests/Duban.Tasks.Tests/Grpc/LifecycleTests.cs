@@ -226,6 +226,21 @@ public class LifecycleTests(TasksServiceFixture service) : IClassFixture<TasksSe
     }
 
     [Fact]
+    public async Task Assignments_are_found_by_text_in_their_title_or_owner_with_wildcards_taken_literally()
+    {
+        var a = await NewAssignmentAsync();
+        var word = a.Title[^8..];
+        var byTitle = await service.Office.ListAssignmentsAsync(new ListAssignmentsRequest { Text = word.ToUpperInvariant() });
+        Assert.Equal(a.Id, Assert.Single(byTitle.Assignments).Id);
+        var byOwner = await service.Office.ListAssignmentsAsync(new ListAssignmentsRequest { PlanId = a.PlanId, Text = "志刚" });
+        Assert.Equal(a.Id, Assert.Single(byOwner.Assignments).Id);
+        Assert.Empty((await service.Office.ListAssignmentsAsync(new ListAssignmentsRequest { PlanId = a.PlanId, Text = "承接%方案" })).Assignments);
+        Assert.Empty((await service.Office.ListAssignmentsAsync(new ListAssignmentsRequest { PlanId = a.PlanId, Text = "_" })).Assignments);
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "text", async () =>
+            await service.Office.ListAssignmentsAsync(new ListAssignmentsRequest { Text = new string('字', 201) }));
+    }
+
+    [Fact]
     public async Task Assignments_are_listed_by_unit_subtree_status_and_overdue_date_sorted_by_due_date()
     {
         var late = await NewAssignmentAsync("2023年4月底前");
