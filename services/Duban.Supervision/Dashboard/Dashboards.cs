@@ -19,6 +19,9 @@ public sealed record UnitCounts(Guid UnitId, int Assigned, int Accepted, int InP
     public int Open => Assigned + Accepted + InProgress;
 }
 
+/// <summary>An assignment's 督办等级: null when it is not open work.</summary>
+public sealed record AssignmentLevel(Guid AssignmentId, UrgingLevel? Level, int DaysOverdue, int DaysLeft, bool HasDeadline);
+
 public sealed record DashboardWeekRow(string Week, Guid ReviewId, DateTimeOffset AsOf, int Assigned, int Overdue, int CompletedOnTime,
     int OverdueWithoutExplanation);
 
@@ -131,6 +134,46 @@ public sealed class Dashboards(SupervisionDb db, NoticeStore notices, UnitsDirec
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    public const int MaxLevels = 100;
+
+    /// <summary>
+    /// The 督办等级 of each assignment asked for that the caller may see (<see cref="UrgingNotes.Level"/>, the plan's scan
+    /// rules), with days overdue (as the notices count) or days left to the due date; the others are returned as unknown.
+    /// </summary>
+    public async Task<(IReadOnlyList<AssignmentLevel> Levels, IReadOnlyList<string> Unknown)> LevelsAsync(IReadOnlyList<string> assignmentIds, Caller caller,
+        CancellationToken ct)
+    {
+        var violations = new Violations();
+        if (assignmentIds.Count > MaxLevels)
+            violations.Add("assignment_ids", $"at most {MaxLevels} at once");
+        var ids = new List<Guid>();
+        for (var i = 0; i < assignmentIds.Count && i < MaxLevels; i++)
+        {
+            if (Guid.TryParse(assignmentIds[i], out var id))
+                ids.Add(id);
+            else
+                violations.Add($"assignment_ids[{i}]", "is not a valid id");
+        }
+        violations.ThrowIfAny();
+
+        var visible = await notices.VisibleUnitsAsync(caller, ct);
+        var found = await db.Assignments.AsNoTracking().Where(a => ids.Contains(a.Id)).ToListAsync(ct);
+        if (visible is not null)
+            found = found.Where(a => visible.Contains(a.LeadUnitId)).ToList();
+        var now = time.GetUtcNow();
+        var levels = found.Select(a =>
+        {
+            var open = Domain.Notices.NoticeScanRules.IsOpen(a.Status);
+            var overdue = open && a.DueAt is { } dueAt && now > dueAt;
+            return new AssignmentLevel(a.Id, open ? UrgingNotes.Level(a, now, overdue, scan.Value.RulesFor(a.PlanId)) : null,
+                overdue ? Domain.Notices.NoticeScanRules.DaysOverdue(a.DueAt!.Value, now) : 0,
+                open && !overdue && a.DueDate is { } due ? due.DayNumber - ReviewClock.LocalDate(now, a.TimeZone).DayNumber : 0,
+                a.DueDate is not null);
+        }).ToList();
+        var known = found.Select(a => a.Id).ToHashSet();
+        return (levels, assignmentIds.Where(id => !Guid.TryParse(id, out var g) || !known.Contains(g)).ToList());
     }
 
     /// <summary>Each of the scope's last weeks with a review: its latest revision, oldest week first.</summary>

@@ -24,6 +24,29 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
     Dashboard.Dashboards dashboards,
     Duban.ServiceDefaults.Memory.MemoryReclaimer memory, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
 {
+    public override async Task<Contract.BatchGetUrgingLevelsResponse> BatchGetUrgingLevels(Contract.BatchGetUrgingLevelsRequest request,
+        ServerCallContext context)
+    {
+        var (levels, unknown) = await dashboards.LevelsAsync(request.AssignmentIds, context.GetCaller(), context.CancellationToken);
+        var reply = new Contract.BatchGetUrgingLevelsResponse { UnknownIds = { unknown } };
+        reply.Levels.AddRange(levels.Select(l => new Contract.AssignmentLevel
+        {
+            AssignmentId = l.AssignmentId.ToString(),
+            Level = l.Level switch
+            {
+                UrgingLevel.Red => Contract.UrgingLevel.Red,
+                UrgingLevel.Yellow => Contract.UrgingLevel.Yellow,
+                UrgingLevel.Blue => Contract.UrgingLevel.Blue,
+                UrgingLevel.None => Contract.UrgingLevel.Green,
+                _ => Contract.UrgingLevel.None,
+            },
+            DaysOverdue = l.DaysOverdue,
+            DaysLeft = l.DaysLeft,
+            HasDeadline = l.HasDeadline,
+        }));
+        return reply;
+    }
+
     public override async Task<Contract.Dashboard> GetDashboard(Contract.GetDashboardRequest request, ServerCallContext context)
     {
         var view = await dashboards.GetAsync(request.ScopeUnitId, request.RankingSize, request.TrendWeeks, context.GetCaller(), context.CancellationToken);

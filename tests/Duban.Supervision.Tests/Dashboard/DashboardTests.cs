@@ -2,6 +2,7 @@ using Duban.Contracts.Supervision.V1;
 using Duban.ServiceDefaults.Auth;
 using Duban.Supervision.Data;
 using Duban.Supervision.Documents;
+using UrgingLevel = Duban.Supervision.Documents.UrgingLevel;
 using Duban.Supervision.Domain.Notices;
 using Duban.Supervision.Domain.Reviews;
 using Duban.Testing;
@@ -114,6 +115,58 @@ public class DashboardTests(SupervisionFixture service) : IClassFixture<Supervis
             var withTrend = await office.GetDashboardAsync(new GetDashboardRequest { ScopeUnitId = service.Park.Id });
             var week = Assert.Single(withTrend.Trend);
             Assert.Equal((review.Week, review.Id, review.Assigned, review.Overdue), (week.Week, week.ReviewId, week.Assigned, week.Overdue));
+        }
+        finally
+        {
+            await instance.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Levels_of_a_page_follow_the_same_rule_and_a_lead_learns_nothing_of_other_units()
+    {
+        var (instance, rows) = await SeededAsync();
+        try
+        {
+            var page = rows.Take(100).ToList();
+            var before = DateTimeOffset.UtcNow;
+            var reply = await service.SupervisionAs(DubanRoles.Office, instance: instance).BatchGetUrgingLevelsAsync(
+                new BatchGetUrgingLevelsRequest { AssignmentIds = { page.Select(a => a.Id.ToString()) } });
+            Assert.Empty(reply.UnknownIds);
+            var now = DateTimeOffset.UtcNow;
+            foreach (var level in reply.Levels)
+            {
+                var a = page.Single(r => r.Id.ToString() == level.AssignmentId);
+                if (!NoticeScanRules.IsOpen(a.Status))
+                {
+                    Assert.Equal(Contracts.Supervision.V1.UrgingLevel.None, level.Level);
+                    continue;
+                }
+                // Judged between the two instants; the seeded deadlines are whole hours away, so both agree.
+                var overdue = a.DueAt is { } due && now > due;
+                var expected = UrgingNotes.Level(a, before, overdue, Rules) switch
+                {
+                    UrgingLevel.Red => Contracts.Supervision.V1.UrgingLevel.Red,
+                    UrgingLevel.Yellow => Contracts.Supervision.V1.UrgingLevel.Yellow,
+                    UrgingLevel.Blue => Contracts.Supervision.V1.UrgingLevel.Blue,
+                    _ => Contracts.Supervision.V1.UrgingLevel.Green,
+                };
+                Assert.Equal(expected, level.Level);
+                Assert.Equal(overdue ? NoticeScanRules.DaysOverdue(a.DueAt!.Value, now) : 0, level.DaysOverdue);
+                if (!overdue && a.DueDate is { } date)
+                    Assert.Equal(date.DayNumber - ReviewClock.LocalDate(now, a.TimeZone).DayNumber, level.DaysLeft);
+            }
+            Assert.Equal(100, reply.Levels.Count);
+
+            var lead = await service.SupervisionAs(DubanRoles.Lead, service.Economy, instance).BatchGetUrgingLevelsAsync(
+                new BatchGetUrgingLevelsRequest { AssignmentIds = { page.Select(a => a.Id.ToString()) } });
+            Assert.All(lead.Levels, l => Assert.Equal(service.Economy.Id, page.Single(r => r.Id.ToString() == l.AssignmentId).LeadUnitId.ToString()));
+            Assert.Equal(page.Count(a => a.LeadUnitId.ToString() != service.Economy.Id), lead.UnknownIds.Count);
+
+            await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "assignment_ids", async () =>
+                await service.Office.BatchGetUrgingLevelsAsync(new BatchGetUrgingLevelsRequest { AssignmentIds = { rows.Take(101).Select(a => a.Id.ToString()) } }));
+            await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "assignment_ids[0]", async () =>
+                await service.Office.BatchGetUrgingLevelsAsync(new BatchGetUrgingLevelsRequest { AssignmentIds = { "nope" } }));
         }
         finally
         {
