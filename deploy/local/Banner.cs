@@ -19,6 +19,9 @@ public static class Banner
                supervision gRPC 127.0.0.1:5301   HTTP/JSON 127.0.0.1:5300
                postgres 127.0.0.1:{{cluster.Port}} (user postgres, trust on loopback)
 
+             The workbench (督查督办工作台): http://127.0.0.1:{{LocalRun.WebPort}}/
+               sign in as 周敏 (督查室) for the office, or as 陈志刚 (经发局) for a unit's lead.
+
              A token for 周敏 of 督查室 (the supervision office), valid 12 hours:
                export TOKEN={{token}}
              Others: dotnet run --project deploy/local -- token --as 陈志刚     (lead of 经发局)

@@ -22,7 +22,16 @@ public static class LocalRun
             ["Units:Address"] = "http://127.0.0.1:5101",
             ["Tasks:Address"] = "http://127.0.0.1:5201",
         }),
+        // The office's web workbench: no database of its own, no gRPC port; it calls the three services.
+        new("web", "Duban.Web", "", "", WebPort, 0, new Dictionary<string, string>
+        {
+            ["Units:Address"] = "http://127.0.0.1:5101",
+            ["Tasks:Address"] = "http://127.0.0.1:5201",
+            ["Supervision:Address"] = "http://127.0.0.1:5301",
+        }),
     ];
+
+    public const int WebPort = 5400;
 
     public static async Task<int> UpAsync(LocalLayout layout)
     {
@@ -45,12 +54,12 @@ public static class LocalRun
         {
             foreach (var service in Services(layout))
             {
-                await cluster.CreateDatabaseAsync(service.Database);
-                var settings = new Dictionary<string, string>(service.Settings)
+                var settings = new Dictionary<string, string>(service.Settings) { ["Auth:SigningKeyFile"] = layout.SigningKeyFile };
+                if (service.Database.Length > 0)
                 {
-                    [$"ConnectionStrings:{service.ConnectionName}"] = cluster.ConnectionString(service.Database),
-                    ["Auth:SigningKeyFile"] = layout.SigningKeyFile,
-                };
+                    await cluster.CreateDatabaseAsync(service.Database);
+                    settings[$"ConnectionStrings:{service.ConnectionName}"] = cluster.ConnectionString(service.Database);
+                }
                 var process = ServiceProcess.Start(new ServiceLaunch(service.Name, layout.Repo.ServiceAssembly(service.Project),
                     service.HttpPort, service.GrpcPort, settings));
                 ServiceProcess.Write(service.Name, $"started as process {process.ProcessId}");

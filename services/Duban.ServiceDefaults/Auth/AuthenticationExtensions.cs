@@ -78,7 +78,7 @@ public static class AuthenticationExtensions
         return services;
     }
 
-    internal static byte[] LocalKey(AuthOptions options)
+    public static byte[] LocalKey(AuthOptions options)
     {
         if (!string.IsNullOrWhiteSpace(options.SigningKey))
             return Convert.FromBase64String(options.SigningKey);

@@ -70,7 +70,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         info.ArgumentList.Add(launch.Assembly);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = launch.Environment;
         info.Environment["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{launch.HttpPort}";
-        info.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{launch.GrpcPort}";
+        // The web workbench has no gRPC port of its own (0).
+        if (launch.GrpcPort > 0)
+            info.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{launch.GrpcPort}";
         foreach (var (key, value) in launch.Settings)
             info.Environment[key.Replace(":", "__")] = value;
 
