@@ -152,7 +152,7 @@ public sealed class EvidenceFiles(TasksDb db, IEvidenceStorage storage, IOptions
     /// Ties uploads to a record inside the record's own transaction; refuses (and so rolls the record back) when one of
     /// them was tied elsewhere or removed since it was checked.
     /// </summary>
-    public static async Task BindAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid assignmentId, IReadOnlyList<Guid> ids,
+    public static async Task BindInTransactionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid assignmentId, IReadOnlyList<Guid> ids,
         AttachmentRecordKind kind, long? historyVersion, Guid? recordId, DateTimeOffset now, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
@@ -191,7 +191,7 @@ public sealed class EvidenceFiles(TasksDb db, IEvidenceStorage storage, IOptions
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await BindAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(), assignment.Id, ids,
+            await BindInTransactionAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(), assignment.Id, ids,
                 kind, null, record, time.GetStoredUtcNow(), ct);
             await transaction.CommitAsync(ct);
         }

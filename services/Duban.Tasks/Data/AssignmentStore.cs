@@ -52,7 +52,7 @@ public sealed class AssignmentStore(TasksDb db, EventFeed feed, TimeProvider tim
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await AssignmentWriter.WriteAsync(connection, (NpgsqlTransaction)transaction.GetDbTransaction(), assignment, version, entry, ct);
             if (attachmentIds.Count > 0)
-                await Attachments.EvidenceFiles.BindAsync(connection, (NpgsqlTransaction)transaction.GetDbTransaction(), assignment.Id, attachmentIds,
+                await Attachments.EvidenceFiles.BindInTransactionAsync(connection, (NpgsqlTransaction)transaction.GetDbTransaction(), assignment.Id, attachmentIds,
                     evidence!.Kind, entry.Version, recordId: null, now, ct);
             if (affectsParent)
                 await RollUpAsync(assignment.ParentAssignmentId, now, ct);
