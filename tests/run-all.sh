@@ -9,6 +9,9 @@ trap 'rm -rf "$results"' EXIT
 passed=0
 failed=0
 
+# The evidence-file tests and the benchmark run a real S3-compatible server (npm s3rver, tests/storage).
+(cd tests/storage && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || echo "npm ci in tests/storage failed: the S3 tests will fail" >&2
+
 dotnet test Duban.sln --logger trx --results-directory "$results" "$@"
 dotnet_status=$?
 

@@ -2,6 +2,7 @@ using Duban.ServiceDefaults;
 using Duban.ServiceDefaults.Data;
 using Duban.ServiceDefaults.Tokens;
 using Duban.Tasks;
+using Duban.Tasks.Attachments;
 using Duban.Tasks.Data;
 using Duban.Tasks.Grpc;
 
@@ -17,6 +18,7 @@ if (await app.RunMigrateCommandAsync<TasksDb>(args))
 
 app.MapDefaultEndpoints();
 app.MapGrpcService<TasksGrpcService>();
+app.MapAttachmentEndpoints();
 app.Run();
 
 /// <summary>Entry point, visible to the test host.</summary>

@@ -45,10 +45,14 @@ public class TasksServiceFixture : IAsyncLifetime
             .With("Units:TimeoutSeconds", "3")
             .WithServices(services => services.AddGrpcClient<UnitsService.UnitsServiceClient>("Units")
                 .ConfigurePrimaryHttpMessageHandler(() => Units.CreateHandler()));
+        await ConfigureTasksAsync(Tasks);
         await Tasks.StartAsync();
         if (!_sampleUnits)
             Tree = await SampleTree.CreateAsync(new UnitsService.UnitsServiceClient(Units.Channel(TestTokens.Office())));
     }
+
+    /// <summary>More settings for the tasks service before it starts (e.g. its evidence storage).</summary>
+    protected virtual Task ConfigureTasksAsync(GrpcServiceFactory<TasksDb> tasks) => Task.CompletedTask;
 
     public virtual async Task DisposeAsync()
     {

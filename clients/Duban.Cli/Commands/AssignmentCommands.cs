@@ -86,6 +86,16 @@ public static class AssignmentCommands
                 foreach (var (h, l) in links)
                     context.Output.WriteLine($"  {h.Time.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd}  {HistoryType(h.Type)}  {l}");
             }
+            var attached = a.History.SelectMany(h => h.Attachments.Select(f => (h, f))).ToList();
+            if (attached.Count > 0)
+            {
+                context.Output.WriteLine();
+                context.Output.WriteLine("佐证材料文件（duban download ID 下载）:");
+                var files = new Table("日期", "事项", "文件", "大小", "ID");
+                foreach (var (h, f) in attached)
+                    files.Add($"{h.Time.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd}", HistoryType(h.Type), f.FileName, EvidenceCommands.Size(f.SizeBytes), f.Id);
+                files.WriteTo(context.Output);
+            }
             return 0;
         });
 
@@ -93,6 +103,7 @@ public static class AssignmentCommands
         var percent = new Argument<int>("percent") { Description = "进度百分比（0–100）" };
         var evidence = new Option<string>("--evidence") { Description = "佐证材料（说明办结的依据）", Required = true };
         var link = new Option<string[]>("--link") { Description = "佐证材料链接（可重复给出）" };
+        var file = new Option<string[]>("--file") { Description = "佐证材料文件：请示、纪要、现场照片等（可重复给出），随本次报送上传" };
         var remark = new Option<string?>("--remark");
         var reason = new Option<string>("--reason") { Required = true };
         var date = new Option<string>("--date") { Description = "新的完成时限（yyyy-mm-dd）", Required = true };
@@ -124,12 +135,16 @@ public static class AssignmentCommands
 
         var accept = Change("accept", "签收交办事项", (c, p, a, ct) =>
             c.Tasks.AcceptAssignmentAsync(new Tasks.AcceptAssignmentRequest { Id = a.Id, Version = a.Version }, c.Call(ct)).ResponseAsync);
-        var progress = Change("progress", "报送进展", (c, p, a, ct) =>
-            c.Tasks.ReportProgressAsync(new Tasks.ReportProgressRequest { Id = a.Id, Version = a.Version, Percent = p.GetValue(percent), Narrative = p.GetValue(note) ?? "" }, c.Call(ct)).ResponseAsync,
-            percent, note);
-        var confirm = Change("confirm", "确认办结（牵头单位负责人）", (c, p, a, ct) =>
-            c.Tasks.ConfirmCompletionAsync(new Tasks.ConfirmCompletionRequest { Id = a.Id, Version = a.Version, Evidence = p.GetValue(evidence)!, Links = { p.GetValue(link) ?? [] } }, c.Call(ct)).ResponseAsync,
-            evidence, link);
+        var progress = Change("progress", "报送进展", async (c, p, a, ct) =>
+        {
+            var files = await EvidenceCommands.UploadAsync(c, a.Id, p.GetValue(file) ?? [], ct);
+            return await c.Tasks.ReportProgressAsync(new Tasks.ReportProgressRequest { Id = a.Id, Version = a.Version, Percent = p.GetValue(percent), Narrative = p.GetValue(note) ?? "", AttachmentIds = { files } }, c.Call(ct));
+        }, percent, note, file);
+        var confirm = Change("confirm", "确认办结（牵头单位负责人）", async (c, p, a, ct) =>
+        {
+            var files = await EvidenceCommands.UploadAsync(c, a.Id, p.GetValue(file) ?? [], ct);
+            return await c.Tasks.ConfirmCompletionAsync(new Tasks.ConfirmCompletionRequest { Id = a.Id, Version = a.Version, Evidence = p.GetValue(evidence)!, Links = { p.GetValue(link) ?? [] }, AttachmentIds = { files } }, c.Call(ct));
+        }, evidence, link, file);
         var verify = Change("verify", "核验已确认的办结（督查室）", (c, p, a, ct) =>
             c.Tasks.VerifyCompletionAsync(new Tasks.VerifyCompletionRequest { Id = a.Id, Version = a.Version, Remark = p.GetValue(remark) ?? "" }, c.Call(ct)).ResponseAsync,
             remark);
@@ -166,6 +181,7 @@ public static class AssignmentCommands
         });
 
         return [new Command("assignments", "列出、导出交办事项") { list, export }, mine, show, accept, progress, confirm, verify, reject, cancel, decompose,
+            .. EvidenceCommands.Build(),
             new Command("extension", "延期申请") { request, decide }];
     }
 

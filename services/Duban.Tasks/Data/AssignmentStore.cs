@@ -13,15 +13,18 @@ namespace Duban.Tasks.Data;
 /// Changes to one assignment: check who may, check the version it was read at, apply the rule, record
 /// history and the feed event in the same transaction, and roll progress up the chain of parents.
 /// </summary>
-public sealed class AssignmentStore(TasksDb db, EventFeed feed, TimeProvider time)
+public sealed class AssignmentStore(TasksDb db, EventFeed feed, TimeProvider time, Attachments.EvidenceFiles files)
 {
     public delegate HistoryEntry Change(Assignment assignment, Actor actor, DateTimeOffset now);
+
+    /// <summary>Evidence files a report or a completion names (attachment_ids), tied to its history entry in the same transaction.</summary>
+    public sealed record Evidence(IReadOnlyList<string> AttachmentIds, Domain.Attachments.AttachmentRecordKind Kind);
 
     private static readonly Func<TasksDb, Guid, CancellationToken, Task<Assignment?>> FindUntracked =
         EF.CompileAsyncQuery((TasksDb db, Guid id, CancellationToken ct) => db.Assignments.AsNoTracking().FirstOrDefault(a => a.Id == id));
 
     public async Task<Assignment> ChangeAsync(string id, long version, Caller caller, Action<Assignment> authorize, Change change,
-        CancellationToken ct)
+        CancellationToken ct, Evidence? evidence = null)
     {
         new Violations().RequireVersion(version).ThrowIfAny();
         // One connection for the read and the write.
@@ -31,6 +34,8 @@ public sealed class AssignmentStore(TasksDb db, EventFeed feed, TimeProvider tim
             var assignment = await FindUntracked(db, Ids.Parse(id, "id"), ct) ?? throw new NotFoundException("assignment", id);
             authorize(assignment);
             assignment.CheckVersion(version);
+            var attachmentIds = evidence is null ? [] : await files.CheckBindableAsync(caller, assignment.Id, evidence.AttachmentIds, evidence.Kind,
+                recordId: null, "attachment_ids", ct);
 
             var before = (assignment.Status.IsOpen(), assignment.ProgressPercent);
             var now = time.GetStoredUtcNow();
@@ -39,14 +44,18 @@ public sealed class AssignmentStore(TasksDb db, EventFeed feed, TimeProvider tim
 
             // Only a change the parent can see (progress, or open/closed) needs the parent chain, under locks.
             var affectsParent = assignment.ParentAssignmentId is not null && before != (assignment.Status.IsOpen(), assignment.ProgressPercent);
-            if (!affectsParent)
+            if (!affectsParent && attachmentIds.Count == 0)
             {
                 await AssignmentWriter.WriteAsync(connection, null, assignment, version, entry, ct);
                 return assignment;
             }
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await AssignmentWriter.WriteAsync(connection, (NpgsqlTransaction)transaction.GetDbTransaction(), assignment, version, entry, ct);
-            await RollUpAsync(assignment.ParentAssignmentId, now, ct);
+            if (attachmentIds.Count > 0)
+                await Attachments.EvidenceFiles.BindInTransactionAsync(connection, (NpgsqlTransaction)transaction.GetDbTransaction(), assignment.Id, attachmentIds,
+                    evidence!.Kind, entry.Version, recordId: null, now, ct);
+            if (affectsParent)
+                await RollUpAsync(assignment.ParentAssignmentId, now, ct);
             await transaction.CommitAsync(ct);
             return assignment;
         }

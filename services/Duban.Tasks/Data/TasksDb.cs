@@ -14,6 +14,7 @@ public sealed class TasksDb(DbContextOptions<TasksDb> options) : DbContext(optio
     public DbSet<Assignment> Assignments => Set<Assignment>();
     public DbSet<HistoryEntry> History => Set<HistoryEntry>();
     public DbSet<TaskEvent> Events => Set<TaskEvent>();
+    public DbSet<Domain.Attachments.Attachment> Attachments => Set<Domain.Attachments.Attachment>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -83,6 +84,29 @@ public sealed class TasksDb(DbContextOptions<TasksDb> options) : DbContext(optio
             entry.HasOne<Assignment>().WithMany().HasForeignKey(h => h.AssignmentId).OnDelete(DeleteBehavior.Cascade);
         });
 
+        model.Entity<Domain.Attachments.Attachment>(file =>
+        {
+            file.ToTable("attachments");
+            file.HasKey(a => a.Id);
+            file.Property(a => a.FileName).HasMaxLength(Domain.Attachments.EvidenceFileName.MaxLength + 10);
+            file.Property(a => a.ContentType).HasMaxLength(120);
+            file.Property(a => a.Sha256).HasMaxLength(64);
+            file.Property(a => a.StorageKey).HasMaxLength(200);
+            file.HasIndex(a => new { a.AssignmentId, a.UploadTime });
+            file.HasIndex(a => new { a.AssignmentId, a.Sha256 });
+            file.HasIndex(a => a.StorageKey);
+            // The janitor's sweep: only rows not yet part of a record.
+            file.HasIndex(a => new { a.State, a.UploadTime }).HasFilter("state <> 3");
+            file.HasOne<Assignment>().WithMany().HasForeignKey(a => a.AssignmentId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<AttachmentBlobPart>(part =>
+        {
+            part.ToTable("attachment_blobs");
+            part.HasKey(p => new { p.StorageKey, p.Part });
+            part.Property(p => p.StorageKey).HasMaxLength(200);
+        });
+
         model.Entity<TaskEvent>(feed =>
         {
             feed.ToTable("task_events");
@@ -103,6 +127,17 @@ public sealed class TasksDb(DbContextOptions<TasksDb> options) : DbContext(optio
         (a, b) => JsonSerializer.Serialize(a, JsonSerializerOptions.Web) == JsonSerializer.Serialize(b, JsonSerializerOptions.Web),
         v => JsonSerializer.Serialize(v, JsonSerializerOptions.Web).GetHashCode(),
         v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, JsonSerializerOptions.Web), JsonSerializerOptions.Web)!);
+}
+
+/// <summary>
+/// One piece (1 MB) of an evidence file's bytes, when the files are kept in the database (Attachments:Storage=postgres);
+/// written and read by <see cref="Attachments.PostgresEvidenceStorage"/> alone.
+/// </summary>
+public sealed class AttachmentBlobPart
+{
+    public required string StorageKey { get; init; }
+    public int Part { get; init; }
+    public required byte[] Data { get; init; }
 }
 
 /// <summary>Lets `dotnet ef` build the context without starting the service.</summary>

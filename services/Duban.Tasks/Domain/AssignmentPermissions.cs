@@ -33,6 +33,13 @@ public static class AssignmentPermissions
     public static void CheckRequestExtension(Caller caller, Assignment assignment) =>
         Require(IsLeadOf(caller, assignment.LeadUnitId), "only the lead unit's lead requests an extension");
 
+    /// <summary>
+    /// 佐证材料 come from those who write the records they go with: the lead unit's lead and staff (reports, completions,
+    /// explanations, replies to an urging) and the office.
+    /// </summary>
+    public static void CheckUploadEvidence(Caller caller, Assignment assignment) =>
+        Require(caller.IsOffice || IsMemberOf(caller, assignment.LeadUnitId), "only the lead unit's lead and staff and the office upload evidence of an assignment");
+
     /// <summary>The issuer cancels: the office, or the lead of the unit that assigned it.</summary>
     public static void CheckWithdrawPlan(Caller caller) =>
         Require(caller.IsOffice, "only the supervision office withdraws a plan");

@@ -130,6 +130,22 @@ public static class TaskMapping
         Version = h.Version,
     };
 
+    public static Contract.Attachment ToContract(this Domain.Attachments.Attachment a) => new()
+    {
+        Id = a.Id.ToString(),
+        AssignmentId = a.AssignmentId.ToString(),
+        FileName = a.FileName,
+        ContentType = a.ContentType,
+        SizeBytes = a.SizeBytes,
+        Sha256 = a.Sha256,
+        UploaderPersonId = a.UploaderPersonId?.ToString() ?? "",
+        UploaderUnitId = a.UploaderUnitId?.ToString() ?? "",
+        UploadTime = Timestamp.FromDateTimeOffset(a.UploadTime),
+        RecordKind = a.State == Domain.Attachments.AttachmentState.Bound ? (Contract.AttachmentRecordKind)(int)a.RecordKind : Contract.AttachmentRecordKind.Unspecified,
+        HistoryVersion = a.HistoryVersion ?? 0,
+        RecordId = a.RecordId?.ToString() ?? "",
+    };
+
     public static Contract.Plan ToContract(this Plan plan, int itemCount, int assignmentCount) => new()
     {
         Id = plan.Id.ToString(),

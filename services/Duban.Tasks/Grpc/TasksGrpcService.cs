@@ -1,5 +1,7 @@
 using Duban.ServiceDefaults.Auth;
 using Duban.ServiceDefaults.Errors;
+using Duban.ServiceDefaults.Validation;
+using Duban.Tasks.Attachments;
 using Duban.Tasks.Data;
 using Duban.Tasks.Domain;
 using Duban.Tasks.Domain.Import;
@@ -15,7 +17,8 @@ namespace Duban.Tasks.Grpc;
 
 /// <summary>The tasks API: thin — validate the shape, call the store, map the result.</summary>
 public sealed class TasksGrpcService(PlanImporter importer, Decomposer decomposer, PlanWithdrawal withdrawal, AssignmentStore store, AssignmentQueries queries,
-    Exporting.AssignmentLedger ledger, ReadAccess access, EventFeed feed, FeedNotifier notifier, IHostApplicationLifetime lifetime, TimeProvider time) : Contract.TasksService.TasksServiceBase
+    Exporting.AssignmentLedger ledger, ReadAccess access, EventFeed feed, FeedNotifier notifier, EvidenceFiles files, IHostApplicationLifetime lifetime,
+    TimeProvider time) : Contract.TasksService.TasksServiceBase
 {
     public override async Task<Contract.ImportPlanResponse> ImportPlan(Contract.ImportPlanRequest request, ServerCallContext context)
     {
@@ -121,7 +124,13 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         var (assignment, history) = await queries.GetAsync(request.Id, context.CancellationToken);
         await access.CheckAsync(scope, assignment, context.CancellationToken);
         var contract = assignment.ToContract(time.GetUtcNow());
-        contract.History.AddRange(history.Select(h => h.ToContract()));
+        var evidence = await files.OfHistoryAsync(assignment.Id, context.CancellationToken);
+        contract.History.AddRange(history.Select(h =>
+        {
+            var entry = h.ToContract();
+            entry.Attachments.AddRange(evidence[h.Version].Select(a => a.ToContract()));
+            return entry;
+        }));
         return contract;
     }
 
@@ -194,7 +203,8 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
     {
         new Violations().MaxLength(request.Narrative, "narrative", 4000).ThrowIfAny();
         return ChangeAsync(request.Id, request.Version, context, (caller, a) => AssignmentPermissions.CheckReportProgress(caller, a),
-            (a, actor, now) => a.ReportProgress(actor, request.Percent, request.Narrative.Trim(), now));
+            (a, actor, now) => a.ReportProgress(actor, request.Percent, request.Narrative.Trim(), now),
+            new AssignmentStore.Evidence(request.AttachmentIds, Domain.Attachments.AttachmentRecordKind.ProgressReport));
     }
 
     public override Task<Contract.Assignment> ConfirmCompletion(Contract.ConfirmCompletionRequest request, ServerCallContext context)
@@ -207,7 +217,8 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
                 violations.Add($"links[{i}]", problem);
         violations.ThrowIfAny();
         return ChangeAsync(request.Id, request.Version, context, (caller, a) => AssignmentPermissions.CheckConfirmCompletion(caller, a),
-            (a, actor, now) => a.ConfirmCompletion(actor, request.Evidence.Trim(), request.Links, now));
+            (a, actor, now) => a.ConfirmCompletion(actor, request.Evidence.Trim(), request.Links, now),
+            new AssignmentStore.Evidence(request.AttachmentIds, Domain.Attachments.AttachmentRecordKind.Completion));
     }
 
     public override Task<Contract.Assignment> VerifyCompletion(Contract.VerifyCompletionRequest request, ServerCallContext context)
@@ -248,6 +259,72 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         new Violations().RequireText(request.Reason, "reason", 4000).ThrowIfAny();
         var assignment = await store.CancelAsync(request.Id, request.Version, request.Reason.Trim(), context.GetCaller(), context.CancellationToken);
         return assignment.ToContract(time.GetUtcNow());
+    }
+
+    public override async Task<Contract.Attachment> UploadAttachment(IAsyncStreamReader<Contract.UploadAttachmentRequest> requestStream,
+        ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        if (!await requestStream.MoveNext(ct) || requestStream.Current.PartCase != Contract.UploadAttachmentRequest.PartOneofCase.Metadata)
+            throw new ValidationFailedException("metadata", "the first message names the assignment and the file; the bytes follow in later messages");
+        // Client streams pass no interceptor's request check: the metadata gets it here, as every unary request does.
+        RequestValidator.ThrowIfInvalid(requestStream.Current);
+        var metadata = requestStream.Current.Metadata;
+        await using var chunks = new UploadChunkStream(requestStream);
+        var attachment = await files.UploadAsync(context.GetCaller(), metadata.AssignmentId.Trim(), metadata.FileName, metadata.SizeBytes, chunks,
+            "metadata.", "chunk", ct);
+        return attachment.ToContract();
+    }
+
+    public override async Task<Contract.ListAttachmentsResponse> ListAttachments(Contract.ListAttachmentsRequest request, ServerCallContext context)
+    {
+        new Violations().RequireId(request.AssignmentId, "assignment_id").ThrowIfAny();
+        var attachments = await files.ListAsync(context.GetCaller(), request.AssignmentId.Trim(), context.CancellationToken);
+        return new() { Attachments = { attachments.Select(a => a.ToContract()) } };
+    }
+
+    public override async Task DownloadAttachment(Contract.DownloadAttachmentRequest request, IServerStreamWriter<Contract.AttachmentChunk> responseStream,
+        ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var (attachment, content) = await files.OpenAsync(context.GetCaller(), request.Id, ct);
+        await using var _ = content;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(DownloadPieceBytes);
+        try
+        {
+            var first = new Contract.AttachmentChunk { Attachment = attachment.ToContract() };
+            int read;
+            while ((read = await FillAsync(content, buffer, ct)) > 0 || first is not null)
+            {
+                var chunk = first ?? new Contract.AttachmentChunk();
+                // The message is written out before WriteAsync returns, so one buffer serves every piece.
+                chunk.Data = UnsafeByteOperations.UnsafeWrap(buffer.AsMemory(0, read));
+                await responseStream.WriteAsync(chunk, ct);
+                first = null;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private const int DownloadPieceBytes = 256 * 1024;
+
+    private static async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken ct)
+    {
+        var filled = 0;
+        int read;
+        while (filled < DownloadPieceBytes && (read = await content.ReadAsync(buffer.AsMemory(filled, DownloadPieceBytes - filled), ct)) > 0)
+            filled += read;
+        return filled;
+    }
+
+    public override async Task<Contract.BindAttachmentsResponse> BindAttachments(Contract.BindAttachmentsRequest request, ServerCallContext context)
+    {
+        var bound = await files.BindToRecordAsync(context.GetCaller(), request.AssignmentId.Trim(), request.AttachmentIds,
+            (Domain.Attachments.AttachmentRecordKind)(int)request.RecordKind, request.RecordId.Trim(), context.CancellationToken);
+        return new() { Attachments = { bound.Select(a => a.ToContract()) } };
     }
 
     public override async Task<Contract.ListEventsResponse> ListEvents(Contract.ListEventsRequest request, ServerCallContext context)
@@ -319,10 +396,10 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         access.SubtreeAsync(AssignmentPermissions.ReadScopeOf(context.GetCaller()), context.CancellationToken);
 
     private async Task<Contract.Assignment> ChangeAsync(string id, long version, ServerCallContext context, Action<Caller, Assignment> authorize,
-        AssignmentStore.Change change)
+        AssignmentStore.Change change, AssignmentStore.Evidence? evidence = null)
     {
         var caller = context.GetCaller();
-        var assignment = await store.ChangeAsync(id, version, caller, a => authorize(caller, a), change, context.CancellationToken);
+        var assignment = await store.ChangeAsync(id, version, caller, a => authorize(caller, a), change, context.CancellationToken, evidence);
         return assignment.ToContract(time.GetUtcNow());
     }
 

@@ -22,6 +22,28 @@ namespace Duban.Tasks.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Duban.Tasks.Data.AttachmentBlobPart", b =>
+                {
+                    b.Property<string>("StorageKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("storage_key");
+
+                    b.Property<int>("Part")
+                        .HasColumnType("integer")
+                        .HasColumnName("part");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.HasKey("StorageKey", "Part")
+                        .HasName("pk_attachment_blobs");
+
+                    b.ToTable("attachment_blobs", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Tasks.Data.TaskEvent", b =>
                 {
                     b.Property<long>("Sequence")
@@ -259,6 +281,96 @@ namespace Duban.Tasks.Data.Migrations
                         .HasDatabaseName("ix_assignments_status_due_date");
 
                     b.ToTable("assignments", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Tasks.Domain.Attachments.Attachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AssignmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assignment_id");
+
+                    b.Property<DateTimeOffset?>("BindTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bind_time");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("content_type");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(210)
+                        .HasColumnType("character varying(210)")
+                        .HasColumnName("file_name");
+
+                    b.Property<long?>("HistoryVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("history_version");
+
+                    b.Property<Guid?>("RecordId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("record_id");
+
+                    b.Property<int>("RecordKind")
+                        .HasColumnType("integer")
+                        .HasColumnName("record_kind");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.Property<string>("StorageKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("storage_key");
+
+                    b.Property<DateTimeOffset>("UploadTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("upload_time");
+
+                    b.Property<Guid?>("UploaderPersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("uploader_person_id");
+
+                    b.Property<Guid?>("UploaderUnitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("uploader_unit_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_attachments");
+
+                    b.HasIndex("StorageKey")
+                        .HasDatabaseName("ix_attachments_storage_key");
+
+                    b.HasIndex("AssignmentId", "Sha256")
+                        .HasDatabaseName("ix_attachments_assignment_id_sha256");
+
+                    b.HasIndex("AssignmentId", "UploadTime")
+                        .HasDatabaseName("ix_attachments_assignment_id_upload_time");
+
+                    b.HasIndex("State", "UploadTime")
+                        .HasDatabaseName("ix_attachments_state_upload_time")
+                        .HasFilter("state <> 3");
+
+                    b.ToTable("attachments", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Tasks.Domain.HistoryEntry", b =>
@@ -505,6 +617,16 @@ namespace Duban.Tasks.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_assignments_plans_plan_id");
+                });
+
+            modelBuilder.Entity("Duban.Tasks.Domain.Attachments.Attachment", b =>
+                {
+                    b.HasOne("Duban.Tasks.Domain.Assignment", null)
+                        .WithMany()
+                        .HasForeignKey("AssignmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_attachments_assignments_assignment_id");
                 });
 
             modelBuilder.Entity("Duban.Tasks.Domain.HistoryEntry", b =>
