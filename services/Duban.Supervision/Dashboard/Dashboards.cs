@@ -7,6 +7,7 @@ using Duban.Supervision.Domain.Reviews;
 using Duban.Supervision.Notices;
 using Duban.Units.Client;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -104,36 +105,27 @@ public sealed class Dashboards(SupervisionDb db, NoticeStore notices, UnitsDirec
                    coalesce(max(floor(extract(epoch FROM ($1 - due_at)) / 86400)::int + 1) FILTER (WHERE open AND $1 > due_at), 0)
             FROM judged GROUP BY lead_unit_id
             """;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.WithoutJitAsync(ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
-        try
+        await using var command = new NpgsqlCommand(sql, connection, (NpgsqlTransaction)transaction.GetDbTransaction());
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)unitIds ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = planIds });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = yellow });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = dueSoon });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = rules.Default.BehindScheduleYellowPoints });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = rules.Default.DueSoonDays });
+        var rows = new List<UnitCounts>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            await using (var noJit = new NpgsqlCommand("SET LOCAL jit = off", connection, transaction))
-                await noJit.ExecuteNonQueryAsync(ct);
-            await using var command = new NpgsqlCommand(sql, connection, transaction);
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)unitIds ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
-            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = planIds });
-            command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = yellow });
-            command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = dueSoon });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = rules.Default.BehindScheduleYellowPoints });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = rules.Default.DueSoonDays });
-            var rows = new List<UnitCounts>();
-            await using (var reader = await command.ExecuteReaderAsync(ct))
-            {
-                while (await reader.ReadAsync(ct))
-                    rows.Add(new UnitCounts(reader.GetGuid(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4),
-                        reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10),
-                        reader.GetInt32(11)));
-            }
-            await transaction.CommitAsync(ct);
-            return rows;
+            while (await reader.ReadAsync(ct))
+                rows.Add(new UnitCounts(reader.GetGuid(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4),
+                    reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10),
+                    reader.GetInt32(11)));
         }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        await transaction.CommitAsync(ct);
+        return rows;
     }
 
     public const int MaxLevels = 100;
