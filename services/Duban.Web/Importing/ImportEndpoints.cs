@@ -16,7 +16,7 @@ public static class ImportEndpoints
 {
     public static void MapImportEndpoints(this WebApplication app)
     {
-        app.MapPost("/import", async (HttpContext http, ImportDrafts drafts, IOptions<ImportOptions> options, IAntiforgery antiforgery) =>
+        app.MapPost("/import/upload", async (HttpContext http, ImportDrafts drafts, IOptions<ImportOptions> options, IAntiforgery antiforgery) =>
         {
             // A file up to the form's limit, and a little for the form's other fields (Kestrel's own default is 30 MB).
             if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
@@ -53,7 +53,7 @@ public static class ImportEndpoints
             {
                 var response = await tasks.ImportPlanAsync(Request(draft, dryRun: false, requestId: "web-import-" + id), cancellationToken: http.RequestAborted);
                 await drafts.RemoveAsync(person, id, http.RequestAborted);
-                return Results.Redirect($"/ledger?plan={response.Plan.Id}&imported={response.Assignments.Count}");
+                return Results.Redirect($"/ledger?plan={response.Plan.Id}&imported={response.Plan.AssignmentCount}");
             }
             catch (RpcException e)
             {

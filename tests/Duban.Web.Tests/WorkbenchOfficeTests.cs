@@ -1,0 +1,109 @@
+using System.Text;
+using Microsoft.Playwright;
+
+namespace Duban.Web.Tests;
+
+/// <summary>
+/// The office's other screens in a real browser: importing a 任务分解表 from a file (dry run first, problems by row
+/// and field, then the import), the weekly review and its bulletin (as a page and as downloads), the assessment.
+/// </summary>
+public class WorkbenchOfficeTests(WorkbenchFixture workbench) : IClassFixture<WorkbenchFixture>
+{
+    private const string Header = "序号,重点任务,具体措施,牵头单位,配合单位,责任人,完成时限\n";
+
+    private static async Task<string> TextAsync(IPage page, string selector) => (await page.Locator(selector).First.InnerTextAsync()).Trim();
+
+    private static async Task UploadAsync(IPage office, string title, string fileName, byte[] content)
+    {
+        await office.GotoAsync("/import");
+        await office.Locator("[data-test=upload] input[name=title]").FillAsync(title);
+        await office.Locator("[data-test=upload] select[name=issuer]").SelectOptionAsync(new SelectOptionValue { Label = "试点工业园区管委会" });
+        await office.Locator("[data-test=upload] input[name=file]").SetInputFilesAsync(new FilePayload { Name = fileName, MimeType = "text/csv", Buffer = content });
+        await office.Locator("[data-test=upload] button[type=submit]").ClickAsync();
+        await office.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/import/[0-9a-f]{32}"));
+    }
+
+    [Fact]
+    public async Task The_office_imports_a_gbk_file_after_its_dry_run_and_a_file_with_problems_imports_nothing()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..4];
+        var office = await workbench.SignedInAsync("周敏");
+
+        // A unit the directory does not know: the dry run names the row and the field, and offers no import.
+        await UploadAsync(office, $"有问题的计划{tag}", "有问题.csv", Encoding.UTF8.GetBytes(Header + $"1,招商引资,引进项目{tag},经发一局,,,2099年6月30日前\n"));
+        Assert.Equal("1", await TextAsync(office, "[data-count=problems]"));
+        var problem = await TextAsync(office, "[data-test=problems] tbody tr");
+        Assert.Equal(["2", "牵头单位"], problem.Split('\t')[..2]);
+        Assert.Contains("经发一局", problem);
+        Assert.Contains("工业园区经济发展局", problem); // the closest unit, offered
+        Assert.Equal(0, await office.Locator("[data-test=commit]").CountAsync());
+        await workbench.ScreenshotAsync(office, "import-problems");
+
+        // The same table saved by Excel on Chinese Windows (GBK) with both rows right.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var gbk = Encoding.GetEncoding("GB18030").GetBytes(Header +
+            $"1,招商引资,引进重点项目{tag},经发局,财政局,陈志刚,2099年6月30日前\n2,资金保障,拨付专项资金{tag},财政局,,孙丽,2099年5月20日前\n");
+        await UploadAsync(office, $"导入测试计划{tag}", "任务分解表.csv", gbk);
+        Assert.Equal("0", await TextAsync(office, "[data-count=problems]"));
+        Assert.Equal("2", await TextAsync(office, "[data-count=assignments]"));
+        Assert.Contains("GB18030", await TextAsync(office, "[data-test=preview]"));
+        Assert.Contains($"引进重点项目{tag}", await TextAsync(office, "[data-test=assignments]"));
+        await workbench.ScreenshotAsync(office, "import-preview");
+        var preview = office.Url;
+
+        await office.Locator("[data-test=commit] button").ClickAsync();
+        await office.WaitForURLAsync(url => url.Contains("/ledger?plan="));
+        Assert.Contains($"计划《导入测试计划{tag}》已导入，交办 2 项", await TextAsync(office, "[data-test=imported]"));
+        Assert.Equal(2, await office.Locator("[data-test=ledger] tbody tr[data-assignment]").CountAsync());
+
+        // The draft is spent: going back cannot import the plan a second time.
+        await office.GotoAsync(preview);
+        Assert.Contains("已失效", await TextAsync(office, "[data-test=import-error]"));
+
+        // A lead has no import: the service refuses it, whatever the page offers.
+        var lead = await workbench.SignedInAsync("陈志刚");
+        Assert.Equal(0, await lead.Locator("nav a[href='/import']").CountAsync());
+        await UploadAsync(lead, $"越权导入{tag}", "任务分解表.csv", gbk);
+        Assert.Contains("无权", await TextAsync(lead, "[data-test=import-error]"));
+    }
+
+    [Fact]
+    public async Task The_office_runs_a_weekly_review_reads_its_bulletin_downloads_it_and_sees_the_assessment()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..4];
+        await workbench.ImportAsync($"1,资金保障,拨付专项资金{tag},财政局,,孙丽,2026年5月20日前");
+        var office = await workbench.SignedInAsync("周敏");
+
+        await office.GotoAsync("/reviews");
+        await office.Locator("[data-test=run-review] select").SelectOptionAsync(new SelectOptionValue { Label = "试点工业园区管委会" });
+        await office.Locator("[data-test=run-review] button").ClickAsync();
+        await office.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/reviews/[0-9a-f-]{36}$"));
+        var bulletin = await TextAsync(office, "[data-test=bulletin]");
+        Assert.Contains("财政局", bulletin);
+        Assert.Contains($"拨付专项资金{tag}", bulletin);
+        Assert.True(await office.Locator("[data-test=bulletin] table").CountAsync() > 0, "the bulletin's tables render as tables");
+        await workbench.ScreenshotAsync(office, "bulletin");
+
+        var reviewUrl = office.Url;
+        var download = await office.RunAndWaitForDownloadAsync(() => office.Locator("a[data-download=docx]").ClickAsync());
+        Assert.EndsWith(".docx", download.SuggestedFilename);
+        var path = await download.PathAsync();
+        var head = new byte[2];
+        await using (var file = File.OpenRead(path))
+            Assert.Equal(2, await file.ReadAsync(head));
+        Assert.Equal("PK"u8.ToArray(), head);
+
+        // A unit's lead reads the reviews of their own unit and below, not the whole area's.
+        var lead = await workbench.SignedInAsync("孙丽");
+        await lead.GotoAsync(reviewUrl);
+        Assert.Contains("无权", await TextAsync(lead, "[data-test=review-error]"));
+        var refused = await lead.APIRequest.GetAsync(reviewUrl + "/bulletin?format=md");
+        Assert.Equal(403, refused.Status);
+
+        await office.GotoAsync("/assessments?period=2026-Q2");
+        var row = await TextAsync(office, $"[data-test=assessment] tr[data-unit='{workbench.Finance.Id}']");
+        Assert.Contains("财政局", row);
+        Assert.Contains("不合格", row);
+        await workbench.ScreenshotAsync(office, "assessment");
+    }
+}
