@@ -106,4 +106,39 @@ public class WorkbenchOfficeTests(WorkbenchFixture workbench) : IClassFixture<Wo
         Assert.Contains("不合格", row);
         await workbench.ScreenshotAsync(office, "assessment");
     }
+
+    [Fact]
+    public async Task The_office_urges_several_matters_at_once_and_each_lead_sees_the_urging()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..4];
+        var assignments = await workbench.ImportAsync(
+            $"1,招商引资,催办甲{tag},经发局,,陈志刚,2026年4月30日前\n2,资金保障,催办乙{tag},财政局,,孙丽,2026年5月20日前\n3,资金保障,不催丙{tag},财政局,,孙丽,2099年5月20日前");
+        var office = await workbench.SignedInAsync("周敏");
+        await office.GotoAsync($"/ledger?q={tag}");
+        var first = assignments.Single(a => a.Title == $"催办甲{tag}");
+        var second = assignments.Single(a => a.Title == $"催办乙{tag}");
+
+        // With no message the service refuses each, and says which field.
+        await office.Locator($"tr[data-assignment='{first.Id}'] input[type=checkbox]").CheckAsync();
+        await office.Locator("[data-test=batch-urge] button").ClickAsync();
+        await office.WaitForLoadStateAsync();
+        Assert.Contains("message", await TextAsync(office, "[data-test=urge-error]"));
+
+        await office.GotoAsync($"/ledger?q={tag}");
+        await office.Locator($"tr[data-assignment='{first.Id}'] input[type=checkbox]").CheckAsync();
+        await office.Locator($"tr[data-assignment='{second.Id}'] input[type=checkbox]").CheckAsync();
+        await office.Locator("[data-test=batch-urge] input[name='Urge.Message']").FillAsync("请于本周五前报送办理进展及逾期原因");
+        await office.Locator("[data-test=batch-urge] input[name='Urge.ReplyBy']").FillAsync("2099-01-08");
+        await office.Locator("[data-test=batch-urge] button").ClickAsync();
+        await office.WaitForURLAsync(url => url.Contains("done="));
+        Assert.Contains("已催办 2 项", await TextAsync(office, "[data-test=done]"));
+        await workbench.ScreenshotAsync(office, "ledger-urged");
+
+        var lead = await workbench.SignedInAsync("孙丽");
+        await lead.GotoAsync($"/matters/{second.Id}");
+        Assert.Contains("请于本周五前报送办理进展及逾期原因", await TextAsync(lead, "[data-test=timeline]"));
+        var third = assignments.Single(a => a.Title == $"不催丙{tag}");
+        await lead.GotoAsync($"/matters/{third.Id}");
+        Assert.DoesNotContain("请于本周五前报送办理进展及逾期原因", await TextAsync(lead, "[data-test=timeline]"));
+    }
 }
