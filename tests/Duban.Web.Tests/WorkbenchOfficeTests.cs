@@ -141,4 +141,34 @@ public class WorkbenchOfficeTests(WorkbenchFixture workbench) : IClassFixture<Wo
         await lead.GotoAsync($"/matters/{third.Id}");
         Assert.DoesNotContain("请于本周五前报送办理进展及逾期原因", await TextAsync(lead, "[data-test=timeline]"));
     }
+
+    [Fact]
+    public async Task The_unit_view_counts_each_units_tree_and_its_numbers_open_the_ledger()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..4];
+        await workbench.ImportAsync($"1,资金保障,单位视图甲{tag},财政局,,孙丽,2026年5月20日前\n2,资金保障,单位视图乙{tag},财政局,,孙丽,2099年5月20日前");
+        var office = await workbench.SignedInAsync("周敏");
+        await office.GotoAsync("/units");
+        var park = office.Locator($"[data-test=unit-board] tr[data-unit='{workbench.Park.Id}']");
+        var finance = office.Locator($"[data-test=unit-board] tr[data-unit='{workbench.Finance.Id}']");
+        var financeTotal = int.Parse(await finance.Locator("[data-count=total]").InnerTextAsync());
+        var financeOverdue = int.Parse(await finance.Locator("[data-count=overdue]").InnerTextAsync());
+        Assert.True(financeTotal >= 2 && financeOverdue >= 1, $"财政局: {financeTotal} items, {financeOverdue} overdue");
+        // The park's tree holds the finance bureau's work.
+        Assert.True(int.Parse(await park.Locator("[data-count=total]").InnerTextAsync()) >= financeTotal);
+        await workbench.ScreenshotAsync(office, "units");
+
+        await finance.Locator("[data-count=overdue]").ClickAsync();
+        await office.WaitForURLAsync(url => url.Contains("overdue=1") && url.Contains(workbench.Finance.Id));
+        // Links navigate in place (Blazor's enhanced navigation): the address changes before the page does.
+        await office.Locator("[data-test=ledger]").WaitForAsync();
+        Assert.Equal(financeOverdue, await office.Locator("[data-test=ledger] tbody tr[data-assignment]").CountAsync());
+
+        // A lead sees their own unit's tree only.
+        var lead = await workbench.SignedInAsync("孙丽");
+        await lead.GotoAsync("/units");
+        Assert.Equal(1, await lead.Locator("[data-test=unit-board] tbody tr").CountAsync());
+        await lead.GotoAsync($"/units?scope={workbench.Park.Id}");
+        Assert.Contains("无权", await TextAsync(lead, "[data-test=units-error]"));
+    }
 }
