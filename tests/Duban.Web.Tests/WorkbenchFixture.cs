@@ -148,12 +148,12 @@ public sealed class WorkbenchFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The workbench on a loopback port with the test signing key: the local sign-in, as in the local run.</summary>
+/// <summary>The workbench on a loopback port with the test signing key (the local sign-in, as in the local run), or as the overrides say.</summary>
 public sealed class WorkbenchFactory : WebApplicationFactory<Duban.Web.Backends.Directory>
 {
     private readonly Dictionary<string, string> _settings;
 
-    public WorkbenchFactory(Uri units, Uri tasks, Uri supervision)
+    public WorkbenchFactory(Uri units, Uri tasks, Uri supervision, Dictionary<string, string>? overrides = null)
     {
         Address = new Uri($"http://127.0.0.1:{WorkbenchFixture.FreePort()}");
         _settings = new()
@@ -165,6 +165,8 @@ public sealed class WorkbenchFactory : WebApplicationFactory<Duban.Web.Backends.
             ["Auth:Authority"] = "",
             ["Kestrel:Endpoints:Http:Url"] = Address.ToString(),
         };
+        foreach (var (key, value) in overrides ?? [])
+            _settings[key] = value;
         UseKestrel();
     }
 
