@@ -171,4 +171,35 @@ public class WorkbenchOfficeTests(WorkbenchFixture workbench) : IClassFixture<Wo
         await lead.GotoAsync($"/units?scope={workbench.Park.Id}");
         Assert.Contains("无权", await TextAsync(lead, "[data-test=units-error]"));
     }
+
+    [Fact]
+    public async Task A_lead_decomposes_a_matter_to_a_unit_below_and_an_unreadable_deadline_stores_nothing()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..4];
+        var matter = (await workbench.ImportAsync($"1,招商引资,引进重点项目{tag},经发局,,陈志刚,2099年6月30日前")).Single();
+        var lead = await workbench.SignedInAsync("陈志刚");
+        await lead.GotoAsync($"/matters/{matter.Id}");
+        var form = lead.Locator("[data-test=decompose]");
+        await form.Locator("input[name='Decompose.Children[0].Title']").FillAsync($"对接签约企业{tag}");
+        await form.Locator("input[name='Decompose.Children[0].DeadlineText']").FillAsync("2099年3月底前");
+        await form.Locator("input[name='Decompose.Children[1].Title']").FillAsync($"跟踪落地进度{tag}");
+        await form.Locator("input[name='Decompose.Children[1].DeadlineText']").FillAsync("尽快");
+        await form.Locator("button").ClickAsync();
+        await lead.Locator("[data-test=action-error]").WaitForAsync();
+        Assert.Contains("deadline_text", await TextAsync(lead, "[data-test=action-error]"));
+        Assert.Equal(0, await lead.Locator("[data-test=children]").CountAsync());
+
+        await lead.GotoAsync($"/matters/{matter.Id}");
+        form = lead.Locator("[data-test=decompose]");
+        await form.Locator("input[name='Decompose.Children[0].Title']").FillAsync($"对接签约企业{tag}");
+        await form.Locator("select[name='Decompose.Children[0].LeadUnitId']").SelectOptionAsync(new SelectOptionValue { Label = "招商专班" });
+        await form.Locator("input[name='Decompose.Children[0].DeadlineText']").FillAsync("2099年3月底前");
+        await form.Locator("button").ClickAsync();
+        await lead.WaitForURLAsync(url => url.Contains("done=decompose"));
+        await lead.Locator("[data-test=children]").WaitForAsync();
+        var child = await TextAsync(lead, "[data-test=children] tbody tr");
+        Assert.Contains($"对接签约企业{tag}", child);
+        Assert.Contains("招商专班", child);
+        await workbench.ScreenshotAsync(lead, "matter-decomposed");
+    }
 }
