@@ -92,8 +92,14 @@ public class ComponentTests : BunitContext
         // Changing a filter starts again at the first page.
         Assert.DoesNotContain("page=", filter.Url("/ledger", "q", "资金"));
 
-        LedgerFilter.Parse(new Dictionary<string, StringValues> { ["after"] = "2026/12/01", ["status"] = "done" }, problems);
-        Assert.Equal(2, problems.Count);
+        var sorted = LedgerFilter.Parse(new Dictionary<string, StringValues> { ["sort"] = "updated" }, problems);
+        Assert.Equal(AssignmentOrder.RecentlyUpdated, sorted.ToRequest(new DateOnly(2026, 12, 2)).OrderBy);
+        Assert.Equal("/ledger?sort=updated", sorted.Url("/ledger"));
+        Assert.Empty(problems);
+
+        LedgerFilter.Parse(new Dictionary<string, StringValues> { ["after"] = "2026/12/01", ["status"] = "done", ["sort"] = "random" }, problems);
+        Assert.Contains(problems, p => p.Contains("没有“random”这种排序"));
+        Assert.Equal(3, problems.Count);
         Assert.Contains(problems, p => p.Contains("到期起“2026/12/01”不是日期"));
         Assert.Contains(problems, p => p.Contains("没有“done”这种状态"));
     }
