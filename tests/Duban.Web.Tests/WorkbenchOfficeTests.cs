@@ -202,4 +202,34 @@ public class WorkbenchOfficeTests(WorkbenchFixture workbench) : IClassFixture<Wo
         Assert.Contains("招商专班", child);
         await workbench.ScreenshotAsync(lead, "matter-decomposed");
     }
+
+    [Fact]
+    public async Task The_office_decides_extension_requests_from_its_queue_and_the_matter_keeps_its_original_deadline()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..4];
+        var matter = (await workbench.ImportAsync($"1,资金保障,申请延期{tag},财政局,,孙丽,2099年5月20日前")).Single();
+        var lead = await workbench.SignedInAsync("孙丽");
+        await lead.GotoAsync($"/matters/{matter.Id}");
+        await lead.Locator("[data-test=extension] input[name='Extension.NewDueDate']").FillAsync("2099-09-30");
+        await lead.Locator("[data-test=extension] textarea").FillAsync("资金拨付需待省级专项下达");
+        await lead.Locator("[data-test=extension] button").ClickAsync();
+        await lead.WaitForURLAsync(url => url.Contains("done=extension"));
+
+        var office = await workbench.SignedInAsync("周敏");
+        await office.GotoAsync("/todo");
+        var row = office.Locator($"[data-test=extensions] tr[data-assignment='{matter.Id}']");
+        Assert.Contains("2099-09-30", await row.InnerTextAsync());
+        Assert.Contains("资金拨付需待省级专项下达", await row.InnerTextAsync());
+        await row.Locator("input[type=checkbox]").CheckAsync();
+        await office.Locator("[data-test=batch-extension] input[name='Extensions.Remark']").FillAsync("同意");
+        await office.Locator("[data-test=batch-extension] button[value=true]").ClickAsync();
+        await office.WaitForURLAsync(url => url.Contains("done="));
+        Assert.Contains("已同意延期 1 项", await TextAsync(office, "[data-test=done]"));
+        Assert.Equal(0, await office.Locator($"[data-test=extensions] tr[data-assignment='{matter.Id}']").CountAsync());
+
+        await office.GotoAsync($"/matters/{matter.Id}");
+        var facts = await TextAsync(office, "main");
+        Assert.Contains("2099-09-30", facts);
+        Assert.Contains("2099-05-20", facts);
+    }
 }

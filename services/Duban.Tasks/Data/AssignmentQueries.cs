@@ -10,7 +10,7 @@ namespace Duban.Tasks.Data;
 
 public sealed record AssignmentFilter(string LeadUnitId, bool IncludeSubtree, string OwnerPersonId, IReadOnlyList<AssignmentStatus> Statuses,
     string PlanId, DateOnly? DueAfter, DateOnly? DueBefore, DateOnly? OverdueAsOf, string ParentAssignmentId, int PageSize, string PageToken, string Text = "",
-    AssignmentOrder Order = AssignmentOrder.DueDate);
+    AssignmentOrder Order = AssignmentOrder.DueDate, bool PendingExtension = false);
 
 /// <summary>The orders a page of assignments comes in; each pages by its own key with the id last.</summary>
 public enum AssignmentOrder
@@ -168,7 +168,8 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         violations.ThrowIfAny();
 
         var fingerprint = string.Join('|', "assignments", filter.LeadUnitId, filter.IncludeSubtree, filter.OwnerPersonId,
-            string.Join(',', filter.Statuses), filter.PlanId, filter.DueAfter, filter.DueBefore, filter.OverdueAsOf, filter.ParentAssignmentId, text);
+            string.Join(',', filter.Statuses), filter.PlanId, filter.DueAfter, filter.DueBefore, filter.OverdueAsOf, filter.ParentAssignmentId, text,
+            filter.PendingExtension);
 
         var query = ReadableAssignments(readable);
         if (leadUnit is { } unit)
@@ -199,6 +200,8 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
             query = query.Where(a => a.DueDate < asOf
                 && (a.Status == AssignmentStatus.Assigned || a.Status == AssignmentStatus.Accepted || a.Status == AssignmentStatus.InProgress));
 
+        if (filter.PendingExtension)
+            query = query.Where(a => a.PendingExtension != null);
         if (text.Length > 0)
         {
             // The text is matched as written: LIKE's wildcards in it are escaped.

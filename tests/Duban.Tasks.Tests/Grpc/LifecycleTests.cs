@@ -294,6 +294,30 @@ public class LifecycleTests(TasksServiceFixture service) : IClassFixture<TasksSe
     }
 
     [Fact]
+    public async Task The_extension_queue_lists_exactly_the_requests_awaiting_a_decision()
+    {
+        var waiting = await NewAssignmentAsync("2023年10月底前");
+        var decided = await NewAssignmentAsync("2023年10月底前");
+        var untouched = await NewAssignmentAsync("2023年10月底前");
+        waiting = await EconomyLead.RequestExtensionAsync(new RequestExtensionRequest
+        {
+            Id = waiting.Id, Version = waiting.Version, NewDueDate = new Google.Type.Date { Year = 2023, Month = 11, Day = 30 }, Reason = "待省级批复",
+        });
+        decided = await EconomyLead.RequestExtensionAsync(new RequestExtensionRequest
+        {
+            Id = decided.Id, Version = decided.Version, NewDueDate = new Google.Type.Date { Year = 2023, Month = 11, Day = 30 }, Reason = "待省级批复",
+        });
+        await service.Office.DecideExtensionAsync(new DecideExtensionRequest { Id = decided.Id, Version = decided.Version, Approve = false, Remark = "不同意" });
+
+        var plans = new[] { waiting.PlanId, decided.PlanId, untouched.PlanId };
+        var queue = new List<Assignment>();
+        foreach (var plan in plans)
+            queue.AddRange((await service.Office.ListAssignmentsAsync(new ListAssignmentsRequest { PlanId = plan, PendingExtension = true })).Assignments);
+        Assert.Equal([waiting.Id], queue.Select(a => a.Id));
+        Assert.Equal("待省级批复", queue[0].PendingExtension.Reason);
+    }
+
+    [Fact]
     public async Task Assignments_are_listed_by_unit_subtree_status_and_overdue_date_sorted_by_due_date()
     {
         var late = await NewAssignmentAsync("2023年4月底前");
