@@ -22,11 +22,13 @@ static int Usage()
           confirm [--clients 16] [--seconds 20] [--warmup 10] [--assignments 100000]
                 concurrent ConfirmCompletion calls by the lead units' leads (--assignments prepared per side),
                 beside pgbench running the same statements at the same concurrency
-          supervision [--assignments 1000000] [--overdue 100000] [--units 5000] [--parts scan,review,latency,tasks,documents]
-                      [--changes 300] [--writers 8] [--gap-ms 20] [--tasks-assignments 1000000] [--explain] [--echo]
+          supervision [--assignments 1000000] [--overdue 100000] [--units 5000] [--parts scan,review,latency,tasks,documents,web]
+                      [--changes 300] [--writers 8] [--gap-ms 20] [--tasks-assignments 1000000] [--web-iterations 200]
+                      [--explain] [--echo]
                 the overdue scan (each notice once, also from two instances at once) and the weekly review over
                 projection rows loaded by COPY; how soon a ReportProgress reaches the projection; each service's memory,
-                tasks' after importing --tasks-assignments
+                tasks' after importing --tasks-assignments; web: the workbench's dashboard and ledger pages rendered
+                on the server, beside the services' calls they make
                 (--explain: the plans of supervision's statements over 250 ms; --echo: the services' own output)
         """);
     return 2;
