@@ -9,13 +9,6 @@ public class EvidenceCliTests(CliFixture cli) : IClassFixture<CliFixture>
 {
     private static readonly string Office = CliFixture.Token(DubanRoles.Office);
 
-    private async Task<string> RunOkAsync(params string[] args)
-    {
-        var (exit, output, error) = await cli.RunAsync(args);
-        Assert.True(exit == 0, $"duban {string.Join(' ', args.TakeWhile(a => a != "--token"))} → {exit}: {error}{output}");
-        return output;
-    }
-
     private static string Id(string json) => Regex.Match(json, "\"id\": \"([0-9a-f-]{36})\"").Groups[1].Value;
 
     /// <summary>An assignment of 财政局 due on 2026-04-30, imported by the office, with the unit's lead's token.</summary>
@@ -24,16 +17,12 @@ public class EvidenceCliTests(CliFixture cli) : IClassFixture<CliFixture>
         var tag = Guid.NewGuid().ToString("N")[..8];
         var csv = Path.Combine(Path.GetTempPath(), $"evidence-{tag}.csv");
         await File.WriteAllTextAsync(csv, $"序号,重点任务,具体措施,牵头单位,配合单位,责任人,完成时限\n1,资金拨付,拨付专项资金{tag},财政局,,杨帆,2026年4月30日前\n");
-        var imported = await RunOkAsync("plan", "import", csv, "--issuer", "党工委", "--issue-date", "2026-03-01", "--title", $"佐证{tag}", "--token", Office);
+        var imported = await cli.RunOkAsync("plan", "import", csv, "--issuer", "党工委", "--issue-date", "2026-03-01", "--title", $"佐证{tag}", "--token", Office);
         File.Delete(csv);
         var plan = Regex.Match(imported, @"（计划 ([0-9a-f-]{36})）").Groups[1].Value;
-        var assignment = Id(await RunOkAsync("assignments", "list", "--plan", plan, "--json", "--token", Office));
-        return (assignment, CliFixture.Token(DubanRoles.Lead, await UnitIdAsync("财政局")));
+        var assignment = Id(await cli.RunOkAsync("assignments", "list", "--plan", plan, "--json", "--token", Office));
+        return (assignment, CliFixture.Token(DubanRoles.Lead, await cli.UnitIdAsync("财政局", Office)));
     }
-
-    private async Task<string> UnitIdAsync(string shortName) =>
-        Regex.Match(await RunOkAsync("units", "list", "--name", shortName, "--json", "--token", Office),
-            "\"id\": \"([0-9a-f-]{36})\"[^}]*\"shortName\": \"" + shortName + "\"", RegexOptions.Singleline).Groups[1].Value;
 
     /// <summary>The assignment's notice of a kind; scans (as of a day after its deadline) until the projection has it.</summary>
     private async Task<string> NoticeAsync(string assignment, string kind, string lead, bool scan)
@@ -41,8 +30,8 @@ public class EvidenceCliTests(CliFixture cli) : IClassFixture<CliFixture>
         for (var deadline = DateTime.UtcNow.AddSeconds(20); ; await Task.Delay(200))
         {
             if (scan)
-                await RunOkAsync("scan", "--as-of", "2026-05-02T12:00:00+08:00", "--token", Office);
-            var notices = await RunOkAsync("notices", "--json", "--token", lead);
+                await cli.RunOkAsync("scan", "--as-of", "2026-05-02T12:00:00+08:00", "--token", Office);
+            var notices = await cli.RunOkAsync("notices", "--json", "--token", lead);
             var match = Regex.Match(notices, "\"id\": \"([0-9a-f-]{36})\",\\s*\"kind\": \"" + kind + "\"(?:(?!\"id\": )[\\s\\S])*\"assignmentId\": \"" + assignment + "\"");
             if (match.Success)
                 return match.Groups[1].Value;
@@ -66,14 +55,14 @@ public class EvidenceCliTests(CliFixture cli) : IClassFixture<CliFixture>
         var minutes = Path.Combine(Path.GetDirectoryName(photo)!, "协调会纪要.txt");
         await File.WriteAllTextAsync(minutes, "协调会纪要\n一、资金拨付需省厅批复。\n");
 
-        var output = await RunOkAsync("explain", notice, "--reasons", "省厅批复未下达", "--file", photo, "--file", minutes, "--token", lead);
+        var output = await cli.RunOkAsync("explain", notice, "--reasons", "省厅批复未下达", "--file", photo, "--file", minutes, "--token", lead);
         Assert.Contains("已上传 现场.jpg", output);
         Assert.Matches(@"情况说明 [0-9a-f-]{36} 已提交，附佐证材料 2 份", output);
 
-        var files = await RunOkAsync("attachments", assignment, "--token", Office);
+        var files = await cli.RunOkAsync("attachments", assignment, "--token", Office);
         Assert.Matches(@"现场\.jpg\s+image/jpeg\s+\S+ B\s+情况说明", files);
         Assert.Matches(@"协调会纪要\.txt\s+text/plain", files);
-        Assert.Contains("2 份", await RunOkAsync("explanations", "--token", Office));
+        Assert.Contains("2 份", await cli.RunOkAsync("explanations", "--token", Office));
 
         // A missing file stops the command before anything is sent.
         var (exit, _, error) = await cli.RunAsync("explain", notice, "--reasons", "再说明", "--file", "/nonexistent/请示.pdf", "--token", lead);
@@ -96,14 +85,14 @@ public class EvidenceCliTests(CliFixture cli) : IClassFixture<CliFixture>
         var urged = await NoticeAsync(assignment, "NOTICE_KIND_URGED", lead, scan: false);
         var photo = await JpegAsync("拨付凭证.jpg");
 
-        var outsider = CliFixture.Token(DubanRoles.Lead, await UnitIdAsync("经发局"));
+        var outsider = CliFixture.Token(DubanRoles.Lead, await cli.UnitIdAsync("经发局", Office));
         var (refused, _, why) = await cli.RunAsync("ack", urged, "--file", photo, "--token", outsider);
         Assert.Equal(1, refused);
         Assert.Contains("PermissionDenied", why);
 
-        await RunOkAsync("ack", urged, "--file", photo, "--token", lead);
-        Assert.Matches(@"拨付凭证\.jpg\s+image/jpeg\s+\S+ B\s+催办回复", await RunOkAsync("attachments", assignment, "--token", Office));
-        var notices = await RunOkAsync("notices", "--json", "--token", Office);
+        await cli.RunOkAsync("ack", urged, "--file", photo, "--token", lead);
+        Assert.Matches(@"拨付凭证\.jpg\s+image/jpeg\s+\S+ B\s+催办回复", await cli.RunOkAsync("attachments", assignment, "--token", Office));
+        var notices = await cli.RunOkAsync("notices", "--json", "--token", Office);
         Assert.Matches("\"id\": \"" + urged + "\"[\\s\\S]*?\"replyAttachmentIds\": \\[\\s*\"[0-9a-f-]{36}\"", notices);
     }
 }
