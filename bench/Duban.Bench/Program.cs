@@ -7,6 +7,7 @@ return scenario switch
     "import" => await ImportBenchmark.RunAsync(args.Skip(1).ToArray()),
     "confirm" => await ConfirmBenchmark.RunAsync(args.Skip(1).ToArray()),
     "supervision" => await SupervisionBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "attachments" => await AttachmentsBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -30,6 +31,9 @@ static int Usage()
                 tasks' after importing --tasks-assignments; web: the workbench's dashboard and ledger pages rendered
                 on the server, beside the services' calls they make
                 (--explain: the plans of supervision's statements over 250 ms; --echo: the services' own output)
+          attachments [--backends postgres,s3] [--big-mb 100] [--photos 1000] [--photo-kb 200]
+                evidence files up and down through the tasks service's gRPC streams, one file of --big-mb and --photos
+                JPEGs, beside a plain COPY / SELECT (PostgreSQL) or PutObject / GetObject (S3, s3rver) of the same bytes
         """);
     return 2;
 }

@@ -216,15 +216,18 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         };
     }
 
+    public override async Task<Contract.Notice> GetNotice(Contract.GetNoticeRequest request, ServerCallContext context) =>
+        (await notices.GetAsync(request.Id, context.GetCaller(), context.CancellationToken)).ToContract(time.GetUtcNow());
+
     public override async Task<Contract.Notice> AcknowledgeNotice(Contract.AcknowledgeNoticeRequest request, ServerCallContext context) =>
-        (await notices.AcknowledgeAsync(request.Id, context.GetCaller(), context.CancellationToken)).ToContract(time.GetUtcNow());
+        (await notices.AcknowledgeAsync(request.Id, request.AttachmentIds, context.GetCaller(), context.CancellationToken)).ToContract(time.GetUtcNow());
 
     public override async Task<Contract.Notice> Urge(Contract.UrgeRequest request, ServerCallContext context) =>
         (await notices.UrgeAsync(request.AssignmentId, request.Message, request.ReplyBy.ToDateOnly(), request.RequestId.Trim(),
             context.GetCaller(), context.CancellationToken)).ToContract(time.GetUtcNow());
 
     public override async Task<Contract.Explanation> SubmitExplanation(Contract.SubmitExplanationRequest request, ServerCallContext context) =>
-        (await notices.ExplainAsync(request.NoticeId, request.Reasons, request.RemedyDate.ToDateOnly(), context.GetCaller(),
+        (await notices.ExplainAsync(request.NoticeId, request.Reasons, request.RemedyDate.ToDateOnly(), request.AttachmentIds, context.GetCaller(),
             context.CancellationToken)).ToContract();
 
     public override async Task<Contract.Explanation> DecideExplanation(Contract.DecideExplanationRequest request, ServerCallContext context) =>
