@@ -1,6 +1,7 @@
 using Duban.ServiceDefaults.Telemetry;
 using Duban.Web.Backends;
 using Duban.Web.Components;
+using Duban.Web.Evidence;
 using Duban.Web.Importing;
 using Duban.Web.Reviews;
 using Duban.Web.Localization;
@@ -37,6 +38,7 @@ app.MapSignInEndpoints();
 app.MapLedgerExport();
 app.MapImportEndpoints();
 app.MapBulletinDownload();
+app.MapEvidenceEndpoints();
 // Every page needs a signed-in person but the sign-in page itself; the services decide what each may see and do.
 app.MapRazorComponents<App>().RequireAuthorization();
 app.Run();

@@ -232,4 +232,53 @@ public class WorkbenchOfficeTests(WorkbenchFixture workbench) : IClassFixture<Wo
         Assert.Contains("2099-09-30", facts);
         Assert.Contains("2099-05-20", facts);
     }
+
+    [Fact]
+    public async Task A_lead_uploads_evidence_and_submits_it_with_the_completion_and_only_readers_of_the_matter_download_it()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..4];
+        var matter = (await workbench.ImportAsync($"1,资金保障,佐证材料{tag},财政局,,孙丽,2099年5月20日前")).Single();
+        var pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+        var lead = await workbench.SignedInAsync("孙丽");
+        await lead.GotoAsync($"/matters/{matter.Id}");
+        await lead.Locator("[data-test=accept] button").ClickAsync();
+        await lead.WaitForURLAsync(url => url.Contains("done=accept"));
+        await lead.Locator("[data-test=upload]").WaitForAsync();
+        await lead.Locator("[data-test=upload] input[type=file]").SetInputFilesAsync(new FilePayload { Name = "拨付凭证.pdf", MimeType = "application/pdf", Buffer = pdf });
+        await lead.Locator("[data-test=upload] button").ClickAsync();
+        await lead.WaitForURLAsync(url => url.Contains("done=upload"));
+        await lead.Locator("[data-test=attachments]").WaitForAsync();
+        Assert.Contains("待提交", await TextAsync(lead, "[data-test=attachments]"));
+
+        // A renamed program is refused by the service, and the page says so.
+        await lead.Locator("[data-test=upload] input[type=file]").SetInputFilesAsync(new FilePayload { Name = "说明.pdf", MimeType = "application/pdf", Buffer = [0x4D, 0x5A, 0x90, 0, 3, 0, 0, 0] });
+        await lead.Locator("[data-test=upload] button").ClickAsync();
+        await lead.Locator("[data-test=upload-error]").WaitForAsync();
+        Assert.Contains("说明.pdf", await TextAsync(lead, "[data-test=upload-error]"));
+
+        await lead.Locator("[data-test=confirm] textarea[name='Confirm.Evidence']").FillAsync("专项资金已拨付到位");
+        Assert.True(await lead.Locator("[data-test=confirm] [data-test=pending-files] input[type=checkbox]").IsCheckedAsync());
+        await lead.Locator("[data-test=confirm] button").ClickAsync();
+        try
+        {
+            await lead.WaitForURLAsync(url => url.Contains("done=confirm"), new PageWaitForURLOptions { Timeout = 10_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("no completion: " + string.Join(" | ", await lead.Locator(".wb-error").AllInnerTextsAsync()));
+        }
+        await lead.Locator("[data-test=attachments]").WaitForAsync();
+        Assert.Contains("办结申请", await TextAsync(lead, "[data-test=attachments]"));
+
+        var office = await workbench.SignedInAsync("周敏");
+        await office.GotoAsync($"/matters/{matter.Id}");
+        var link = office.Locator("[data-test=attachments] a", new PageLocatorOptions { HasText = "拨付凭证.pdf" });
+        var download = await office.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+        Assert.Equal(pdf, await File.ReadAllBytesAsync(await download.PathAsync()));
+        await workbench.ScreenshotAsync(office, "matter-evidence");
+
+        var href = await link.GetAttributeAsync("href");
+        var stranger = await workbench.SignedInAsync("陈志刚");
+        Assert.Equal(403, (await stranger.APIRequest.GetAsync(href!)).Status);
+    }
 }
