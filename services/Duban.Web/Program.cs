@@ -3,6 +3,7 @@ using Duban.Web.Backends;
 using Duban.Web.Components;
 using Duban.Web.Evidence;
 using Duban.Web.Importing;
+using Duban.Web.Notices;
 using Duban.Web.Reviews;
 using Duban.Web.Localization;
 using Duban.Web.Ledger;
@@ -39,6 +40,7 @@ app.MapLedgerExport();
 app.MapImportEndpoints();
 app.MapBulletinDownload();
 app.MapEvidenceEndpoints();
+app.MapLiveNotices();
 // Every page needs a signed-in person but the sign-in page itself; the services decide what each may see and do.
 app.MapRazorComponents<App>().RequireAuthorization();
 app.Run();

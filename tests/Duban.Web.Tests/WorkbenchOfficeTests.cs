@@ -281,4 +281,29 @@ public class WorkbenchOfficeTests(WorkbenchFixture workbench) : IClassFixture<Wo
         var stranger = await workbench.SignedInAsync("陈志刚");
         Assert.Equal(403, (await stranger.APIRequest.GetAsync(href!)).Status);
     }
+
+    [Fact]
+    public async Task A_notice_raised_while_a_lead_has_a_page_open_appears_on_it_without_reloading()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..4];
+        var matter = (await workbench.ImportAsync($"1,资金保障,实时通知{tag},财政局,,孙丽,2099年5月20日前")).Single();
+        var lead = await workbench.SignedInAsync("孙丽");
+        await lead.GotoAsync("/mine");
+        var other = await workbench.SignedInAsync("陈志刚");
+        await other.GotoAsync("/mine");
+        // Both pages are polling before the notice is raised.
+        await lead.WaitForRequestAsync(r => r.Url.Contains("/notices/live"));
+        await other.WaitForRequestAsync(r => r.Url.Contains("/notices/live"));
+
+        var office = new Duban.Contracts.Supervision.V1.SupervisionService.SupervisionServiceClient(workbench.Supervision.Channel(Duban.Testing.TestTokens.Office()));
+        await office.UrgeAsync(new Duban.Contracts.Supervision.V1.UrgeRequest { AssignmentId = matter.Id, Message = $"请今日报送进展{tag}", RequestId = "live-" + tag });
+
+        await Microsoft.Playwright.Assertions.Expect(lead.Locator("[data-test=live-count]")).ToHaveTextAsync("1", new() { Timeout = 15_000 });
+        await lead.Locator("[data-live-notices] summary").ClickAsync();
+        Assert.Contains($"请今日报送进展{tag}", await TextAsync(lead, "[data-test=live-notices]"));
+        Assert.Equal($"/matters/{matter.Id}", await lead.Locator("[data-test=live-notices] a").First.GetAttributeAsync("href"));
+        await workbench.ScreenshotAsync(lead, "live-notice");
+        // Another unit's lead hears nothing of it.
+        Assert.Equal("0", await TextAsync(other, "[data-test=live-count]"));
+    }
 }

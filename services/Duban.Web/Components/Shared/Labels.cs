@@ -54,4 +54,17 @@ public static class Labels
         time is null ? "—" : TimeZoneInfo.ConvertTime(time.ToDateTimeOffset(), Shanghai).ToString("yyyy-MM-dd HH:mm");
 
     public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Shanghai).DateTime);
+
+    /// <summary>What a notice is called, its level with an escalation.</summary>
+    public static string Notice(Duban.Contracts.Supervision.V1.Notice n) => n.Kind switch
+    {
+        Duban.Contracts.Supervision.V1.NoticeKind.DueSoon => "临期提醒",
+        Duban.Contracts.Supervision.V1.NoticeKind.Overdue => "逾期通知",
+        Duban.Contracts.Supervision.V1.NoticeKind.Escalated => $"升级督办（{n.Level}级）",
+        Duban.Contracts.Supervision.V1.NoticeKind.MilestoneOverdue => "节点逾期",
+        Duban.Contracts.Supervision.V1.NoticeKind.ReportMissing => "进展未报",
+        Duban.Contracts.Supervision.V1.NoticeKind.Urged => "催办",
+        Duban.Contracts.Supervision.V1.NoticeKind.BehindSchedule => "进度滞后",
+        _ => "通知",
+    };
 }
