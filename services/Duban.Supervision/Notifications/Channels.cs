@@ -57,7 +57,7 @@ public sealed class EmailChannel(IOptions<NotificationOptions> options) : INotif
         {
             return new SendOutcome(false, null, "smtp authentication failed");
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
             return new SendOutcome(false, null, "timeout");
         }

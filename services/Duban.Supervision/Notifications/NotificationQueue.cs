@@ -18,6 +18,9 @@ public sealed record ClaimedNotification(Guid Id, DeliveryChannel Channel, Guid 
 /// </summary>
 public sealed class NotificationQueue(SupervisionDb db)
 {
+    /// <summary>The first key of the advisory locks on recipients ("NOTI"), apart from any other advisory lock.</summary>
+    private const int AdvisoryKey = 0x4E4F5449;
+
     public async Task<List<ClaimedNotification>> ClaimAsync(DateTimeOffset now, TimeSpan lease, int recipients, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
@@ -27,9 +30,15 @@ public sealed class NotificationQueue(SupervisionDb db)
                 WITH due_recipients AS (
                     SELECT channel, recipient_id FROM notification_deliveries
                     WHERE status = {(int)NotificationStatus.Pending} AND next_attempt_at <= $1
-                    GROUP BY channel, recipient_id ORDER BY min(next_attempt_at) LIMIT $3),
+                    GROUP BY channel, recipient_id ORDER BY min(next_attempt_at) LIMIT $3 * 4),
+                -- A recipient is claimed whole by one sender: without this lock, two senders locking rows at the same
+                -- moment could split a person's rows between them and send two digests (each row still once).
+                mine AS MATERIALIZED (
+                    SELECT channel, recipient_id FROM due_recipients
+                    WHERE pg_try_advisory_xact_lock({AdvisoryKey}, hashtext(channel::text || ':' || recipient_id::text))
+                    LIMIT $3),
                 claimed AS (
-                    SELECT d.id FROM notification_deliveries d JOIN due_recipients r USING (channel, recipient_id)
+                    SELECT d.id FROM notification_deliveries d JOIN mine r USING (channel, recipient_id)
                     WHERE d.status = {(int)NotificationStatus.Pending} AND d.next_attempt_at <= $1
                     FOR UPDATE OF d SKIP LOCKED)
                 UPDATE notification_deliveries d SET next_attempt_at = $2

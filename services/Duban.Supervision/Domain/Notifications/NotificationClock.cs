@@ -9,7 +9,10 @@ namespace Duban.Supervision.Domain.Notifications;
 /// </summary>
 public sealed record NotificationClock(TimeZoneInfo Zone, TimeOnly DigestTime, TimeOnly QuietStart, TimeOnly QuietEnd, WorkingCalendar Calendar)
 {
-    public DateTimeOffset DueAt(bool immediate, DateTimeOffset now)
+    /// <summary>The instant, in UTC (as the database stores it).</summary>
+    public DateTimeOffset DueAt(bool immediate, DateTimeOffset now) => LocalDueAt(immediate, now).ToUniversalTime();
+
+    private DateTimeOffset LocalDueAt(bool immediate, DateTimeOffset now)
     {
         var local = TimeZoneInfo.ConvertTime(now, Zone);
         if (immediate)
