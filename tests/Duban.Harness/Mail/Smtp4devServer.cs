@@ -38,11 +38,13 @@ public sealed class Smtp4devServer : IAsyncDisposable
     /// <summary>The web UI and its API (/api/messages).</summary>
     public string WebUrl => $"http://127.0.0.1:{WebPort}";
 
-    public static async Task<Smtp4devServer> StartAsync(RepoPaths repo, int messagesToKeep = 1000, CancellationToken cancellationToken = default)
+    /// <summary>Starts on free ports, or on <paramref name="smtpPort"/> and <paramref name="webPort"/> when given (the local run).</summary>
+    public static async Task<Smtp4devServer> StartAsync(RepoPaths repo, int messagesToKeep = 1000, int smtpPort = 0, int webPort = 0,
+        CancellationToken cancellationToken = default)
     {
         var directory = Directory.CreateTempSubdirectory("duban-smtp4dev-").FullName;
-        var smtpPort = FreePort();
-        var webPort = FreePort();
+        smtpPort = smtpPort == 0 ? FreePort() : smtpPort;
+        webPort = webPort == 0 ? FreePort() : webPort;
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = repo.Root,

@@ -320,4 +320,22 @@ public class NotificationTests(NotificationFixture service) : IClassFixture<Noti
         await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "notice_id", () => service.Office.ListDeliveriesAsync(new ListDeliveriesRequest()).ResponseAsync);
         await RpcAssert.ThrowsAsync(StatusCode.NotFound, () => service.Office.ListDeliveriesAsync(new ListDeliveriesRequest { NoticeId = Guid.NewGuid().ToString() }).ResponseAsync);
     }
+
+    [Fact]
+    public async Task Templates_and_deliveries_answer_over_json_as_readme_calls_them()
+    {
+        var unit = await service.NewUnitAsync("接口局");
+        await service.NewPersonAsync("接口局长", unit, UnitRole.Lead, Mail("json"));
+        var (_, notice) = await service.RaiseOverdueAsync(unit, "接口事项");
+        await NotificationFixture.RoundAsync(service.Supervision);
+
+        using var http = service.Supervision.Http(NotificationFixture.Token(DubanRoles.Office));
+        using var templates = JsonDocument.Parse(await http.GetStringAsync("/v1/notificationTemplates"));
+        Assert.Contains(templates.RootElement.GetProperty("templates").EnumerateArray(),
+            t => t.GetProperty("kind").GetString() == "NOTICE_KIND_URGED" && t.GetProperty("template").GetString()!.Contains("催办"));
+        using var deliveries = JsonDocument.Parse(await http.GetStringAsync($"/v1/deliveries?noticeId={notice.Id}"));
+        var row = Assert.Single(deliveries.RootElement.GetProperty("deliveries").EnumerateArray());
+        Assert.Equal(("DELIVERY_CHANNEL_EMAIL", "接口局长", "DELIVERY_STATUS_PENDING"),
+            (row.GetProperty("channel").GetString(), row.GetProperty("recipientName").GetString(), row.GetProperty("status").GetString()));
+    }
 }
