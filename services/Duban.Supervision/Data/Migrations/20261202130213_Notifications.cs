@@ -88,6 +88,10 @@ namespace Duban.Supervision.Data.Migrations
                     table.PrimaryKey("pk_robot_sends", x => new { x.channel, x.unit_id });
                 });
 
+            // Notices raised before people were told by e-mail and robots stay as they were: only new ones are sent, so the
+            // upgrade does not mail everyone every open notice at once.
+            migrationBuilder.Sql("INSERT INTO notification_fanouts (notice_id, queued_at) SELECT id, now() FROM notices");
+
             migrationBuilder.CreateIndex(
                 name: "ix_notification_deliveries_next_attempt_at",
                 table: "notification_deliveries",
