@@ -7,6 +7,7 @@ return scenario switch
     "import" => await ImportBenchmark.RunAsync(args.Skip(1).ToArray()),
     "confirm" => await ConfirmBenchmark.RunAsync(args.Skip(1).ToArray()),
     "supervision" => await SupervisionBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "attachments" => await AttachmentsBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -22,12 +23,17 @@ static int Usage()
           confirm [--clients 16] [--seconds 20] [--warmup 10] [--assignments 100000]
                 concurrent ConfirmCompletion calls by the lead units' leads (--assignments prepared per side),
                 beside pgbench running the same statements at the same concurrency
-          supervision [--assignments 1000000] [--overdue 100000] [--units 5000] [--parts scan,review,latency,tasks,documents]
-                      [--changes 300] [--writers 8] [--gap-ms 20] [--tasks-assignments 1000000] [--explain] [--echo]
+          supervision [--assignments 1000000] [--overdue 100000] [--units 5000] [--parts scan,review,latency,tasks,documents,web]
+                      [--changes 300] [--writers 8] [--gap-ms 20] [--tasks-assignments 1000000] [--web-iterations 200]
+                      [--explain] [--echo]
                 the overdue scan (each notice once, also from two instances at once) and the weekly review over
                 projection rows loaded by COPY; how soon a ReportProgress reaches the projection; each service's memory,
-                tasks' after importing --tasks-assignments
+                tasks' after importing --tasks-assignments; web: the workbench's dashboard and ledger pages rendered
+                on the server, beside the services' calls they make
                 (--explain: the plans of supervision's statements over 250 ms; --echo: the services' own output)
+          attachments [--backends postgres,s3] [--big-mb 100] [--photos 1000] [--photo-kb 200]
+                evidence files up and down through the tasks service's gRPC streams, one file of --big-mb and --photos
+                JPEGs, beside a plain COPY / SELECT (PostgreSQL) or PutObject / GetObject (S3, s3rver) of the same bytes
         """);
     return 2;
 }

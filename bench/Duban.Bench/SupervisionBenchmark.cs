@@ -314,6 +314,12 @@ public static class SupervisionBenchmark
             MemoryColumns.Add(($"tasks {stored / 1e6:0.#}M", ResidentMemory.Take(env)));
         }
 
+        if (parts.Contains("web"))
+        {
+            summary.AddRange(await WorkbenchBenchmark.RunAsync(env, scope.Id.ToString(), scanHttp + 1, TasksSetup.IntOption(args, "--web-iterations", 200)));
+            summary.Add("");
+        }
+
         Console.WriteLine();
         Console.WriteLine($"set-up: {unitCount:N0} units by COPY in {unitsLoadSeconds:0.0} s; {total:N0} projection rows by binary COPY in {copySeconds:0.0} s, "
             + $"VACUUM ANALYZE {vacuumSeconds:0.0} s" + (importSeconds > 0 ? $"; {tasksTotal:N0} assignments imported into tasks in {importSeconds:0} s" : ""));

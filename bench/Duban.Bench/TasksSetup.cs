@@ -70,10 +70,14 @@ public sealed class TasksSetup
     public IReadOnlyList<Department> Departments { get; }
     public TasksService.TasksServiceClient Office { get; }
 
-    public static async Task<TasksSetup> StartAsync(BenchEnvironment env)
+    /// <summary>Starts units and tasks; <paramref name="tasksSettings"/> are added to the tasks service's settings.</summary>
+    public static async Task<TasksSetup> StartAsync(BenchEnvironment env, IReadOnlyDictionary<string, string>? tasksSettings = null)
     {
         await env.StartServiceAsync("units", "Duban.Units", "Units", "bench_units", UnitsHttpPort, UnitsGrpcPort);
-        var tasks = await env.StartServiceAsync("tasks", "Duban.Tasks", "Tasks", "bench_tasks", TasksHttpPort, TasksGrpcPort, TasksSettings);
+        var settings = TasksSettings;
+        foreach (var (key, value) in tasksSettings ?? new Dictionary<string, string>())
+            settings[key] = value;
+        var tasks = await env.StartServiceAsync("tasks", "Duban.Tasks", "Tasks", "bench_tasks", TasksHttpPort, TasksGrpcPort, settings);
 
         var units = new UnitsService.UnitsServiceClient(env.Channel(UnitsGrpcPort, DubanRoles.Office));
         var issuer = await units.CreateUnitAsync(new CreateUnitRequest

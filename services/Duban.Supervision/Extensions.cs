@@ -20,6 +20,10 @@ public static class Extensions
         builder.AddServiceDatabase<SupervisionDb>("Supervision", options => options.UseSnakeCaseNamingConvention());
         builder.Services.AddUnitsDirectory(builder.Configuration);
         builder.Services.AddServiceClient<Contract.TasksService.TasksServiceClient>(builder.Configuration, "Tasks");
+        builder.Services.AddOptions<Evidence.TasksClientOptions>().Bind(builder.Configuration.GetSection(Evidence.TasksClientOptions.Section))
+            .Validate(o => o.TimeoutSeconds > 0, "Tasks:TimeoutSeconds must be positive").ValidateOnStart();
+        builder.Services.AddSingleton<Evidence.EvidenceBinder.Pipeline>();
+        builder.Services.AddScoped<Evidence.EvidenceBinder>();
         // The feed, recipients and scans call the other services on supervision's own behalf.
         builder.Services.AddServiceIdentityCheck();
 

@@ -1,6 +1,8 @@
 using Duban.ServiceDefaults.Telemetry;
 using Duban.Web.Backends;
 using Duban.Web.Components;
+using Duban.Web.Importing;
+using Duban.Web.Reviews;
 using Duban.Web.Localization;
 using Duban.Web.Ledger;
 using Duban.Web.Signing;
@@ -16,6 +18,9 @@ builder.Services.AddHttpContextAccessor();
 builder.Services.AddHealthChecks();
 builder.AddWorkbenchSignIn();
 builder.Services.AddWorkbenchBackends(builder.Configuration);
+builder.Services.AddDistributedMemoryCache();
+builder.Services.AddOptions<ImportOptions>().Bind(builder.Configuration.GetSection(ImportOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddScoped<ImportDrafts>();
 
 var app = builder.Build();
 if (!app.Environment.IsDevelopment())
@@ -30,6 +35,8 @@ app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapHealthChecks("/readyz").AllowAnonymous();
 app.MapSignInEndpoints();
 app.MapLedgerExport();
+app.MapImportEndpoints();
+app.MapBulletinDownload();
 // Every page needs a signed-in person but the sign-in page itself; the services decide what each may see and do.
 app.MapRazorComponents<App>().RequireAuthorization();
 app.Run();

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Duban.Harness;
 using Duban.ServiceDefaults.Auth;
 using Duban.Supervision.Data;
@@ -59,4 +60,17 @@ public sealed class CliFixture : IAsyncLifetime
         var exit = await CliApp.RunAsync([.. args, .. endpoints], output, error);
         return (exit, output.ToString(), error.ToString());
     }
+
+    /// <summary>Runs `duban ARGS`, which must succeed; returns its output.</summary>
+    public async Task<string> RunOkAsync(params string[] args)
+    {
+        var (exit, output, error) = await RunAsync(args);
+        Assert.True(exit == 0, $"duban {string.Join(' ', args.TakeWhile(a => a != "--token"))} → {exit}: {error}{output}");
+        return output;
+    }
+
+    /// <summary>The id of the unit with this short name, as `duban units list --json` gives it to the office.</summary>
+    public async Task<string> UnitIdAsync(string shortName, string officeToken) =>
+        Regex.Match(await RunOkAsync("units", "list", "--name", shortName, "--json", "--token", officeToken),
+            "\"id\": \"([0-9a-f-]{36})\"[^}]*\"shortName\": \"" + shortName + "\"", RegexOptions.Singleline).Groups[1].Value;
 }

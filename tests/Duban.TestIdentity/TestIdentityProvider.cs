@@ -22,7 +22,9 @@ public sealed record IdentityClient(string Id, string Secret, params string[] Ro
 /// <summary>
 /// A real OpenID Connect provider on a loopback port, built with OpenIddict: a discovery document, the JWKS, and a token
 /// endpoint that serves client credentials to its registered clients and person tokens (the password grant, for the
-/// public client <see cref="PeopleClientId"/>) with whatever unit and roles the test asks for. Tokens are signed JWTs
+/// public client <see cref="PeopleClientId"/>) with whatever unit and roles the test asks for. Its authorization
+/// endpoint (code flow with PKCE, for a registered client such as the workbench) shows a sign-in form where the browser
+/// names the person, unit and roles, as a real provider's login page would establish them. Tokens are signed JWTs
 /// (RS256), audience <see cref="Audience"/> unless asked otherwise. Stopping and starting it again on the same port with
 /// another key list is how a key rotation is played.
 /// </summary>
@@ -80,8 +82,10 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         builder.Services.AddRouting();
         builder.Services.AddOpenIddict().AddServer(server =>
         {
-            server.SetTokenEndpointUris("connect/token");
-            server.AllowClientCredentialsFlow().AllowPasswordFlow();
+            server.SetTokenEndpointUris("connect/token").SetAuthorizationEndpointUris("connect/authorize")
+                .SetEndSessionEndpointUris("connect/logout");
+            server.AllowClientCredentialsFlow().AllowPasswordFlow().AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+            server.RegisterScopes(Scopes.OpenId, Scopes.Profile);
             server.AcceptAnonymousClients();
             // No database of clients: the handlers below check them against the list (OpenIddict's "degraded mode").
             server.EnableDegradedMode();
@@ -89,7 +93,19 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             server.AddEphemeralEncryptionKey();
             foreach (var key in signingKeys)
                 server.AddSigningCertificate(key);
-            server.UseAspNetCore().DisableTransportSecurityRequirement();
+            server.UseAspNetCore().DisableTransportSecurityRequirement().EnableAuthorizationEndpointPassthrough()
+                .EnableEndSessionEndpointPassthrough();
+
+            // Signing out: any address to return to (the test provider keeps no session of its own to end).
+            server.AddEventHandler<OpenIddictServerEvents.ValidateEndSessionRequestContext>(handler => handler.UseInlineHandler(_ => default));
+
+            server.AddEventHandler<OpenIddictServerEvents.ValidateAuthorizationRequestContext>(handler => handler.UseInlineHandler(context =>
+            {
+                // Any redirect address of a registered client: the workbench runs on a free port.
+                if (clients.All(c => c.Id != context.ClientId))
+                    context.Reject(Errors.InvalidClient, "unknown client");
+                return default;
+            }));
 
             server.AddEventHandler<OpenIddictServerEvents.ValidateTokenRequestContext>(handler => handler.UseInlineHandler(context =>
             {
@@ -111,6 +127,16 @@ public sealed class TestIdentityProvider : IAsyncDisposable
                 var identity = new ClaimsIdentity("duban-test-identity", Claims.Name, Claims.Role);
                 string audience = Audience;
                 TimeSpan? lifetime = null;
+                if (request.IsAuthorizationCodeGrantType())
+                {
+                    // The person signed in on the authorization page; the code carries who they are.
+                    var person = context.Principal!;
+                    issued.AddOrUpdate(person.GetClaim(Named("sub")) ?? "", 1, (_, n) => n + 1);
+                    foreach (var claim in person.Claims)
+                        claim.SetDestinations(Destinations.AccessToken, Destinations.IdentityToken);
+                    context.SignIn(person);
+                    return default;
+                }
                 if (request.IsPasswordGrantType())
                 {
                     identity.AddClaim(new Claim(Named("sub"), request.Username ?? ""));
@@ -148,8 +174,51 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         });
 
         var app = builder.Build();
+        app.MapMethods("connect/authorize", ["GET", "POST"], (Microsoft.AspNetCore.Http.HttpContext http) => Authorize(http, Named));
+        app.MapMethods("connect/logout", ["GET", "POST"], () => Microsoft.AspNetCore.Http.Results.SignOut(
+            authenticationSchemes: [OpenIddict.Server.AspNetCore.OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]));
         await app.StartAsync();
         return new TestIdentityProvider(app, port, issued);
+    }
+
+    /// <summary>
+    /// The authorization page: a form naming the person, unit and roles (posted back with the request's own parameters),
+    /// then the code for them. A real provider checks a password here; the test names whom it signs in.
+    /// </summary>
+    private static Microsoft.AspNetCore.Http.IResult Authorize(Microsoft.AspNetCore.Http.HttpContext http, Func<string, string> named)
+    {
+        var request = http.Features.Get<OpenIddict.Server.AspNetCore.OpenIddictServerAspNetCoreFeature>()?.Transaction?.Request
+            ?? throw new InvalidOperationException("not an OpenID Connect request");
+        var person = (string?)request.GetParameter("person");
+        if (string.IsNullOrEmpty(person))
+        {
+            var hidden = string.Concat(request.GetParameters().Select(p =>
+                $"<input type=\"hidden\" name=\"{WebUtility.HtmlEncode(p.Key)}\" value=\"{WebUtility.HtmlEncode((string?)p.Value)}\">"));
+            return Microsoft.AspNetCore.Http.Results.Content($"""
+                <!doctype html><html><head><meta charset="utf-8"></head><body><h1>Test identity provider</h1>
+                <form method="post" action="/connect/authorize" id="login">{hidden}
+                <label>person <input name="person"></label><label>unit <input name="unit"></label>
+                <label>roles <input name="roles"></label><label>name <input name="name"></label>
+                <button type="submit">Sign in</button></form></body></html>
+                """, "text/html; charset=utf-8");
+        }
+        var identity = new ClaimsIdentity("duban-test-identity", Claims.Name, Claims.Role);
+        identity.AddClaim(new Claim(named("sub"), person));
+        if (named("sub") != Claims.Subject)
+            identity.AddClaim(new Claim(Claims.Subject, person)); // OpenIddict's own subject, whatever Duban reads
+        if ((string?)request.GetParameter("unit") is { Length: > 0 } unit)
+            identity.AddClaim(new Claim(named("unit"), unit));
+        if ((string?)request.GetParameter("name") is { Length: > 0 } name)
+            identity.AddClaim(new Claim(named("name"), name));
+        foreach (var role in ((string?)request.GetParameter("roles") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            identity.AddClaim(new Claim(named("roles"), role));
+        var principal = new ClaimsPrincipal(identity);
+        principal.SetScopes(request.GetScopes());
+        principal.SetResources(Audience);
+        principal.SetAudiences(Audience);
+        foreach (var claim in principal.Claims)
+            claim.SetDestinations(Destinations.AccessToken, Destinations.IdentityToken);
+        return Microsoft.AspNetCore.Http.Results.SignIn(principal, authenticationScheme: OpenIddict.Server.AspNetCore.OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     /// <summary>A token for a registered client (client credentials), as a service or a scheduler gets it.</summary>

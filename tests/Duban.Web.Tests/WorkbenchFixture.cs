@@ -29,6 +29,8 @@ public sealed class WorkbenchFixture : IAsyncLifetime
     public Unit Office { get; private set; } = null!;
     public Unit Economy { get; private set; } = null!;
     public Unit Finance { get; private set; } = null!;
+    /// <summary>招商专班, below 经发局: where its lead hands parts of the work.</summary>
+    public Unit Investment { get; private set; } = null!;
     public Person OfficeHead { get; private set; } = null!;
     public Person EconomyLead { get; private set; } = null!;
     public Person FinanceLead { get; private set; } = null!;
@@ -55,6 +57,7 @@ public sealed class WorkbenchFixture : IAsyncLifetime
         Office = await Create("park-dcs", "工业园区党政办督查室", "督查室", "department", Park, Duban.Web.Signing.WorkbenchSignIn.OfficeKind);
         Economy = await Create("park-jfj", "工业园区经济发展局", "经发局", "department", Park);
         Finance = await Create("park-czj", "工业园区财政局", "财政局", "department", Park);
+        Investment = await Create("park-jfj-zsk", "经济发展局招商专班", "招商专班", "working_group", Economy);
         async Task<Person> Hold(string name, Unit unit, UnitRole role, string title) =>
             await office.CreatePersonAsync(new CreatePersonRequest { Name = name, Roles = { new RoleInUnit { UnitId = unit.Id, Role = role, Title = title } } });
         OfficeHead = await Hold("周敏", Office, UnitRole.Lead, "督查室主任");
@@ -148,12 +151,12 @@ public sealed class WorkbenchFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The workbench on a loopback port with the test signing key: the local sign-in, as in the local run.</summary>
+/// <summary>The workbench on a loopback port with the test signing key (the local sign-in, as in the local run), or as the overrides say.</summary>
 public sealed class WorkbenchFactory : WebApplicationFactory<Duban.Web.Backends.Directory>
 {
     private readonly Dictionary<string, string> _settings;
 
-    public WorkbenchFactory(Uri units, Uri tasks, Uri supervision)
+    public WorkbenchFactory(Uri units, Uri tasks, Uri supervision, Dictionary<string, string>? overrides = null)
     {
         Address = new Uri($"http://127.0.0.1:{WorkbenchFixture.FreePort()}");
         _settings = new()
@@ -165,6 +168,8 @@ public sealed class WorkbenchFactory : WebApplicationFactory<Duban.Web.Backends.
             ["Auth:Authority"] = "",
             ["Kestrel:Endpoints:Http:Url"] = Address.ToString(),
         };
+        foreach (var (key, value) in overrides ?? [])
+            _settings[key] = value;
         UseKestrel();
     }
 

@@ -79,6 +79,12 @@ public class WorkbenchLoopTests(WorkbenchFixture workbench) : IClassFixture<Work
         await ConfirmAsync(lead, "项目已签约落地，附签约文件", "https://oa.example.cn/docs/qianyue.pdf");
         Assert.Equal("待核验", await TextAsync(lead, "[data-test=status]"));
 
+        // The ledger, latest change first, shows the report as 最新进展.
+        await office.GotoAsync($"/ledger?q={tag}&sort=updated");
+        var latest = office.Locator("[data-test=ledger] tbody tr[data-assignment]").First;
+        Assert.Equal(matter.Id, await latest.GetAttributeAsync("data-assignment"));
+        Assert.Contains("已完成项目洽谈", await latest.Locator("[data-test=latest]").InnerTextAsync());
+
         // The office returns it with a reason (退办): supervision resumes.
         await office.GotoAsync("/todo");
         await office.Locator($"[data-test=requested] tr[data-assignment='{matter.Id}'] a").ClickAsync();

@@ -5,7 +5,10 @@ using Tasks = Duban.Contracts.Tasks.V1;
 
 namespace Duban.Cli.Commands;
 
-/// <summary>佐证材料 files: sent with `progress --file` and `confirm --file`, listed by `attachments`, fetched by `download`.</summary>
+/// <summary>
+/// 佐证材料 files: sent with `progress --file`, `confirm --file`, `explain --file` and `ack --file` (an urging's reply), listed by
+/// `attachments`, fetched by `download`.
+/// </summary>
 public static class EvidenceCommands
 {
     private const int PieceBytes = 64 * 1024;

@@ -7,6 +7,18 @@ namespace Duban.Cli.Commands;
 /// <summary>`duban notices`, `ack`, `explain`, `urge`, `scan`, `explanations`, `decide`.</summary>
 public static class NoticeCommands
 {
+    /// <summary>
+    /// Uploads the files for the notice's assignment (the tasks service keeps them) and returns their ids for the
+    /// explanation or reply that names them; nothing is asked when there are no files.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> UploadForNoticeAsync(CliContext context, string noticeId, IReadOnlyList<string> paths, CancellationToken ct)
+    {
+        if (paths.Count == 0)
+            return [];
+        var notice = await context.Supervision.GetNoticeAsync(new Supervision.GetNoticeRequest { Id = noticeId }, context.Call(ct));
+        return await EvidenceCommands.UploadAsync(context, notice.AssignmentId, paths, ct);
+    }
+
     public static IEnumerable<Command> Build()
     {
         var unit = new Option<string?>("--unit") { Description = "牵头单位（名称或 ID；默认：你可见的全部）" };
@@ -38,24 +50,32 @@ public static class NoticeCommands
         });
 
         var noticeId = new Argument<string>("notice") { Description = "提醒 ID" };
-        var ack = new Command("ack", "确认知悉提醒") { noticeId }.With(async (context, parse, ct) =>
+        var replyFile = new Option<string[]>("--file") { Description = "催办回复的佐证材料文件（可重复给出），先上传再随回复报送；仅限催办提醒" };
+        var ack = new Command("ack", "确认知悉提醒（对催办即为回复）") { noticeId, replyFile }.With(async (context, parse, ct) =>
         {
-            await PrintAsync(context, [await context.Supervision.AcknowledgeNoticeAsync(new Supervision.AcknowledgeNoticeRequest { Id = parse.GetValue(noticeId)! }, context.Call(ct))], ct);
+            var request = new Supervision.AcknowledgeNoticeRequest { Id = parse.GetValue(noticeId)! };
+            request.AttachmentIds.AddRange(await UploadForNoticeAsync(context, request.Id, parse.GetValue(replyFile) ?? [], ct));
+            await PrintAsync(context, [await context.Supervision.AcknowledgeNoticeAsync(request, context.Call(ct))], ct);
             return 0;
         });
 
         var reasons = new Option<string>("--reasons") { Description = "逾期原因（情况说明）", Required = true };
         var remedy = new Option<string?>("--remedy-date") { Description = "承诺完成日期（yyyy-mm-dd）" };
-        var explain = new Command("explain", "就逾期提醒提交情况说明（牵头单位负责人）") { noticeId, reasons, remedy }.With(async (context, parse, ct) =>
+        var explainFile = new Option<string[]>("--file") { Description = "佐证材料文件（可重复给出），先上传再随情况说明报送" };
+        var explain = new Command("explain", "就逾期提醒提交情况说明（牵头单位负责人）") { noticeId, reasons, remedy, explainFile }.With(async (context, parse, ct) =>
         {
-            var explanation = await context.Supervision.SubmitExplanationAsync(new Supervision.SubmitExplanationRequest
+            var request = new Supervision.SubmitExplanationRequest
             {
                 NoticeId = parse.GetValue(noticeId)!, Reasons = parse.GetValue(reasons)!, RemedyDate = CliContext.ParseDate(parse.GetValue(remedy), "--remedy-date"),
-            }, context.Call(ct));
+            };
+            request.AttachmentIds.AddRange(await UploadForNoticeAsync(context, request.NoticeId, parse.GetValue(explainFile) ?? [], ct));
+            var explanation = await context.Supervision.SubmitExplanationAsync(request, context.Call(ct));
             if (context.Json)
                 context.WriteJson(explanation);
             else
-                context.Output.WriteLine($"情况说明 {explanation.Id} 已提交");
+                context.Output.WriteLine(explanation.AttachmentIds.Count > 0
+                    ? $"情况说明 {explanation.Id} 已提交，附佐证材料 {explanation.AttachmentIds.Count} 份"
+                    : $"情况说明 {explanation.Id} 已提交");
             return 0;
         });
 
@@ -117,9 +137,10 @@ public static class NoticeCommands
                     context.WriteJson(listed);
                     return 0;
                 }
-                var table = new Table("状态", "牵头单位", "事项", "情况说明", "承诺完成", "提交时间", "ID");
+                var table = new Table("状态", "牵头单位", "事项", "情况说明", "承诺完成", "佐证材料", "提交时间", "ID");
                 foreach (var e in listed)
                     table.Add(StatusText(e.Status), e.LeadUnitName, PlanCommands.Short(e.Title, 30), PlanCommands.Short(e.Reasons, 40), CliContext.Date(e.RemedyDate),
+                        e.AttachmentIds.Count > 0 ? $"{e.AttachmentIds.Count} 份" : "",
                         e.SubmitTime.ToDateTimeOffset().ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm"), e.Id);
                 table.WriteTo(context.Output);
                 return 0;

@@ -76,6 +76,29 @@ public sealed class Dashboards(SupervisionDb db, NoticeStore notices, UnitsDirec
             ranking.Select(r => (r, names.TryGetValue(r.UnitId, out var u) ? u.Name : "")).ToList(), trend, scan.Value.Default.DueSoonDays);
     }
 
+    /// <summary>单位视图 of a scope: the caller's own unit unless named; the office names one (its own unit leads no work).</summary>
+    public async Task<(DateTimeOffset AsOf, Guid ScopeId, IReadOnlyList<UnitBoardRow> Rows)> GetUnitBoardAsync(string scopeUnitId, Caller caller,
+        CancellationToken ct)
+    {
+        var violations = new Violations();
+        var scopeText = scopeUnitId.Trim();
+        if (scopeText.Length > 0)
+            violations.RequireId(scopeText, "scope_unit_id");
+        else if (caller.IsOffice)
+            violations.Add("scope_unit_id", "the office names the unit whose tree to show");
+        violations.ThrowIfAny();
+
+        var visible = await notices.VisibleUnitsAsync(caller, ct);
+        var scopeId = scopeText.Length > 0 ? Guid.Parse(scopeText) : Guid.Parse(caller.UnitId);
+        if (visible is not null && !visible.Contains(scopeId))
+            throw new PermissionDeniedException("a unit sees the units of its own subtree only");
+        var scope = await units.FindUnitAsync(scopeId, ct) ?? throw new NotFoundException("unit", scopeId.ToString());
+        var below = await units.ListSubtreeAsync(scopeId, ct);
+        var now = time.GetStoredUtcNow();
+        var counts = await CountAsync(below.Select(u => Guid.Parse(u.Id)).Append(scopeId).ToArray(), now, ct);
+        return (now, scopeId, UnitBoard.Build(scope, below, counts));
+    }
+
     private async Task<List<UnitCounts>> CountAsync(Guid[]? unitIds, DateTimeOffset now, CancellationToken ct)
     {
         var rules = scan.Value;

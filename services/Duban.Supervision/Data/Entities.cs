@@ -108,6 +108,8 @@ public sealed class Notice
     public DateTimeOffset? ResolvedAt { get; set; }
     public DateOnly? ReplyBy { get; init; }
     public string? RequestId { get; init; }
+    /// <summary>An urging's reply (its acknowledgement): the evidence files tied to it in the tasks service.</summary>
+    public Guid[] ReplyAttachmentIds { get; set; } = [];
 }
 
 public enum ExplanationStatus
@@ -131,6 +133,8 @@ public sealed class Explanation
     public Guid? SubmittedBy { get; init; }
     public DateTimeOffset SubmittedAt { get; init; }
     public DateTimeOffset? DecidedAt { get; set; }
+    /// <summary>The evidence files tied to it in the tasks service (佐证材料), in the order sent.</summary>
+    public Guid[] AttachmentIds { get; init; } = [];
 }
 
 /// <summary>

@@ -64,6 +64,8 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
             n.HasIndex(x => new { x.AssignmentId, x.Kind, x.DeadlineVersion, x.Level, x.Round }).IsUnique();
             n.HasIndex(x => new { x.LeadUnitId, x.Status });
             n.HasIndex(x => x.RequestId).IsUnique();
+            // The scan inserts notices in SQL of its own, which names no files.
+            n.Property(x => x.ReplyAttachmentIds).HasDefaultValueSql("'{}'::uuid[]");
         });
 
         model.Entity<Explanation>(e =>
@@ -74,6 +76,7 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
             e.Property(x => x.DecisionRemark).HasMaxLength(4000);
             e.HasIndex(x => x.NoticeId);
             e.HasIndex(x => x.AssignmentId);
+            e.Property(x => x.AttachmentIds).HasDefaultValueSql("'{}'::uuid[]");
         });
 
         model.Entity<WeeklyReviewRecord>(r =>

@@ -47,6 +47,24 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         return reply;
     }
 
+    public override async Task<Contract.UnitBoard> GetUnitBoard(Contract.GetUnitBoardRequest request, ServerCallContext context)
+    {
+        var (asOf, scopeId, rows) = await dashboards.GetUnitBoardAsync(request.ScopeUnitId, context.GetCaller(), context.CancellationToken);
+        var reply = new Contract.UnitBoard { AsOf = Timestamp.FromDateTimeOffset(asOf), ScopeUnitId = scopeId.ToString() };
+        reply.Units.AddRange(rows.Select(r => new Contract.UnitBoardRow
+        {
+            UnitId = r.Unit.Id, Name = r.Unit.Name, ShortName = r.Unit.ShortName, ParentId = r.ParentId, Depth = r.Depth,
+            Own = ToContract(r.Own), Subtree = ToContract(r.Subtree),
+        }));
+        return reply;
+    }
+
+    private static Contract.UnitTally ToContract(Dashboard.UnitTally t) => new()
+    {
+        Total = t.Total, Open = t.Open, CompletionRequested = t.CompletionRequested, Completed = t.Completed, Overdue = t.Overdue, Behind = t.Behind,
+        DueWithin7Days = t.DueWithin7Days, MaxDaysOverdue = t.MaxDaysOverdue,
+    };
+
     public override async Task<Contract.Dashboard> GetDashboard(Contract.GetDashboardRequest request, ServerCallContext context)
     {
         var view = await dashboards.GetAsync(request.ScopeUnitId, request.RankingSize, request.TrendWeeks, context.GetCaller(), context.CancellationToken);
@@ -198,15 +216,18 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         };
     }
 
+    public override async Task<Contract.Notice> GetNotice(Contract.GetNoticeRequest request, ServerCallContext context) =>
+        (await notices.GetAsync(request.Id, context.GetCaller(), context.CancellationToken)).ToContract(time.GetUtcNow());
+
     public override async Task<Contract.Notice> AcknowledgeNotice(Contract.AcknowledgeNoticeRequest request, ServerCallContext context) =>
-        (await notices.AcknowledgeAsync(request.Id, context.GetCaller(), context.CancellationToken)).ToContract(time.GetUtcNow());
+        (await notices.AcknowledgeAsync(request.Id, request.AttachmentIds, context.GetCaller(), context.CancellationToken)).ToContract(time.GetUtcNow());
 
     public override async Task<Contract.Notice> Urge(Contract.UrgeRequest request, ServerCallContext context) =>
         (await notices.UrgeAsync(request.AssignmentId, request.Message, request.ReplyBy.ToDateOnly(), request.RequestId.Trim(),
             context.GetCaller(), context.CancellationToken)).ToContract(time.GetUtcNow());
 
     public override async Task<Contract.Explanation> SubmitExplanation(Contract.SubmitExplanationRequest request, ServerCallContext context) =>
-        (await notices.ExplainAsync(request.NoticeId, request.Reasons, request.RemedyDate.ToDateOnly(), context.GetCaller(),
+        (await notices.ExplainAsync(request.NoticeId, request.Reasons, request.RemedyDate.ToDateOnly(), request.AttachmentIds, context.GetCaller(),
             context.CancellationToken)).ToContract();
 
     public override async Task<Contract.Explanation> DecideExplanation(Contract.DecideExplanationRequest request, ServerCallContext context) =>

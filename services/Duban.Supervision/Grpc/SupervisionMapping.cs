@@ -36,6 +36,7 @@ internal static class SupervisionMapping
         AcknowledgeTime = n.AcknowledgedAt is { } ack ? Timestamp.FromDateTimeOffset(ack) : null,
         ResolveTime = n.ResolvedAt is { } resolved ? Timestamp.FromDateTimeOffset(resolved) : null,
         ReplyBy = n.ReplyBy?.ToDate(),
+        ReplyAttachmentIds = { n.ReplyAttachmentIds.Select(id => id.ToString()) },
     };
 
     public static Contract.Explanation ToContract(this Explanation e, string title = "", string leadUnitName = "") => new()
@@ -52,6 +53,7 @@ internal static class SupervisionMapping
         DecisionRemark = e.DecisionRemark,
         SubmitTime = Timestamp.FromDateTimeOffset(e.SubmittedAt),
         DecideTime = e.DecidedAt is { } decided ? Timestamp.FromDateTimeOffset(decided) : null,
+        AttachmentIds = { e.AttachmentIds.Select(id => id.ToString()) },
     };
 
     public static Contract.WeeklyReview ToContract(this WeeklyReviewSummary r) => new()

@@ -6,7 +6,9 @@ using Duban.Supervision.Data;
 using Duban.Supervision.Domain.Reviews;
 using Duban.Supervision.Reviews;
 using Duban.Units.Client;
+using Duban.Supervision.Domain.Evidence;
 using Duban.Supervision.Domain.Explanations;
+using Duban.Supervision.Evidence;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -19,7 +21,7 @@ public sealed record ExplanationFilter(string LeadUnitId, bool IncludeSubtree, I
     string AssignmentId, int PageSize, string PageToken);
 
 /// <summary>Notices and explanations: who may see, acknowledge, urge, explain and decide.</summary>
-public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProvider time)
+public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, EvidenceBinder evidence, TimeProvider time)
 {
     public async Task<Page<Notice>> ListAsync(NoticeFilter filter, Caller caller, CancellationToken ct)
     {
@@ -90,18 +92,47 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
     public async Task<long> LastSequenceBeforeAsync(DateTimeOffset instant, CancellationToken ct) =>
         await db.Notices.Where(n => n.RaisedAt < instant).MaxAsync(n => (long?)n.Sequence, ct) ?? 0;
 
-    public async Task<Notice> AcknowledgeAsync(string id, Caller caller, CancellationToken ct)
+    /// <summary>One notice, for a caller who may list it: the office, or a unit at or above its lead unit.</summary>
+    public async Task<Notice> GetAsync(string id, Caller caller, CancellationToken ct)
     {
+        var notice = await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.Id == Ids.Parse(id, "id"), ct) ?? throw new NotFoundException("notice", id);
+        if (await VisibleUnitsAsync(caller, ct) is { } visible && !visible.Contains(notice.LeadUnitId))
+            throw new PermissionDeniedException("a unit sees the notices of its own unit and the units below it only");
+        return notice;
+    }
+
+    /// <summary>
+    /// Acknowledges a notice; for an urging (催办) this is the unit's reply, and may carry evidence files. The files are tied
+    /// in the tasks service inside the transaction that marks the notice: when that is refused, the notice stays open.
+    /// </summary>
+    public async Task<Notice> AcknowledgeAsync(string id, IReadOnlyList<string> attachmentIds, Caller caller, CancellationToken ct)
+    {
+        var violations = new Violations();
+        var files = EvidenceRules.ParseIds(attachmentIds, "attachment_ids", violations);
+        violations.ThrowIfAny();
         var notice = await FindAsync(id, "id", ct);
         if (!caller.IsOffice && !IsMemberOf(caller, notice.LeadUnitId))
             throw new PermissionDeniedException("only the office and the lead unit acknowledge a notice");
-        if (notice.Status == NoticeStatus.Open)
+        if (EvidenceRules.CheckAcknowledge(notice, files) == AcknowledgeOutcome.Unchanged)
+            return notice;
+
+        var now = time.GetStoredUtcNow();
+        Guid? person = Guid.TryParse(caller.PersonId, out var p) ? p : null;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Only an open notice is acknowledged: of two acknowledgements at once, the second finds it answered.
+        var acknowledged = await db.Notices.Where(n => n.Id == notice.Id && n.Status == NoticeStatus.Open)
+            .ExecuteUpdateAsync(u => u.SetProperty(n => n.Status, NoticeStatus.Acknowledged).SetProperty(n => n.AcknowledgedAt, now)
+                .SetProperty(n => n.AcknowledgedBy, person).SetProperty(n => n.ReplyAttachmentIds, files.ToArray()), ct);
+        if (acknowledged == 0)
         {
-            notice.Status = NoticeStatus.Acknowledged;
-            notice.AcknowledgedAt = time.GetStoredUtcNow();
-            notice.AcknowledgedBy = Guid.TryParse(caller.PersonId, out var person) ? person : null;
-            await db.SaveChangesAsync(ct);
+            await transaction.RollbackAsync(ct);
+            await db.Entry(notice).ReloadAsync(ct);
+            EvidenceRules.CheckAcknowledge(notice, files);
+            return notice;
         }
+        await evidence.BindAsync(notice.AssignmentId, files, Duban.Contracts.Tasks.V1.AttachmentRecordKind.UrgingReply, notice.Id, "attachment_ids", ct);
+        await transaction.CommitAsync(ct);
+        await db.Entry(notice).ReloadAsync(ct);
         return notice;
     }
 
@@ -164,9 +195,17 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
         }
     }
 
-    public async Task<Explanation> ExplainAsync(string noticeId, string reasons, DateOnly? remedyDate, Caller caller, CancellationToken ct)
+    /// <summary>
+    /// 情况说明, with its evidence files: the explanation is written in a transaction that commits only once the tasks
+    /// service has tied the files to it, so files that are refused (or a tasks service that cannot be reached) leave no
+    /// explanation behind.
+    /// </summary>
+    public async Task<Explanation> ExplainAsync(string noticeId, string reasons, DateOnly? remedyDate, IReadOnlyList<string> attachmentIds, Caller caller,
+        CancellationToken ct)
     {
-        new Violations().RequireText(reasons, "reasons", 4000).ThrowIfAny();
+        var violations = new Violations().RequireText(reasons, "reasons", 4000);
+        var files = EvidenceRules.ParseIds(attachmentIds, "attachment_ids", violations);
+        violations.ThrowIfAny();
         var notice = await FindAsync(noticeId, "notice_id", ct);
         if (!(caller.Has(DubanRoles.Lead) && caller.UnitId == notice.LeadUnitId.ToString()))
             throw new PermissionDeniedException("only the lead unit's lead explains its overdue item");
@@ -184,9 +223,13 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, TimeProv
             RemedyDate = remedyDate,
             SubmittedBy = Guid.TryParse(caller.PersonId, out var person) ? person : null,
             SubmittedAt = time.GetStoredUtcNow(),
+            AttachmentIds = [.. files],
         };
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.Explanations.Add(explanation);
         await db.SaveChangesAsync(ct);
+        await evidence.BindAsync(notice.AssignmentId, files, Duban.Contracts.Tasks.V1.AttachmentRecordKind.Explanation, explanation.Id, "attachment_ids", ct);
+        await transaction.CommitAsync(ct);
         return explanation;
     }
 

@@ -28,7 +28,7 @@ public sealed class S3EvidenceStorage : IEvidenceStorage, IDisposable
         _client = CreateClient(_options);
     }
 
-    /// <summary>The client as the service configures it; the benchmark uses the same to measure a plain PUT.</summary>
+    /// <summary>The client as the service configures it (the benchmark builds one with the same settings for its plain PUT).</summary>
     public static AmazonS3Client CreateClient(S3StorageOptions options)
     {
         var config = new AmazonS3Config

@@ -9,7 +9,17 @@ using Microsoft.EntityFrameworkCore;
 namespace Duban.Tasks.Data;
 
 public sealed record AssignmentFilter(string LeadUnitId, bool IncludeSubtree, string OwnerPersonId, IReadOnlyList<AssignmentStatus> Statuses,
-    string PlanId, DateOnly? DueAfter, DateOnly? DueBefore, DateOnly? OverdueAsOf, string ParentAssignmentId, int PageSize, string PageToken, string Text = "");
+    string PlanId, DateOnly? DueAfter, DateOnly? DueBefore, DateOnly? OverdueAsOf, string ParentAssignmentId, int PageSize, string PageToken, string Text = "",
+    AssignmentOrder Order = AssignmentOrder.DueDate, bool PendingExtension = false);
+
+/// <summary>The orders a page of assignments comes in; each pages by its own key with the id last.</summary>
+public enum AssignmentOrder
+{
+    DueDate,
+    DueDateDescending,
+    RecentlyUpdated,
+    Title,
+}
 
 public sealed record PlanTreeNode(PlanItem Item, IReadOnlyList<Assignment> Assignments, int ProgressPercent, StatusCount Counts, int Depth);
 
@@ -59,20 +69,54 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
     {
         var size = PageToken.Size(filter.PageSize);
         var (query, fingerprint) = await FilteredAsync(filter, readable, "", ct);
+        fingerprint += "|" + filter.Order;
         var after = PageToken.Decode(filter.PageToken, fingerprint);
 
-        // Keyset on (due date, id) with undated work last: the sort key stands in for a missing date.
-        if (after is not null)
+        // Keyset paging: each order's key, then the id; undated work sorts as if due on the last day there is.
+        var rows = await (filter.Order switch
         {
-            var (afterDue, afterId) = DecodeKey(after);
-            query = After(query, afterDue, afterId);
-        }
-        var rows = await query.OrderBy(a => a.DueDate ?? DateOnly.MaxValue).ThenBy(a => a.Id).Take(size + 1).ToListAsync(ct);
+            AssignmentOrder.DueDateDescending => (after is null ? query : AfterDueDescending(query, DecodeKey(after)))
+                .OrderByDescending(a => a.DueDate ?? DateOnly.MaxValue).ThenByDescending(a => a.Id),
+            AssignmentOrder.RecentlyUpdated => (after is null ? query : AfterUpdated(query, DecodeUpdatedKey(after)))
+                .OrderByDescending(a => a.UpdateTime).ThenByDescending(a => a.Id),
+            AssignmentOrder.Title => (after is null ? query : AfterTitle(query, DecodeTitleKey(after)))
+                .OrderBy(a => a.Title).ThenBy(a => a.Id),
+            _ => (after is null ? query : After(query, DecodeKey(after).Due, DecodeKey(after).Id))
+                .OrderBy(a => a.DueDate ?? DateOnly.MaxValue).ThenBy(a => a.Id),
+        }).Take(size + 1).ToListAsync(ct);
         if (rows.Count <= size)
             return new Page<Assignment>(rows, "");
         rows.RemoveAt(rows.Count - 1);
         var last = rows[^1];
-        return new Page<Assignment>(rows, PageToken.Encode(fingerprint, $"{last.DueDate ?? DateOnly.MaxValue:yyyy-MM-dd}|{last.Id}"));
+        var key = filter.Order switch
+        {
+            AssignmentOrder.RecentlyUpdated => $"{last.UpdateTime.UtcTicks}|{last.Id}",
+            AssignmentOrder.Title => $"{last.Id}|{last.Title}",
+            _ => $"{last.DueDate ?? DateOnly.MaxValue:yyyy-MM-dd}|{last.Id}",
+        };
+        return new Page<Assignment>(rows, PageToken.Encode(fingerprint, key));
+    }
+
+    private static IQueryable<Assignment> AfterDueDescending(IQueryable<Assignment> query, (DateOnly Due, Guid Id) key) =>
+        query.Where(a => (a.DueDate ?? DateOnly.MaxValue) < key.Due || ((a.DueDate ?? DateOnly.MaxValue) == key.Due && a.Id.CompareTo(key.Id) < 0));
+
+    private static IQueryable<Assignment> AfterUpdated(IQueryable<Assignment> query, (DateTimeOffset Time, Guid Id) key) =>
+        query.Where(a => a.UpdateTime < key.Time || (a.UpdateTime == key.Time && a.Id.CompareTo(key.Id) < 0));
+
+    private static IQueryable<Assignment> AfterTitle(IQueryable<Assignment> query, (string Title, Guid Id) key) =>
+        query.Where(a => string.Compare(a.Title, key.Title) > 0 || (a.Title == key.Title && a.Id.CompareTo(key.Id) > 0));
+
+    /// <summary>The most recent progress report of each assignment given that has one (最新进展 of a page).</summary>
+    public async Task<IReadOnlyDictionary<Guid, HistoryEntry>> LatestProgressAsync(IReadOnlyCollection<Guid> assignmentIds, CancellationToken ct)
+    {
+        if (assignmentIds.Count == 0)
+            return new Dictionary<Guid, HistoryEntry>();
+        var entries = await db.History.AsNoTracking()
+            .Where(h => assignmentIds.Contains(h.AssignmentId) && h.Type == HistoryTypes.ProgressReported)
+            .GroupBy(h => h.AssignmentId)
+            .Select(g => g.OrderByDescending(h => h.Id).First())
+            .ToListAsync(ct);
+        return entries.ToDictionary(h => h.AssignmentId);
     }
 
     /// <summary>
@@ -124,7 +168,8 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         violations.ThrowIfAny();
 
         var fingerprint = string.Join('|', "assignments", filter.LeadUnitId, filter.IncludeSubtree, filter.OwnerPersonId,
-            string.Join(',', filter.Statuses), filter.PlanId, filter.DueAfter, filter.DueBefore, filter.OverdueAsOf, filter.ParentAssignmentId, text);
+            string.Join(',', filter.Statuses), filter.PlanId, filter.DueAfter, filter.DueBefore, filter.OverdueAsOf, filter.ParentAssignmentId, text,
+            filter.PendingExtension);
 
         var query = ReadableAssignments(readable);
         if (leadUnit is { } unit)
@@ -155,6 +200,8 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
             query = query.Where(a => a.DueDate < asOf
                 && (a.Status == AssignmentStatus.Assigned || a.Status == AssignmentStatus.Accepted || a.Status == AssignmentStatus.InProgress));
 
+        if (filter.PendingExtension)
+            query = query.Where(a => a.PendingExtension != null);
         if (text.Length > 0)
         {
             // The text is matched as written: LIKE's wildcards in it are escaped.
@@ -251,6 +298,24 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
             byItem[item.Id].OrderBy(a => a.ParentAssignmentId is not null).ThenBy(a => a.Id).ToList(),
             Progress(Branch(item)), StatusCount.Of(Branch(item), now), item.Depth)).ToList();
         return new PlanTreeView(plan, itemCount, assignmentCount, nodes, StatusCount.Of(assignments, now), Progress(assignments));
+    }
+
+    private static (DateTimeOffset Time, Guid Id) DecodeUpdatedKey(string key)
+    {
+        var bar = key.IndexOf('|');
+        if (bar > 0 && long.TryParse(key[..bar], out var ticks) && ticks >= 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks
+            && Guid.TryParse(key[(bar + 1)..], out var id))
+            return (new DateTimeOffset(ticks, TimeSpan.Zero), id);
+        throw new ValidationFailedException("page_token", "is not a token this service issued");
+    }
+
+    /// <summary>The id first: a title may hold the separator.</summary>
+    private static (string Title, Guid Id) DecodeTitleKey(string key)
+    {
+        var bar = key.IndexOf('|');
+        if (bar > 0 && Guid.TryParse(key[..bar], out var id))
+            return (key[(bar + 1)..], id);
+        throw new ValidationFailedException("page_token", "is not a token this service issued");
     }
 
     private static (DateOnly Due, Guid Id) DecodeKey(string key)

@@ -67,6 +67,7 @@ public static class AssignmentWriter
     private static NpgsqlParameter Nullable<T>(T? value, NpgsqlDbType type) where T : struct =>
         new() { Value = value is { } v ? v : DBNull.Value, NpgsqlDbType = type };
 
+    /// <summary>A value as jsonb; no value is SQL NULL (not the JSON literal null), as EF writes it and the queries test it.</summary>
     private static NpgsqlParameter Json<T>(T value) =>
-        new() { Value = JsonSerializer.Serialize(value, JsonSerializerOptions.Web), NpgsqlDbType = NpgsqlDbType.Jsonb };
+        new() { Value = value is null ? DBNull.Value : JsonSerializer.Serialize(value, JsonSerializerOptions.Web), NpgsqlDbType = NpgsqlDbType.Jsonb };
 }

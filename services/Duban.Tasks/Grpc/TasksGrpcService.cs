@@ -140,10 +140,34 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         var page = await queries.ListAsync(new AssignmentFilter(request.LeadUnitId.Trim(), request.IncludeSubtree, request.OwnerPersonId.Trim(),
             request.Statuses.Where(s => s != Contract.AssignmentStatus.Unspecified).Select(s => (AssignmentStatus)(int)s).ToList(),
             request.PlanId.Trim(), request.DueAfter.ToDateOnly(), request.DueBefore.ToDateOnly(), request.OverdueAsOf.ToDateOnly(),
-            request.ParentAssignmentId.Trim(), request.PageSize, request.PageToken, request.Text), readable, context.CancellationToken);
+            request.ParentAssignmentId.Trim(), request.PageSize, request.PageToken, request.Text, Order(request.OrderBy),
+            request.PendingExtension), readable, context.CancellationToken);
         var now = time.GetUtcNow();
-        return new() { Assignments = { page.Items.Select(a => a.ToContract(now)) }, NextPageToken = page.NextPageToken };
+        var progress = await queries.LatestProgressAsync(page.Items.Select(a => a.Id).ToList(), context.CancellationToken);
+        return new()
+        {
+            Assignments =
+            {
+                page.Items.Select(a =>
+                {
+                    var contract = a.ToContract(now);
+                    if (progress.TryGetValue(a.Id, out var latest))
+                        contract.LatestProgress = new Contract.LatestProgress { Narrative = latest.Text, Percent = latest.ProgressPercent, Time = Timestamp.FromDateTimeOffset(latest.Time) };
+                    return contract;
+                }),
+            },
+            NextPageToken = page.NextPageToken,
+        };
     }
+
+    private static AssignmentOrder Order(Contract.AssignmentOrder order) => order switch
+    {
+        Contract.AssignmentOrder.Unspecified => AssignmentOrder.DueDate,
+        Contract.AssignmentOrder.DueDateDesc => AssignmentOrder.DueDateDescending,
+        Contract.AssignmentOrder.RecentlyUpdated => AssignmentOrder.RecentlyUpdated,
+        Contract.AssignmentOrder.Title => AssignmentOrder.Title,
+        _ => throw new ValidationFailedException("order_by", $"{(int)order} is not an order this contract defines"),
+    };
 
     public override async Task ExportAssignments(Contract.ExportAssignmentsRequest request, IServerStreamWriter<Contract.ExportChunk> responseStream,
         ServerCallContext context)
@@ -159,7 +183,8 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         var readable = await ReadableAsync(context);
         var filter = new AssignmentFilter(f.LeadUnitId.Trim(), f.IncludeSubtree, f.OwnerPersonId.Trim(),
             f.Statuses.Where(s => s != Contract.AssignmentStatus.Unspecified).Select(s => (AssignmentStatus)(int)s).ToList(),
-            f.PlanId.Trim(), f.DueAfter.ToDateOnly(), f.DueBefore.ToDateOnly(), f.OverdueAsOf.ToDateOnly(), f.ParentAssignmentId.Trim(), 0, "", f.Text);
+            f.PlanId.Trim(), f.DueAfter.ToDateOnly(), f.DueBefore.ToDateOnly(), f.OverdueAsOf.ToDateOnly(), f.ParentAssignmentId.Trim(), 0, "", f.Text,
+            PendingExtension: f.PendingExtension);
         var csv = request.Format == Contract.AssignmentExportFormat.Csv;
 
         // Written to a temporary file first (a zip seeks back as it is written), so that a refused filter is an error

@@ -10,9 +10,18 @@ namespace Duban.Web.Ledger;
 /// tasks service's ListAssignments filters. Values the URL gets wrong are reported, not guessed.
 /// </summary>
 public sealed record LedgerFilter(string Unit, bool Subtree, IReadOnlyList<AssignmentStatus> Statuses, bool Overdue, DateOnly? DueAfter,
-    DateOnly? DueBefore, string Plan, string Text, string PageToken)
+    DateOnly? DueBefore, string Plan, string Text, string PageToken, AssignmentOrder Sort = AssignmentOrder.Unspecified)
 {
     public const int PageSize = 20;
+
+    /// <summary>The ledger's orders by their URL names and words; the first is the default.</summary>
+    public static readonly IReadOnlyList<(string Name, string Label, AssignmentOrder Order)> Sorts =
+    [
+        ("due", "完成时限（由近到远）", AssignmentOrder.Unspecified),
+        ("due-desc", "完成时限（由远到近）", AssignmentOrder.DueDateDesc),
+        ("updated", "最近更新", AssignmentOrder.RecentlyUpdated),
+        ("title", "事项名称", AssignmentOrder.Title),
+    ];
 
     private static readonly Dictionary<string, AssignmentStatus> StatusNames = new()
     {
@@ -47,8 +56,12 @@ public sealed record LedgerFilter(string Unit, bool Subtree, IReadOnlyList<Assig
             else
                 problems.Add($"没有“{name}”这种状态");
         }
+        var sortName = One("sort");
+        var sort = Sorts.FirstOrDefault(s => s.Name == sortName);
+        if (sortName.Length > 0 && sort.Name is null)
+            problems.Add($"没有“{sortName}”这种排序");
         return new LedgerFilter(One("unit"), One("subtree") == "1", statuses, One("overdue") == "1", Date("after", "到期起"),
-            Date("before", "到期止"), One("plan"), One("q"), One("page"));
+            Date("before", "到期止"), One("plan"), One("q"), One("page"), sort.Name is null ? AssignmentOrder.Unspecified : sort.Order);
     }
 
     public ListAssignmentsRequest ToRequest(DateOnly today, bool paged = true)
@@ -64,6 +77,7 @@ public sealed record LedgerFilter(string Unit, bool Subtree, IReadOnlyList<Assig
         request.Statuses.AddRange(Statuses);
         if (paged)
         {
+            request.OrderBy = Sort;
             request.PageSize = PageSize;
             request.PageToken = PageToken;
         }
@@ -90,6 +104,7 @@ public sealed record LedgerFilter(string Unit, bool Subtree, IReadOnlyList<Assig
         Add("before", DueBefore?.ToString("yyyy-MM-dd") ?? "");
         Add("plan", Plan);
         Add("q", Text);
+        Add("sort", Sort == AssignmentOrder.Unspecified ? "" : Sorts.First(s => s.Order == Sort).Name);
         Add("page", key is null ? PageToken : "");
         if (key is not null && value is { Length: > 0 })
             pairs.Add(new(key, value));

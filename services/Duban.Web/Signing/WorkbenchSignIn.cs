@@ -52,6 +52,13 @@ public static class WorkbenchSignIn
                 options.ClientSecret = auth.ClientSecret;
                 options.ResponseType = "code";
                 options.UsePkce = true;
+                // The code comes back on a top-level redirect (not a cross-site form post), so the correlation and nonce
+                // cookies can be SameSite=Lax and work on an intranet's plain http as well as on https.
+                options.ResponseMode = "query";
+                options.CorrelationCookie.SameSite = SameSiteMode.Lax;
+                options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.NonceCookie.SameSite = SameSiteMode.Lax;
+                options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.SaveTokens = true;
                 options.MapInboundClaims = false;
                 options.Scope.Clear();

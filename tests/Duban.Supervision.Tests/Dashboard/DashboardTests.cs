@@ -173,4 +173,55 @@ public class DashboardTests(SupervisionFixture service) : IClassFixture<Supervis
             await instance.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task The_unit_board_counts_each_units_own_work_and_its_subtrees_in_tree_order()
+    {
+        var (instance, rows) = await SeededAsync();
+        try
+        {
+            var office = service.SupervisionAs(DubanRoles.Office, instance: instance);
+            var board = await office.GetUnitBoardAsync(new GetUnitBoardRequest { ScopeUnitId = service.Park.Id });
+            var asOf = board.AsOf.ToDateTimeOffset();
+            Assert.Equal(service.Park.Id, board.Units[0].UnitId);
+            Assert.Equal(("", 0), (board.Units[0].ParentId, board.Units[0].Depth));
+            Assert.All(board.Units.Skip(1), u => Assert.True(u.Depth > 0 && board.Units.TakeWhile(p => p != u).Any(p => p.UnitId == u.ParentId),
+                $"{u.Name} comes after its parent"));
+
+            UnitTally Expected(IEnumerable<ProjectedAssignment> of)
+            {
+                var list = of.Where(a => a.Status != AssignmentState.Cancelled).ToList();
+                var overdue = list.Where(a => NoticeScanRules.IsOpen(a.Status) && a.DueAt is { } due && asOf > due).ToList();
+                return new UnitTally
+                {
+                    Total = list.Count, Open = list.Count(a => NoticeScanRules.IsOpen(a.Status)),
+                    CompletionRequested = list.Count(a => a.Status == AssignmentState.CompletionRequested),
+                    Completed = list.Count(a => a.Status == AssignmentState.Completed), Overdue = overdue.Count,
+                    Behind = list.Count(a => NoticeScanRules.IsOpen(a.Status) && UrgingNotes.Level(a, asOf, false, Rules) == UrgingLevel.Yellow
+                        && !overdue.Contains(a)),
+                    DueWithin7Days = list.Count(a => NoticeScanRules.IsOpen(a.Status) && a.DueAt is { } due && due >= asOf && due <= asOf.AddDays(7)),
+                    MaxDaysOverdue = overdue.Count == 0 ? 0 : overdue.Max(a => NoticeScanRules.DaysOverdue(a.DueAt!.Value, asOf)),
+                };
+            }
+            var park = board.Units[0];
+            Assert.Equal(Expected(rows.Where(a => a.LeadUnitId.ToString() == service.Park.Id)), park.Own);
+            Assert.Equal(Expected(rows), park.Subtree);
+            var economy = board.Units.Single(u => u.UnitId == service.Economy.Id);
+            Assert.Equal(Expected(rows.Where(a => a.LeadUnitId.ToString() == service.Economy.Id)), economy.Own);
+            Assert.True(economy.Own.Total > 0 && economy.Own.Overdue > 0, economy.ToString());
+
+            // A lead: their own unit's tree by default, not the park's; the office must name a scope.
+            var lead = service.SupervisionAs(DubanRoles.Lead, service.Finance, instance);
+            var own = await lead.GetUnitBoardAsync(new GetUnitBoardRequest());
+            Assert.Equal(service.Finance.Id, own.Units[0].UnitId);
+            Assert.Equal(Expected(rows.Where(a => a.LeadUnitId.ToString() == service.Finance.Id)), own.Units[0].Subtree);
+            await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () => await lead.GetUnitBoardAsync(new GetUnitBoardRequest { ScopeUnitId = service.Park.Id }));
+            await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "scope_unit_id", async () => await office.GetUnitBoardAsync(new GetUnitBoardRequest()));
+            await RpcAssert.ThrowsAsync(StatusCode.NotFound, async () => await office.GetUnitBoardAsync(new GetUnitBoardRequest { ScopeUnitId = Guid.NewGuid().ToString() }));
+        }
+        finally
+        {
+            await instance.DisposeAsync();
+        }
+    }
 }

@@ -241,6 +241,83 @@ public class LifecycleTests(TasksServiceFixture service) : IClassFixture<TasksSe
     }
 
     [Fact]
+    public async Task Each_order_pages_through_every_assignment_once_and_a_page_carries_each_ones_latest_progress()
+    {
+        var table = "序号,重点任务,具体措施,牵头单位,配合单位,责任人,完成时限\n" + string.Join("\n", Enumerable.Range(1, 7).Select(i =>
+            $"{i},排序,{(char)('庚' - i)}项|{i},经发局,,陈志刚,{(i == 4 ? "长期坚持" : $"2023年{i + 3}月底前")}"));
+        var plan = await service.Office.ImportPlanAsync(new ImportPlanRequest
+        {
+            Title = "排序", IssuingUnitId = service.Tree.Park.Id, IssueDate = new Google.Type.Date { Year = 2023, Month = 3, Day = 1 }, TableText = table,
+        });
+        var all = (await service.Office.ListAssignmentsAsync(new ListAssignmentsRequest { PlanId = plan.Plan.Id })).Assignments.ToList();
+        Assert.Equal(7, all.Count);
+        var reported = all[2];
+        reported = await EconomyLead.ReportProgressAsync(new ReportProgressRequest { Id = reported.Id, Version = reported.Version, Percent = 30, Narrative = "已摸排" });
+        await EconomyLead.ReportProgressAsync(new ReportProgressRequest { Id = reported.Id, Version = reported.Version, Percent = 50, Narrative = "已对接三家" });
+
+        async Task<List<Assignment>> Pages(AssignmentOrder order)
+        {
+            var seen = new List<Assignment>();
+            var token = "";
+            do
+            {
+                var page = await service.Office.ListAssignmentsAsync(new ListAssignmentsRequest { PlanId = plan.Plan.Id, OrderBy = order, PageSize = 2, PageToken = token });
+                seen.AddRange(page.Assignments);
+                token = page.NextPageToken;
+            } while (token.Length > 0);
+            return seen;
+        }
+        DateOnly Due(Assignment a) => a.Deadline.DueDate is { Year: > 0 } d ? new DateOnly(d.Year, d.Month, d.Day) : DateOnly.MaxValue;
+
+        var byDue = await Pages(AssignmentOrder.Unspecified);
+        Assert.Equal(all.OrderBy(Due).ThenBy(a => a.Id, StringComparer.Ordinal).Select(a => a.Id), byDue.Select(a => a.Id));
+        Assert.Equal("长期坚持", byDue[^1].Deadline.OriginalText);
+        var byDueDesc = await Pages(AssignmentOrder.DueDateDesc);
+        Assert.Equal(byDue.Select(a => a.Id).Reverse(), byDueDesc.Select(a => a.Id));
+        var byTitle = await Pages(AssignmentOrder.Title);
+        Assert.Equal(7, byTitle.Select(a => a.Id).Distinct().Count());
+        Assert.Equal(byTitle.Select(a => a.Title).Order(StringComparer.Ordinal), byTitle.Select(a => a.Title));
+        var recent = await Pages(AssignmentOrder.RecentlyUpdated);
+        Assert.Equal(reported.Id, recent[0].Id);
+        Assert.Equal(7, recent.Select(a => a.Id).Distinct().Count());
+
+        var latest = byDue.Single(a => a.Id == reported.Id).LatestProgress;
+        Assert.Equal(("已对接三家", 50), (latest.Narrative, latest.Percent));
+        Assert.All(byDue.Where(a => a.Id != reported.Id), a => Assert.Null(a.LatestProgress));
+
+        // A token belongs to its order: another order's is refused.
+        var first = await service.Office.ListAssignmentsAsync(new ListAssignmentsRequest { PlanId = plan.Plan.Id, OrderBy = AssignmentOrder.Title, PageSize = 2 });
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "page_token", async () => await service.Office.ListAssignmentsAsync(
+            new ListAssignmentsRequest { PlanId = plan.Plan.Id, OrderBy = AssignmentOrder.RecentlyUpdated, PageSize = 2, PageToken = first.NextPageToken }));
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "order_by", async () => await service.Office.ListAssignmentsAsync(
+            new ListAssignmentsRequest { PlanId = plan.Plan.Id, OrderBy = (AssignmentOrder)42 }));
+    }
+
+    [Fact]
+    public async Task The_extension_queue_lists_exactly_the_requests_awaiting_a_decision()
+    {
+        var waiting = await NewAssignmentAsync("2023年10月底前");
+        var decided = await NewAssignmentAsync("2023年10月底前");
+        var untouched = await NewAssignmentAsync("2023年10月底前");
+        waiting = await EconomyLead.RequestExtensionAsync(new RequestExtensionRequest
+        {
+            Id = waiting.Id, Version = waiting.Version, NewDueDate = new Google.Type.Date { Year = 2023, Month = 11, Day = 30 }, Reason = "待省级批复",
+        });
+        decided = await EconomyLead.RequestExtensionAsync(new RequestExtensionRequest
+        {
+            Id = decided.Id, Version = decided.Version, NewDueDate = new Google.Type.Date { Year = 2023, Month = 11, Day = 30 }, Reason = "待省级批复",
+        });
+        await service.Office.DecideExtensionAsync(new DecideExtensionRequest { Id = decided.Id, Version = decided.Version, Approve = false, Remark = "不同意" });
+
+        var plans = new[] { waiting.PlanId, decided.PlanId, untouched.PlanId };
+        var queue = new List<Assignment>();
+        foreach (var plan in plans)
+            queue.AddRange((await service.Office.ListAssignmentsAsync(new ListAssignmentsRequest { PlanId = plan, PendingExtension = true })).Assignments);
+        Assert.Equal([waiting.Id], queue.Select(a => a.Id));
+        Assert.Equal("待省级批复", queue[0].PendingExtension.Reason);
+    }
+
+    [Fact]
     public async Task Assignments_are_listed_by_unit_subtree_status_and_overdue_date_sorted_by_due_date()
     {
         var late = await NewAssignmentAsync("2023年4月底前");

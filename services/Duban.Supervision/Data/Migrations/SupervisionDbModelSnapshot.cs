@@ -83,6 +83,13 @@ namespace Duban.Supervision.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("assignment_id");
 
+                    b.PrimitiveCollection<Guid[]>("AttachmentIds")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("attachment_ids")
+                        .HasDefaultValueSql("'{}'::uuid[]");
+
                     b.Property<DateTimeOffset?>("DecidedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("decided_at");
@@ -244,6 +251,13 @@ namespace Duban.Supervision.Data.Migrations
                         .IsRequired()
                         .HasColumnType("uuid[]")
                         .HasColumnName("recipient_unit_ids");
+
+                    b.PrimitiveCollection<Guid[]>("ReplyAttachmentIds")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("reply_attachment_ids")
+                        .HasDefaultValueSql("'{}'::uuid[]");
 
                     b.Property<DateOnly?>("ReplyBy")
                         .HasColumnType("date")

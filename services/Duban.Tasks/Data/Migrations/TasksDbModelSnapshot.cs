@@ -280,6 +280,10 @@ namespace Duban.Tasks.Data.Migrations
                     b.HasIndex("Status", "DueDate")
                         .HasDatabaseName("ix_assignments_status_due_date");
 
+                    b.HasIndex(new[] { "DueDate" }, "ix_assignments_pending_extension")
+                        .HasDatabaseName("ix_assignments_pending_extension")
+                        .HasFilter("pending_extension IS NOT NULL");
+
                     b.ToTable("assignments", (string)null);
                 });
 

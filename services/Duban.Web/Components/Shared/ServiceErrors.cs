@@ -23,4 +23,15 @@ public static class ServiceErrors
         var fields = e.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(v => $"{v.Field}: {v.Description}").ToList() ?? [];
         return fields.Count > 0 ? $"{what}：{string.Join("；", fields)}" : $"{what}：{e.Status.Detail}";
     }
+
+    /// <summary>The HTTP status of a download the service refused.</summary>
+    public static int HttpStatus(RpcException e) => e.StatusCode switch
+    {
+        StatusCode.InvalidArgument => 400,
+        StatusCode.PermissionDenied => 403,
+        StatusCode.NotFound => 404,
+        StatusCode.Unauthenticated => 401,
+        StatusCode.Unavailable or StatusCode.DeadlineExceeded => 503,
+        _ => 502,
+    };
 }

@@ -120,7 +120,21 @@ public class SheetReadingTests
         var damaged = Workbooks.Write(Workbooks.SampleSheet())[..2000];
         Assert.Equal("document", Assert.Single(Read(damaged).Result.Problems).Field);
     }
+}
 
+/// <summary>
+/// Live memory is the process's: tests running beside this one would count as the reader's. The collection runs
+/// alone, after the others.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryMeasurements
+{
+    public const string Name = "memory measurements";
+}
+
+[Collection(MemoryMeasurements.Name)]
+public class SheetMemoryTests
+{
     [Fact]
     public void A_sheet_of_100000_rows_is_read_row_by_row_in_flat_memory()
     {

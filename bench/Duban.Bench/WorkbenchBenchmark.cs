@@ -1,0 +1,87 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Duban.Contracts.Supervision.V1;
+using Duban.Contracts.Tasks.V1;
+using Duban.Contracts.Units.V1;
+using Duban.ServiceDefaults.Auth;
+
+namespace Duban.Bench;
+
+/// <summary>
+/// The workbench's pages rendered on the server over the supervision benchmark's data: the office signs in (the local
+/// sign-in page, as a person does) and asks for the dashboard, the ledger's first page and a filtered page, one after
+/// another. Beside each page, its ceiling: the services' calls that page makes for its data, made directly.
+/// </summary>
+public static class WorkbenchBenchmark
+{
+    public static async Task<List<string>> RunAsync(BenchEnvironment env, string scopeUnitId, int supervisionGrpcPort, int iterations)
+    {
+        var units = new UnitsService.UnitsServiceClient(env.Channel(TasksSetup.UnitsGrpcPort, DubanRoles.Office));
+        var officeUnit = await units.CreateUnitAsync(new CreateUnitRequest
+        {
+            Code = "bench-dcs", Name = "基准测试督查室", ShortName = "督查室", LevelCode = "department", ParentId = scopeUnitId, Kind = "督查机构",
+        });
+        var inspector = await units.CreatePersonAsync(new CreatePersonRequest
+        {
+            Name = "督查员", Roles = { new RoleInUnit { UnitId = officeUnit.Id, Role = UnitRole.Lead } },
+        });
+        var webHttp = TasksSetup.FreePorts(15400);
+        var (web, _) = await env.StartServiceProcessAsync("web", "Duban.Web", "Web", "bench_web", webHttp, 0, new Dictionary<string, string>
+        {
+            ["Units:Address"] = $"http://127.0.0.1:{TasksSetup.UnitsGrpcPort}",
+            ["Tasks:Address"] = $"http://127.0.0.1:{TasksSetup.TasksGrpcPort}",
+            ["Supervision:Address"] = $"http://127.0.0.1:{supervisionGrpcPort}",
+        });
+
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = true })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{webHttp}"), Timeout = TimeSpan.FromMinutes(2),
+        };
+        var form = await http.GetStringAsync("/signin");
+        var antiforgery = Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var signIn = await http.PostAsync("/signin/local", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["personId"] = inspector.Id, ["unitId"] = officeUnit.Id, ["__RequestVerificationToken"] = antiforgery,
+        }));
+        TasksSetup.Expect(signIn.IsSuccessStatusCode && signIn.RequestMessage!.RequestUri!.AbsolutePath == "/", "the office signed in to the workbench");
+
+        // The office as the pages' calls carry it: the same person, unit and role.
+        var supervision = new SupervisionService.SupervisionServiceClient(env.Channel(supervisionGrpcPort, inspector.Id, officeUnit.Id, DubanRoles.Office));
+        var tasks = new TasksService.TasksServiceClient(env.Channel(TasksSetup.TasksGrpcPort, inspector.Id, officeUnit.Id, DubanRoles.Office));
+        var bureau = (await tasks.ListAssignmentsAsync(new ListAssignmentsRequest { PageSize = 1 })).Assignments.Single().LeadUnitId;
+        var filtered = new ListAssignmentsRequest { LeadUnitId = bureau, IncludeSubtree = true, Statuses = { AssignmentStatus.Assigned }, PageSize = 20 };
+
+        async Task Page(string path, string marker)
+        {
+            var html = await http.GetStringAsync(path);
+            // A page that rendered a refusal or the sign-in page instead is not a measurement.
+            TasksSetup.Expect(html.Contains(marker) && !html.Contains("class=\"wb-error\""), $"{path} rendered ({marker})");
+        }
+        async Task LedgerCalls(ListAssignmentsRequest request)
+        {
+            var page = await tasks.ListAssignmentsAsync(request);
+            if (page.Assignments.Count > 0)
+                await supervision.BatchGetUrgingLevelsAsync(new BatchGetUrgingLevelsRequest { AssignmentIds = { page.Assignments.Select(a => a.Id) } });
+        }
+
+        Console.WriteLine($"workbench: {iterations} renders of each page, one after another ...");
+        var rows = new List<(string Name, Latency Page, Latency Ceiling)>
+        {
+            ("驾驶舱 /", await Latency.MeasureAsync(iterations, _ => Page("/", "data-count=\"total\""), warmup: 5),
+                await Latency.MeasureAsync(iterations, async _ => await supervision.GetDashboardAsync(new GetDashboardRequest { ScopeUnitId = scopeUnitId }), warmup: 5)),
+            ("台账首页 /ledger", await Latency.MeasureAsync(iterations, _ => Page("/ledger", "data-test=\"ledger\""), warmup: 5),
+                await Latency.MeasureAsync(iterations, _ => LedgerCalls(new ListAssignmentsRequest { PageSize = 20 }), warmup: 5)),
+            ("台账筛选 单位+下级+状态", await Latency.MeasureAsync(iterations, _ => Page($"/ledger?unit={bureau}&subtree=1&status=assigned", "data-test=\"ledger\""), warmup: 5),
+                await Latency.MeasureAsync(iterations, _ => LedgerCalls(filtered), warmup: 5)),
+        };
+        await env.StopServiceAsync(web);
+
+        var lines = new List<string> { "workbench pages rendered on the server (the office, signed in), beside the data calls each page makes:" };
+        foreach (var (name, page, ceiling) in rows)
+        {
+            lines.Add($"  {name,-24} page    {page.Summary}");
+            lines.Add($"  {"",-24} calls   {ceiling.Summary}   page p99 ÷ calls p99 {page.Percentile(99) / ceiling.Percentile(99):0.0}×");
+        }
+        return lines;
+    }
+}
