@@ -11,6 +11,8 @@ failed=0
 
 # The evidence-file tests and the benchmark run a real S3-compatible server (npm s3rver, tests/storage).
 (cd tests/storage && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || echo "npm ci in tests/storage failed: the S3 tests will fail" >&2
+# The notification tests send e-mail to a real SMTP server (smtp4dev, a tool of the repository's manifest).
+dotnet tool restore >/dev/null || echo "dotnet tool restore failed: the e-mail tests will fail" >&2
 
 dotnet test Duban.sln --logger trx --results-directory "$results" "$@"
 dotnet_status=$?

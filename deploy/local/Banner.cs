@@ -6,7 +6,7 @@ namespace Duban.Local;
 /// <summary>What a newcomer sees once everything is up: where things are and calls to copy.</summary>
 public static class Banner
 {
-    public static async Task PrintAsync(PostgresCluster cluster, byte[] key)
+    public static async Task PrintAsync(PostgresCluster cluster, byte[] key, bool mail)
     {
         var office = await SamplePeople.FindAsync(cluster.ConnectionString("duban_units"), "周敏");
         var token = LocalTokens.Mint(key, office?.PersonId ?? "office", office?.UnitId ?? "", [DubanRoles.Office], TimeSpan.FromHours(12), "周敏");
@@ -18,6 +18,7 @@ public static class Banner
                tasks   gRPC (h2c) 127.0.0.1:5201   HTTP/JSON 127.0.0.1:5200
                supervision gRPC 127.0.0.1:5301   HTTP/JSON 127.0.0.1:5300
                postgres 127.0.0.1:{{cluster.Port}} (user postgres, trust on loopback)
+               {{(mail ? $"mail (smtp4dev) http://127.0.0.1:{LocalRun.MailWebPort}/  (the notices' e-mails; SMTP 127.0.0.1:{LocalRun.MailSmtpPort})" : "mail: smtp4dev not running (dotnet tool restore), no e-mail")}}
 
              The workbench (督查督办工作台): http://127.0.0.1:{{LocalRun.WebPort}}/
                sign in as 周敏 (督查室) for the office, or as 陈志刚 (经发局) for a unit's lead.

@@ -21,6 +21,12 @@ public static class LocalRun
         {
             ["Units:Address"] = "http://127.0.0.1:5101",
             ["Tasks:Address"] = "http://127.0.0.1:5201",
+            // The sample's notices go by e-mail to the local SMTP server (its web UI: MailWebPort) and link to the workbench.
+            ["Notifications:Smtp:Host"] = "127.0.0.1",
+            ["Notifications:Smtp:Port"] = MailSmtpPort.ToString(),
+            ["Notifications:Smtp:Security"] = "None",
+            ["Notifications:Smtp:FromAddress"] = "duban@localhost",
+            ["Notifications:WorkbenchUrl"] = $"http://127.0.0.1:{WebPort}",
         }),
         // The office's web workbench: no database of its own, no gRPC port; it calls the three services.
         new("web", "Duban.Web", "", "", WebPort, 0, new Dictionary<string, string>
@@ -32,6 +38,9 @@ public static class LocalRun
     ];
 
     public const int WebPort = 5400;
+    /// <summary>smtp4dev: SMTP for the services, its web UI and API for people reading the sample's mail.</summary>
+    public const int MailSmtpPort = 2525;
+    public const int MailWebPort = 5390;
 
     public static async Task<int> UpAsync(LocalLayout layout)
     {
@@ -45,6 +54,7 @@ public static class LocalRun
         ServiceProcess.Write("postgres", $"starting the private cluster in {layout.PostgresDirectory} on 127.0.0.1:{LocalLayout.PostgresPort}");
         await using var cluster = await PostgresCluster.StartPersistentAsync(layout.PostgresDirectory, LocalLayout.PostgresPort);
         var key = LocalTokens.LoadOrCreateKey(layout.SigningKeyFile);
+        await using var mail = await StartMailAsync(layout, stop.Token);
 
         var running = new List<ServiceProcess>();
         // Ends the start-up and the sample job early when the watch sees PostgreSQL or a service stop.
@@ -74,7 +84,7 @@ public static class LocalRun
             foreach (var process in running)
                 await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), failed.Token);
             await SampleJob.RunAsync(layout, cluster, key, failed.Token);
-            await Banner.PrintAsync(cluster, key);
+            await Banner.PrintAsync(cluster, key, mail is not null);
             await watch;
         }
         catch (Exception) when (stop.IsCancellationRequested)
@@ -96,5 +106,21 @@ public static class LocalRun
             ServiceProcess.Write("local", "stopped; data kept in .data/ for the next run");
         }
         return failure is null ? 0 : 1;
+    }
+
+    /// <summary>The local SMTP server; without it (tools not restored) the run goes on, and notices wait for an SMTP server.</summary>
+    private static async Task<Duban.Harness.Mail.Smtp4devServer?> StartMailAsync(LocalLayout layout, CancellationToken ct)
+    {
+        try
+        {
+            var mail = await Duban.Harness.Mail.Smtp4devServer.StartAsync(layout.Repo, smtpPort: MailSmtpPort, webPort: MailWebPort, cancellationToken: ct);
+            ServiceProcess.Write("mail", $"smtp4dev: SMTP 127.0.0.1:{MailSmtpPort}, messages at {mail.WebUrl}/");
+            return mail;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+        {
+            ServiceProcess.Write("mail", $"smtp4dev did not start ({ex.Message.Split('\n')[0]}); run `dotnet tool restore` for e-mail");
+            return null;
+        }
     }
 }

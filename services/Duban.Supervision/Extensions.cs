@@ -3,6 +3,7 @@ using Duban.ServiceDefaults.Data;
 using Duban.ServiceDefaults.Resilience;
 using Duban.Supervision.Data;
 using Duban.Supervision.Notices;
+using Duban.Supervision.Notifications;
 using Duban.Supervision.Projection;
 using Duban.Supervision.Reviews;
 using Duban.Supervision.Webhooks;
@@ -70,6 +71,7 @@ public static class Extensions
             });
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddHostedService<WebhookDispatcher>();
+        builder.AddNotifications();
         return builder;
     }
 }

@@ -131,6 +131,34 @@ public sealed class UnitsDirectory(UnitsService.UnitsServiceClient client, Units
         return result;
     }
 
+    /// <summary>
+    /// Where to reach people and units' group robots, secrets included (the service's own identity only). Unknown
+    /// people are left out; units only when they have a robot.
+    /// </summary>
+    public async Task<(IReadOnlyDictionary<Guid, PersonTarget> People, IReadOnlyDictionary<Guid, UnitRobotTargets> Units)> GetNotificationTargetsAsync(
+        IReadOnlyCollection<Guid> personIds, IReadOnlyCollection<Guid> unitIds, CancellationToken ct)
+    {
+        var people = new Dictionary<Guid, PersonTarget>();
+        var units = new Dictionary<Guid, UnitRobotTargets>();
+        const int chunk = MaxBatch * 10;
+        var personChunks = personIds.Distinct().Chunk(chunk).ToList();
+        var unitChunks = unitIds.Distinct().Chunk(chunk).ToList();
+        for (var i = 0; i < Math.Max(personChunks.Count, unitChunks.Count); i++)
+        {
+            var request = new GetNotificationTargetsRequest();
+            if (i < personChunks.Count)
+                request.PersonIds.AddRange(personChunks[i].Select(id => id.ToString()));
+            if (i < unitChunks.Count)
+                request.UnitIds.AddRange(unitChunks[i].Select(id => id.ToString()));
+            var response = await CallAsync(t => client.GetNotificationTargetsAsync(request, deadline: Deadline(), cancellationToken: t).ResponseAsync, ct);
+            foreach (var person in response.People)
+                people[Guid.Parse(person.PersonId)] = person;
+            foreach (var unit in response.Units)
+                units[Guid.Parse(unit.UnitId)] = unit;
+        }
+        return (people, units);
+    }
+
     /// <summary>People whose name is exactly <paramref name="name"/>, in whatever unit they hold a role.</summary>
     public async Task<IReadOnlyList<Person>> FindPeopleNamedAsync(string name, CancellationToken ct)
     {

@@ -13,6 +13,8 @@ public static class Extensions
         builder.Services.AddScoped<PeopleStore>();
         builder.Services.AddScoped<NameResolver>();
         builder.Services.AddScoped<CollectiveStore>();
+        builder.Services.AddOptions<RobotOptions>().Bind(builder.Configuration.GetSection(RobotOptions.Section)).ValidateOnStart();
+        builder.Services.AddScoped<NotificationTargets>();
         builder.Services.AddScoped<IDatabaseSeeder<UnitsDb>, SampleUnitsSeeder>();
         return builder;
     }

@@ -14,6 +14,10 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<DocumentTemplateRecord> DocumentTemplates => Set<DocumentTemplateRecord>();
+    public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
+    public DbSet<NotificationFanout> NotificationFanouts => Set<NotificationFanout>();
+    public DbSet<RobotSend> RobotSends => Set<RobotSend>();
+    public DbSet<NotificationTemplateRecord> NotificationTemplates => Set<NotificationTemplateRecord>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -134,6 +138,42 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
             // The senders' queue: only pending rows, by when they are due.
             d.HasIndex(x => x.NextAttemptAt).HasFilter("status = 1");
             d.HasIndex(x => new { x.SubscriptionId, x.CreatedAt, x.Id });
+        });
+
+        model.Entity<NotificationDelivery>(d =>
+        {
+            d.ToTable("notification_deliveries");
+            d.HasKey(x => x.Id);
+            d.Property(x => x.Id).ValueGeneratedNever();
+            d.Property(x => x.RecipientName).HasMaxLength(200);
+            d.Property(x => x.Address).HasMaxLength(254);
+            d.Property(x => x.LastError).HasMaxLength(2000);
+            d.HasOne<Notice>().WithMany().HasForeignKey(x => x.NoticeId);
+            // At most once per (notice, channel, recipient): a second fan-out, or a second replica's, adds nothing.
+            d.HasIndex(x => new { x.NoticeId, x.Channel, x.RecipientId }).IsUnique();
+            // The senders' queue: only pending rows, by when they are due.
+            d.HasIndex(x => x.NextAttemptAt).HasFilter("status = 1");
+            d.HasIndex(x => new { x.RecipientId, x.CreatedAt, x.Id });
+        });
+        model.Entity<NotificationFanout>(f =>
+        {
+            f.ToTable("notification_fanouts");
+            f.HasKey(x => x.NoticeId);
+            f.HasOne<Notice>().WithMany().HasForeignKey(x => x.NoticeId);
+        });
+        model.Entity<RobotSend>(r =>
+        {
+            r.ToTable("robot_sends");
+            r.HasKey(x => new { x.Channel, x.UnitId });
+        });
+        model.Entity<NotificationTemplateRecord>(t =>
+        {
+            t.ToTable("notification_templates");
+            t.HasKey(x => x.Kind);
+            t.Property(x => x.Kind).ValueGeneratedNever();
+            t.Property(x => x.Template).HasMaxLength(Domain.Notifications.NoticeWording.MaxTemplateLength);
+            t.Property(x => x.Version).IsConcurrencyToken();
+            t.Property(x => x.UpdatedBy).HasMaxLength(100);
         });
     }
 }

@@ -21,7 +21,7 @@ namespace Duban.Supervision.Grpc;
 /// </summary>
 public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scanner, NoticeStore notices, WeeklyReviews reviews,
     Assessments assessments, WebhookSubscriptions webhooks, FeedFollower follower, DocumentTemplates templates, UrgingNotes urgingNotes,
-    Dashboard.Dashboards dashboards,
+    Dashboard.Dashboards dashboards, Notifications.NotificationDeliveries deliveries, Notifications.NotificationTemplates wording,
     Duban.ServiceDefaults.Memory.MemoryReclaimer memory, TimeProvider time) : Contract.SupervisionService.SupervisionServiceBase
 {
     public override async Task<Contract.BatchGetUrgingLevelsResponse> BatchGetUrgingLevels(Contract.BatchGetUrgingLevelsRequest request,
@@ -497,6 +497,31 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         var replay = await webhooks.ReplayAsync(request.SubscriptionId.Trim(), request.Since?.ToDateTimeOffset(), request.RequestId,
             context.CancellationToken);
         return new() { ReplayId = replay.ReplayId.ToString(), Enqueued = replay.Enqueued };
+    }
+
+    public override async Task<Contract.ListDeliveriesResponse> ListDeliveries(Contract.ListDeliveriesRequest request, ServerCallContext context)
+    {
+        var page = await deliveries.ListAsync(request.NoticeId.Trim(), request.PersonId.Trim(),
+            request.Statuses.Where(s => s != Contract.DeliveryStatus.Unspecified).Select(s => (NotificationStatus)(int)s).ToList(),
+            request.PageSize, request.PageToken, context.GetCaller(), context.CancellationToken);
+        return new() { Deliveries = { page.Items.Select(d => d.ToContract()) }, NextPageToken = page.NextPageToken };
+    }
+
+    [Authorize(Roles = DubanRoles.Office)]
+    public override async Task<Contract.Delivery> RetryDelivery(Contract.RetryDeliveryRequest request, ServerCallContext context) =>
+        (await deliveries.RetryAsync(request.Id.Trim(), context.CancellationToken)).ToContract();
+
+    public override async Task<Contract.ListNotificationTemplatesResponse> ListNotificationTemplates(Contract.ListNotificationTemplatesRequest request,
+        ServerCallContext context) =>
+        new() { Templates = { (await wording.ListAsync(context.CancellationToken)).Select(t => t.ToContract()) } };
+
+    [Authorize(Roles = DubanRoles.Office)]
+    public override async Task<Contract.NotificationTemplate> UpdateNotificationTemplate(Contract.UpdateNotificationTemplateRequest request,
+        ServerCallContext context)
+    {
+        NoticeKind? kind = request.Kind == Contract.NoticeKind.Unspecified ? null : (NoticeKind)(int)request.Kind;
+        return (await wording.UpdateAsync(kind, request.Template.Trim(), request.Version, context.GetCaller().PersonId, context.CancellationToken))
+            .ToContract();
     }
 
     private async Task<WeeklyReviewSummary> VisibleReviewAsync(string id, ServerCallContext context)

@@ -98,4 +98,31 @@ internal static class SupervisionMapping
         DeliverTime = d.DeliveredAt is { } delivered ? Timestamp.FromDateTimeOffset(delivered) : null,
         ReplayId = d.ReplayId?.ToString() ?? "",
     };
+
+    public static Contract.Delivery ToContract(this NotificationDelivery d) => new()
+    {
+        Id = d.Id.ToString(),
+        NoticeId = d.NoticeId.ToString(),
+        Channel = (Contract.DeliveryChannel)(int)d.Channel,
+        RecipientId = d.RecipientId.ToString(),
+        RecipientName = d.RecipientName,
+        Status = (Contract.DeliveryStatus)(int)d.Status,
+        Immediate = d.Immediate,
+        AttemptCount = d.AttemptCount,
+        NextAttemptTime = d.Status == NotificationStatus.Pending ? Timestamp.FromDateTimeOffset(d.NextAttemptAt) : null,
+        LastError = d.LastError,
+        CreateTime = Timestamp.FromDateTimeOffset(d.CreatedAt),
+        DeliverTime = d.DeliveredAt is { } delivered ? Timestamp.FromDateTimeOffset(delivered) : null,
+        MessageId = d.MessageId?.ToString() ?? "",
+    };
+
+    public static Contract.NotificationTemplate ToContract(this Notifications.NotificationTemplateView t) => new()
+    {
+        Kind = (Contract.NoticeKind)(int)t.Kind,
+        Template = t.Template,
+        IsDefault = t.IsDefault,
+        Version = t.Version,
+        UpdatedBy = t.UpdatedBy,
+        UpdateTime = t.UpdatedAt is { } at ? Timestamp.FromDateTimeOffset(at) : null,
+    };
 }

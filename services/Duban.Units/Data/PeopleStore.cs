@@ -8,9 +8,11 @@ namespace Duban.Units.Data;
 
 public sealed record RoleAssignment(string UnitId, UnitRole? Role, string Title);
 
-public sealed record NewPerson(string Name, string Phone, string Email, IReadOnlyList<RoleAssignment> Roles, string RequestId);
+public sealed record NewPerson(string Name, string Phone, string Email, IReadOnlyList<RoleAssignment> Roles, string RequestId,
+    IReadOnlyList<NotificationChannel?> OptedOutChannels);
 
-public sealed record PersonChanges(string Id, long Version, string? Name, string? Phone, string? Email, bool? Active);
+public sealed record PersonChanges(string Id, long Version, string? Name, string? Phone, string? Email, bool? Active,
+    IReadOnlyList<NotificationChannel?>? OptedOutChannels);
 
 public sealed record PeopleQuery(string UnitId, UnitRole? Role, string NameContains, int PageSize, string PageToken);
 
@@ -31,6 +33,7 @@ public sealed class PeopleStore(UnitsDb db, UnitStore units, TimeProvider time)
         var violations = new Violations();
         ValidateContact(request.Name, request.Phone, request.Email, "", violations);
         violations.MaxLength(request.RequestId, "request_id", 100);
+        var optOuts = NotificationRules.CleanOptOuts(request.OptedOutChannels, "opted_out_channels", violations);
         var roles = await CheckRolesAsync(request.Roles, "roles", violations, ct);
         violations.ThrowIfAny();
 
@@ -41,6 +44,7 @@ public sealed class PeopleStore(UnitsDb db, UnitStore units, TimeProvider time)
             Name = request.Name.Trim(),
             Phone = request.Phone.Trim(),
             Email = request.Email.Trim(),
+            OptedOutChannels = optOuts,
             CreateRequestId = request.RequestId.Length > 0 ? request.RequestId : null,
             CreateTime = now,
             UpdateTime = now,
@@ -90,6 +94,8 @@ public sealed class PeopleStore(UnitsDb db, UnitStore units, TimeProvider time)
     {
         var violations = new Violations().RequireVersion(changes.Version, "person.version");
         ValidateContact(changes.Name, changes.Phone, changes.Email, "person.", violations);
+        var optOuts = changes.OptedOutChannels is null ? null
+            : NotificationRules.CleanOptOuts(changes.OptedOutChannels, "person.opted_out_channels", violations);
         violations.ThrowIfAny();
 
         var person = await LoadForChangeAsync(changes.Id, changes.Version, "person.id", ct);
@@ -97,6 +103,7 @@ public sealed class PeopleStore(UnitsDb db, UnitStore units, TimeProvider time)
         person.Phone = changes.Phone?.Trim() ?? person.Phone;
         person.Email = changes.Email?.Trim() ?? person.Email;
         person.Active = changes.Active ?? person.Active;
+        person.OptedOutChannels = optOuts ?? person.OptedOutChannels;
         person.Touch(time.GetStoredUtcNow());
         await db.SaveChangesAsync(ct);
         return person;

@@ -68,7 +68,7 @@ public sealed class SampleUnitsSeeder(IOptions<SeedOptions> options, UnitStore u
         {
             var roles = (person.Roles ?? []).Select(r => new RoleAssignment(ids[r.Unit], Enum.Parse<UnitRole>(r.Role, ignoreCase: true), r.Title ?? ""));
             var created = await people.CreatePersonAsync(new NewPerson(person.Name, person.Phone ?? "", person.Email ?? "", roles.ToList(),
-                "seed:" + person.Name), cancellationToken);
+                "seed:" + person.Name, []), cancellationToken);
             if (person.Oversees is { Count: > 0 } overseen)
                 await people.SetOversightAsync(created.Id.ToString(), overseen.Select(code => ids[code]).ToList(), created.Version, cancellationToken);
         }

@@ -61,6 +61,9 @@ public sealed class UnitsDb(DbContextOptions<UnitsDb> options) : DbContext(optio
             unit.Property(u => u.CreateRequestId).HasColumnName("create_request_id").HasMaxLength(100);
             unit.Property(u => u.CreateTime).HasColumnName("create_time");
             unit.Property(u => u.UpdateTime).HasColumnName("update_time");
+            unit.Property(u => u.DingTalkWebhookUrl).HasColumnName("dingtalk_webhook_url").HasMaxLength(NotificationRules.MaxUrlLength);
+            unit.Property(u => u.DingTalkSecret).HasColumnName("dingtalk_secret").HasMaxLength(NotificationRules.MaxSecretLength);
+            unit.Property(u => u.WeComWebhookUrl).HasColumnName("wecom_webhook_url").HasMaxLength(NotificationRules.MaxUrlLength);
             unit.Ignore(u => u.Aliases);
 
             unit.HasIndex(u => u.Code).IsUnique();
@@ -97,6 +100,7 @@ public sealed class UnitsDb(DbContextOptions<UnitsDb> options) : DbContext(optio
             person.Property(p => p.Phone).HasColumnName("phone").HasMaxLength(32);
             person.Property(p => p.Email).HasColumnName("email").HasMaxLength(254);
             person.Property(p => p.Active).HasColumnName("active");
+            person.Property(p => p.OptedOutChannels).HasColumnName("opted_out_channels");
             person.Property(p => p.Version).HasColumnName("version").IsConcurrencyToken();
             person.Property(p => p.CreateRequestId).HasColumnName("create_request_id").HasMaxLength(100);
             person.Property(p => p.CreateTime).HasColumnName("create_time");

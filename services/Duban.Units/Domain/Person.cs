@@ -20,6 +20,8 @@ public sealed class Person
     public string Phone { get; set; } = "";
     public string Email { get; set; } = "";
     public bool Active { get; set; } = true;
+    /// <summary>Channels the person is not to be told on.</summary>
+    public List<NotificationChannel> OptedOutChannels { get; set; } = [];
     public long Version { get; set; } = 1;
     public string? CreateRequestId { get; init; }
     public DateTimeOffset CreateTime { get; init; }

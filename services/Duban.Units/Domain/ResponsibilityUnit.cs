@@ -25,6 +25,12 @@ public sealed class ResponsibilityUnit
     public string? CreateRequestId { get; init; }
     public DateTimeOffset CreateTime { get; init; }
     public DateTimeOffset UpdateTime { get; set; }
+    /// <summary>钉钉 custom robot of the unit's group, with its access token; "" when none.</summary>
+    public string DingTalkWebhookUrl { get; set; } = "";
+    /// <summary>The robot's 加签 secret; never returned by reads.</summary>
+    public string DingTalkSecret { get; set; } = "";
+    /// <summary>企业微信 group robot, with its key; "" when none.</summary>
+    public string WeComWebhookUrl { get; set; } = "";
 
     /// <summary>Every name the unit is known by (name, short name, aliases, code), for resolution.</summary>
     public List<UnitName> Names { get; set; } = [];

@@ -26,6 +26,48 @@ internal static class UnitMapping
         CreateTime = Timestamp.FromDateTimeOffset(unit.CreateTime),
         UpdateTime = Timestamp.FromDateTimeOffset(unit.UpdateTime),
         AncestorIds = { UnitPath.Ids(unit.Path).SkipLast(1).Select(id => id.ToString()) },
+        // Tokens and secrets stay in the database: reads say only where the robot is and that it is set.
+        DingtalkRobot = unit.DingTalkWebhookUrl.Length == 0 ? null
+            : new Contract.DingTalkRobot { WebhookAddress = NotificationRules.Address(unit.DingTalkWebhookUrl), SecretSet = unit.DingTalkSecret.Length > 0 },
+        WecomRobot = unit.WeComWebhookUrl.Length == 0 ? null
+            : new Contract.WeComRobot { WebhookAddress = NotificationRules.Address(unit.WeComWebhookUrl), KeySet = true },
+    };
+
+    public static Contract.NotificationChannel ToContract(NotificationChannel channel) => channel switch
+    {
+        NotificationChannel.Email => Contract.NotificationChannel.Email,
+        NotificationChannel.Sms => Contract.NotificationChannel.Sms,
+        NotificationChannel.DingTalk => Contract.NotificationChannel.Dingtalk,
+        NotificationChannel.WeCom => Contract.NotificationChannel.Wecom,
+        _ => Contract.NotificationChannel.Unspecified,
+    };
+
+    public static NotificationChannel? ToDomain(Contract.NotificationChannel channel) => channel switch
+    {
+        Contract.NotificationChannel.Email => NotificationChannel.Email,
+        Contract.NotificationChannel.Sms => NotificationChannel.Sms,
+        Contract.NotificationChannel.Dingtalk => NotificationChannel.DingTalk,
+        Contract.NotificationChannel.Wecom => NotificationChannel.WeCom,
+        _ => null,
+    };
+
+    public static Contract.PersonTarget ToContract(this PersonReach person) => new()
+    {
+        PersonId = person.Id.ToString(),
+        Name = person.Name,
+        Email = person.Email,
+        Phone = person.Phone,
+        OptedOutChannels = { person.OptedOut.Select(ToContract) },
+        Active = person.Active,
+    };
+
+    public static Contract.UnitRobotTargets ToContract(this UnitRobots unit) => new()
+    {
+        UnitId = unit.Id.ToString(),
+        UnitName = unit.Name,
+        DingtalkWebhookUrl = unit.DingTalkWebhookUrl,
+        DingtalkSecret = unit.DingTalkSecret,
+        WecomWebhookUrl = unit.WeComWebhookUrl,
     };
 
     public static Contract.Level ToContract(this Level level) => new() { Code = level.Code, Name = level.Name, Rank = level.Rank };
@@ -49,6 +91,7 @@ internal static class UnitMapping
             OverseenUnitIds = { person.Oversights.Select(o => o.UnitId.ToString()).Order() },
             Active = person.Active,
             Version = person.Version,
+            OptedOutChannels = { seesPersonalData ? person.OptedOutChannels.Select(ToContract) : [] },
         };
     }
 

@@ -12,7 +12,8 @@ namespace Duban.Units.Grpc;
 /// The units API. Anyone with a token may read; only the supervision office changes the tree, people
 /// and roles.
 /// </summary>
-public sealed class UnitsGrpcService(UnitStore units, PeopleStore people, NameResolver resolver, CollectiveStore collectives)
+public sealed class UnitsGrpcService(UnitStore units, PeopleStore people, NameResolver resolver, CollectiveStore collectives,
+    NotificationTargets targets)
     : Contract.UnitsService.UnitsServiceBase
 {
     public override async Task<Contract.ListLevelsResponse> ListLevels(Contract.ListLevelsRequest request, ServerCallContext context) =>
@@ -153,7 +154,8 @@ public sealed class UnitsGrpcService(UnitStore units, PeopleStore people, NameRe
     public override async Task<Contract.Person> CreatePerson(Contract.CreatePersonRequest request, ServerCallContext context)
     {
         var person = await people.CreatePersonAsync(new NewPerson(request.Name, request.Phone, request.Email,
-            request.Roles.Select(r => r.ToDomain()).ToList(), request.RequestId.Trim()), context.CancellationToken);
+            request.Roles.Select(r => r.ToDomain()).ToList(), request.RequestId.Trim(),
+            request.OptedOutChannels.Select(UnitMapping.ToDomain).ToList()), context.CancellationToken);
         return person.ToContract(context.GetCaller());
     }
 
@@ -173,7 +175,7 @@ public sealed class UnitsGrpcService(UnitStore units, PeopleStore people, NameRe
     {
         var person = request.Person ?? throw new ValidationFailedException("person", "must be given");
         var paths = request.UpdateMask?.Paths.ToHashSet() ?? [];
-        var allowed = new HashSet<string> { "name", "phone", "email", "active" };
+        var allowed = new HashSet<string> { "name", "phone", "email", "active", "opted_out_channels" };
         var violations = new Violations();
         if (paths.Count == 0)
             violations.Add("update_mask", "must name the fields to change: " + string.Join(", ", allowed));
@@ -185,7 +187,8 @@ public sealed class UnitsGrpcService(UnitStore units, PeopleStore people, NameRe
             paths.Contains("name") ? person.Name : null,
             paths.Contains("phone") ? person.Phone : null,
             paths.Contains("email") ? person.Email : null,
-            paths.Contains("active") ? person.Active : null);
+            paths.Contains("active") ? person.Active : null,
+            paths.Contains("opted_out_channels") ? person.OptedOutChannels.Select(UnitMapping.ToDomain).ToList() : null);
         return (await people.UpdatePersonAsync(changes, context.CancellationToken)).ToContract(context.GetCaller());
     }
 
@@ -206,4 +209,26 @@ public sealed class UnitsGrpcService(UnitStore units, PeopleStore people, NameRe
     public override async Task<Contract.Person> SetOversight(Contract.SetOversightRequest request, ServerCallContext context) =>
         (await people.SetOversightAsync(request.PersonId, request.UnitIds, request.Version, context.CancellationToken))
             .ToContract(context.GetCaller());
+
+    [Authorize(Roles = DubanRoles.Office)]
+    public override async Task<Contract.Unit> SetUnitRobots(Contract.SetUnitRobotsRequest request, ServerCallContext context)
+    {
+        var paths = request.UpdateMask?.Paths.ToHashSet() ?? [];
+        var violations = new Violations();
+        foreach (var path in paths.Where(p => p is not ("dingtalk" or "wecom")))
+            violations.Add("update_mask", $"'{path}' is not a robot (dingtalk, wecom)");
+        violations.ThrowIfAny();
+        var dingTalk = paths.Contains("dingtalk")
+            ? new RobotChange(request.Dingtalk?.WebhookUrl.Trim() ?? "", request.Dingtalk?.Secret ?? "") : null;
+        var weCom = paths.Contains("wecom") ? new RobotChange(request.Wecom?.WebhookUrl.Trim() ?? "", "") : null;
+        return (await targets.SetRobotsAsync(request.UnitId.Trim(), request.Version, dingTalk, weCom, context.CancellationToken)).ToContract();
+    }
+
+    [Authorize(Roles = DubanRoles.Service)]
+    public override async Task<Contract.GetNotificationTargetsResponse> GetNotificationTargets(Contract.GetNotificationTargetsRequest request,
+        ServerCallContext context)
+    {
+        var (found, robots) = await targets.GetAsync(request.PersonIds, request.UnitIds, context.CancellationToken);
+        return new() { People = { found.Select(p => p.ToContract()) }, Units = { robots.Select(u => u.ToContract()) } };
+    }
 }

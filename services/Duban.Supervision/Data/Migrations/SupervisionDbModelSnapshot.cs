@@ -330,6 +330,141 @@ namespace Duban.Supervision.Data.Migrations
                     b.ToTable("notices", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Supervision.Data.NotificationDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("address");
+
+                    b.Property<int>("AttemptCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt_count");
+
+                    b.Property<int>("Channel")
+                        .HasColumnType("integer")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<bool>("Immediate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("immediate");
+
+                    b.Property<string>("LastError")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.PrimitiveCollection<string[]>("Mentions")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("mentions");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<Guid>("NoticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("notice_id");
+
+                    b.Property<Guid>("RecipientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recipient_id");
+
+                    b.Property<string>("RecipientName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("recipient_name");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_deliveries");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_notification_deliveries_next_attempt_at")
+                        .HasFilter("status = 1");
+
+                    b.HasIndex("NoticeId", "Channel", "RecipientId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notification_deliveries_notice_id_channel_recipient_id");
+
+                    b.HasIndex("RecipientId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_notification_deliveries_recipient_id_created_at_id");
+
+                    b.ToTable("notification_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Supervision.Data.NotificationFanout", b =>
+                {
+                    b.Property<Guid>("NoticeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("notice_id");
+
+                    b.Property<DateTimeOffset>("QueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("queued_at");
+
+                    b.HasKey("NoticeId")
+                        .HasName("pk_notification_fanouts");
+
+                    b.ToTable("notification_fanouts", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Supervision.Data.NotificationTemplateRecord", b =>
+                {
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Template")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("template");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("updated_by");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Kind")
+                        .HasName("pk_notification_templates");
+
+                    b.ToTable("notification_templates", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Supervision.Data.ProjectedAssignment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -467,6 +602,26 @@ namespace Duban.Supervision.Data.Migrations
                         .HasFilter("milestones <> '[]'::jsonb");
 
                     b.ToTable("assignments", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Supervision.Data.RobotSend", b =>
+                {
+                    b.Property<int>("Channel")
+                        .HasColumnType("integer")
+                        .HasColumnName("channel");
+
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("unit_id");
+
+                    b.Property<DateTimeOffset>("LastSentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_sent_at");
+
+                    b.HasKey("Channel", "UnitId")
+                        .HasName("pk_robot_sends");
+
+                    b.ToTable("robot_sends", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Supervision.Data.WebhookDelivery", b =>
@@ -731,6 +886,26 @@ namespace Duban.Supervision.Data.Migrations
                         .HasDatabaseName("ix_weekly_reviews_scope_unit_id_week_revision");
 
                     b.ToTable("weekly_reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Supervision.Data.NotificationDelivery", b =>
+                {
+                    b.HasOne("Duban.Supervision.Data.Notice", null)
+                        .WithMany()
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notification_deliveries_notices_notice_id");
+                });
+
+            modelBuilder.Entity("Duban.Supervision.Data.NotificationFanout", b =>
+                {
+                    b.HasOne("Duban.Supervision.Data.Notice", null)
+                        .WithMany()
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_notification_fanouts_notices_notice_id");
                 });
 
             modelBuilder.Entity("Duban.Supervision.Data.WebhookDelivery", b =>

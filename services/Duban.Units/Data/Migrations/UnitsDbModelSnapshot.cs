@@ -253,6 +253,11 @@ namespace Duban.Units.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
+                    b.PrimitiveCollection<int[]>("OptedOutChannels")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("opted_out_channels");
+
                     b.Property<string>("Phone")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -331,6 +336,18 @@ namespace Duban.Units.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("depth");
 
+                    b.Property<string>("DingTalkSecret")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("dingtalk_secret");
+
+                    b.Property<string>("DingTalkWebhookUrl")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("dingtalk_webhook_url");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -383,6 +400,12 @@ namespace Duban.Units.Data.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("bigint")
                         .HasColumnName("version");
+
+                    b.Property<string>("WeComWebhookUrl")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("wecom_webhook_url");
 
                     b.HasKey("Id");
 

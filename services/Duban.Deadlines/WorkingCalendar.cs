@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Duban.Tasks.Domain.Deadlines;
+namespace Duban.Deadlines;
 
 /// <summary>
 /// The China working calendar: weekends off, plus each year's public holidays (放假) and make-up working days
