@@ -68,11 +68,7 @@ public sealed class OidcWorkbenchFixture : IAsyncLifetime
         });
         Web.StartServer();
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("DUBAN_CHROMIUM") is { Length: > 0 } chromium ? chromium : "/usr/bin/chromium",
-            Headless = true, Args = ["--no-sandbox", "--disable-gpu"],
-        });
+        Browser = await WorkbenchFixture.LaunchChromiumAsync(Playwright);
     }
 
     public async Task DisposeAsync()

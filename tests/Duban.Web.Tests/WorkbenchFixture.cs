@@ -69,13 +69,16 @@ public sealed class WorkbenchFixture : IAsyncLifetime
 
         Directory.CreateDirectory(Screenshots);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("DUBAN_CHROMIUM") is { Length: > 0 } chromium ? chromium : "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu"],
-        });
+        Browser = await LaunchChromiumAsync(Playwright);
     }
+
+    /// <summary>Debian's Chromium (or DUBAN_CHROMIUM), headless: the system browser, nothing downloaded.</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = Environment.GetEnvironmentVariable("DUBAN_CHROMIUM") is { Length: > 0 } chromium ? chromium : "/usr/bin/chromium",
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu"],
+    });
 
     /// <summary>A fresh browser (own cookies) signed in as the person, through the sign-in page as a person would.</summary>
     public async Task<IPage> SignedInAsync(string name)
