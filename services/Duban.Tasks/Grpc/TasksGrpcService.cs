@@ -68,7 +68,10 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
     {
         var readable = await ReadableAsync(context);
         var (plan, items, assignments) = await queries.GetPlanAsync(request.Id, readable, context.CancellationToken);
-        return plan.ToContract(items, assignments);
+        var contract = plan.ToContract(items, assignments);
+        if (request.OmitSourceText)
+            contract.SourceText = "";
+        return contract;
     }
 
     public override async Task<Contract.ListPlansResponse> ListPlans(Contract.ListPlansRequest request, ServerCallContext context)
@@ -76,7 +79,12 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         var readable = await ReadableAsync(context);
         var page = await queries.ListPlansAsync(request.IssuingUnitId.Trim(), request.PageSize, request.PageToken, request.IncludeWithdrawn, readable,
             context.CancellationToken);
-        return new() { Plans = { page.Items.Select(p => p.Plan.ToContract(p.Items, p.Assignments)) }, NextPageToken = page.NextPageToken };
+        // A list names the plans; each one's source text (megabytes for a large plan) comes with GetPlan.
+        return new()
+        {
+            Plans = { page.Items.Select(p => { var plan = p.Plan.ToContract(p.Items, p.Assignments); plan.SourceText = ""; return plan; }) },
+            NextPageToken = page.NextPageToken,
+        };
     }
 
     public override async Task<Contract.WithdrawPlanResponse> WithdrawPlan(Contract.WithdrawPlanRequest request, ServerCallContext context)

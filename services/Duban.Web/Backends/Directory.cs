@@ -31,7 +31,7 @@ public sealed class Directory(Units.UnitsService.UnitsServiceClient units, Tasks
     public async Task LoadPlansAsync(IEnumerable<string> ids, CancellationToken ct)
     {
         foreach (var id in ids.Where(id => id.Length > 0 && !_plans.ContainsKey(id)).Distinct())
-            _plans[id] = (await tasks.GetPlanAsync(new Tasks.GetPlanRequest { Id = id }, cancellationToken: ct)).Title;
+            _plans[id] = (await tasks.GetPlanAsync(new Tasks.GetPlanRequest { Id = id, OmitSourceText = true }, cancellationToken: ct)).Title;
     }
 
     public string PlanTitle(string id) => _plans.GetValueOrDefault(id, "");

@@ -168,6 +168,12 @@ public class DocumentImportTests(SampleUnitsFixture service) : IClassFixture<Sam
 
         Assert.Equal(27, response.Plan.AssignmentCount);
         Assert.Equal(text, response.Plan.SourceText);
+        Assert.Equal(text, (await service.Office.GetPlanAsync(new GetPlanRequest { Id = response.Plan.Id })).SourceText);
+        // A title needs no document: the list and GetPlan with omit_source_text leave it out.
+        var light = await service.Office.GetPlanAsync(new GetPlanRequest { Id = response.Plan.Id, OmitSourceText = true });
+        Assert.Equal(("", "任务分解表（GBK）"), (light.SourceText, light.Title));
+        var listed = (await service.Office.ListPlansAsync(new ListPlansRequest { PageSize = 100 })).Plans.Single(p => p.Id == response.Plan.Id);
+        Assert.Equal("", listed.SourceText);
         var tree = await service.Office.GetPlanTreeAsync(new GetPlanTreeRequest { PlanId = response.Plan.Id });
         Assert.Contains(tree.Nodes.SelectMany(n => n.Assignments), a => a.Title.StartsWith("加快集装箱") && a.Deadline.OriginalText == "2026年9月底前");
         // The same bytes again under the same request id are the same request.
