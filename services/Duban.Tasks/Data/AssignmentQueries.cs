@@ -81,7 +81,7 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
                 .OrderByDescending(a => a.UpdateTime).ThenByDescending(a => a.Id),
             AssignmentOrder.Title => (after is null ? query : AfterTitle(query, DecodeTitleKey(after)))
                 .OrderBy(a => a.Title).ThenBy(a => a.Id),
-            _ => (after is null ? query : After(query, DecodeKey(after).Due, DecodeKey(after).Id))
+            _ => (after is null ? query : After(query, DecodeKey(after)))
                 .OrderBy(a => a.DueDate ?? DateOnly.MaxValue).ThenBy(a => a.Id),
         }).Take(size + 1).ToListAsync(ct);
         if (rows.Count <= size)
@@ -130,7 +130,7 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         (DateOnly Due, Guid Id)? after = null;
         while (true)
         {
-            var page = after is { } key ? After(query, key.Due, key.Id) : query;
+            var page = after is { } key ? After(query, key) : query;
             var rows = await page.OrderBy(a => a.DueDate ?? DateOnly.MaxValue).ThenBy(a => a.Id).Take(pageSize).ToListAsync(ct);
             if (rows.Count > 0)
                 yield return rows;
@@ -140,9 +140,9 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         }
     }
 
-    private static IQueryable<Assignment> After(IQueryable<Assignment> query, DateOnly afterDue, Guid afterId) =>
-        query.Where(a => (a.DueDate ?? DateOnly.MaxValue) > afterDue
-            || ((a.DueDate ?? DateOnly.MaxValue) == afterDue && a.Id.CompareTo(afterId) > 0));
+    private static IQueryable<Assignment> After(IQueryable<Assignment> query, (DateOnly Due, Guid Id) key) =>
+        query.Where(a => (a.DueDate ?? DateOnly.MaxValue) > key.Due
+            || ((a.DueDate ?? DateOnly.MaxValue) == key.Due && a.Id.CompareTo(key.Id) > 0));
 
     private async Task<(IQueryable<Assignment> Query, string Fingerprint)> FilteredAsync(AssignmentFilter filter, IReadOnlySet<Guid>? readable,
         string fieldPrefix, CancellationToken ct)
