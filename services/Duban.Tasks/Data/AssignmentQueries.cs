@@ -37,6 +37,15 @@ public sealed record StatusCount(int Assigned, int Accepted, int InProgress, int
     }
 }
 
+/// <summary>What a read of a plan leaves out: its document's text (megabytes for a large plan), its counts (a pass over its assignments).</summary>
+[Flags]
+public enum PlanOmissions
+{
+    None = 0,
+    SourceText = 1,
+    Counts = 2,
+}
+
 public sealed record PlanTreeView(Plan Plan, int ItemCount, int AssignmentCount, IReadOnlyList<PlanTreeNode> Nodes, StatusCount Counts, int ProgressPercent);
 
 /// <summary>Reads: one assignment with its record, filtered lists, and a plan's tree with rolled-up progress.</summary>
@@ -72,18 +81,7 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         fingerprint += "|" + filter.Order;
         var after = PageToken.Decode(filter.PageToken, fingerprint);
 
-        // Keyset paging: each order's key, then the id; undated work sorts as if due on the last day there is.
-        var rows = await (filter.Order switch
-        {
-            AssignmentOrder.DueDateDescending => (after is null ? query : AfterDueDescending(query, DecodeKey(after)))
-                .OrderByDescending(a => a.DueDate ?? DateOnly.MaxValue).ThenByDescending(a => a.Id),
-            AssignmentOrder.RecentlyUpdated => (after is null ? query : AfterUpdated(query, DecodeUpdatedKey(after)))
-                .OrderByDescending(a => a.UpdateTime).ThenByDescending(a => a.Id),
-            AssignmentOrder.Title => (after is null ? query : AfterTitle(query, DecodeTitleKey(after)))
-                .OrderBy(a => a.Title).ThenBy(a => a.Id),
-            _ => (after is null ? query : After(query, DecodeKey(after)))
-                .OrderBy(a => a.DueDate ?? DateOnly.MaxValue).ThenBy(a => a.Id),
-        }).Take(size + 1).ToListAsync(ct);
+        var rows = await PageInOrder(query, filter.Order, after, size).ToListAsync(ct);
         if (rows.Count <= size)
             return new Page<Assignment>(rows, "");
         rows.RemoveAt(rows.Count - 1);
@@ -97,8 +95,25 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         return new Page<Assignment>(rows, PageToken.Encode(fingerprint, key));
     }
 
+    /// <summary>
+    /// One page (and one row more) in the order asked, after the previous page's last key. Keyset paging: each order's key,
+    /// then the id; undated work sorts as if due on the last day there is (Npgsql writes it as the date infinity), written
+    /// as a constant so that the SQL matches the index ix_assignments_ledger_order.
+    /// </summary>
+    internal static IQueryable<Assignment> PageInOrder(IQueryable<Assignment> query, AssignmentOrder order, string? after, int size) => (order switch
+    {
+        AssignmentOrder.DueDateDescending => (after is null ? query : AfterDueDescending(query, DecodeKey(after)))
+            .OrderByDescending(a => a.DueDate ?? EF.Constant(DateOnly.MaxValue)).ThenByDescending(a => a.Id),
+        AssignmentOrder.RecentlyUpdated => (after is null ? query : AfterUpdated(query, DecodeUpdatedKey(after)))
+            .OrderByDescending(a => a.UpdateTime).ThenByDescending(a => a.Id),
+        AssignmentOrder.Title => (after is null ? query : AfterTitle(query, DecodeTitleKey(after)))
+            .OrderBy(a => a.Title).ThenBy(a => a.Id),
+        _ => (after is null ? query : After(query, DecodeKey(after)))
+            .OrderBy(a => a.DueDate ?? EF.Constant(DateOnly.MaxValue)).ThenBy(a => a.Id),
+    }).Take(size + 1);
+
     private static IQueryable<Assignment> AfterDueDescending(IQueryable<Assignment> query, (DateOnly Due, Guid Id) key) =>
-        query.Where(a => (a.DueDate ?? DateOnly.MaxValue) < key.Due || ((a.DueDate ?? DateOnly.MaxValue) == key.Due && a.Id.CompareTo(key.Id) < 0));
+        query.Where(a => (a.DueDate ?? EF.Constant(DateOnly.MaxValue)) < key.Due || ((a.DueDate ?? EF.Constant(DateOnly.MaxValue)) == key.Due && a.Id.CompareTo(key.Id) < 0));
 
     private static IQueryable<Assignment> AfterUpdated(IQueryable<Assignment> query, (DateTimeOffset Time, Guid Id) key) =>
         query.Where(a => a.UpdateTime < key.Time || (a.UpdateTime == key.Time && a.Id.CompareTo(key.Id) < 0));
@@ -131,7 +146,7 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         while (true)
         {
             var page = after is { } key ? After(query, key) : query;
-            var rows = await page.OrderBy(a => a.DueDate ?? DateOnly.MaxValue).ThenBy(a => a.Id).Take(pageSize).ToListAsync(ct);
+            var rows = await page.OrderBy(a => a.DueDate ?? EF.Constant(DateOnly.MaxValue)).ThenBy(a => a.Id).Take(pageSize).ToListAsync(ct);
             if (rows.Count > 0)
                 yield return rows;
             if (rows.Count < pageSize)
@@ -141,8 +156,8 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
     }
 
     private static IQueryable<Assignment> After(IQueryable<Assignment> query, (DateOnly Due, Guid Id) key) =>
-        query.Where(a => (a.DueDate ?? DateOnly.MaxValue) > key.Due
-            || ((a.DueDate ?? DateOnly.MaxValue) == key.Due && a.Id.CompareTo(key.Id) > 0));
+        query.Where(a => (a.DueDate ?? EF.Constant(DateOnly.MaxValue)) > key.Due
+            || ((a.DueDate ?? EF.Constant(DateOnly.MaxValue)) == key.Due && a.Id.CompareTo(key.Id) > 0));
 
     private async Task<(IQueryable<Assignment> Query, string Fingerprint)> FilteredAsync(AssignmentFilter filter, IReadOnlySet<Guid>? readable,
         string fieldPrefix, CancellationToken ct)
@@ -213,27 +228,44 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
     }
 
     /// <summary>
-    /// A plan with its counts. A reader with a subtree sees a plan their subtree issued or holds an assignment of,
-    /// and counts the assignments they may read.
+    /// A plan with its counts (0 with <see cref="PlanOmissions.Counts"/>). A reader with a subtree sees a plan their
+    /// subtree issued or holds an assignment of, and counts the assignments they may read.
     /// </summary>
-    public async Task<(Plan Plan, int Items, int Assignments)> GetPlanAsync(string id, IReadOnlySet<Guid>? readable, CancellationToken ct)
+    public async Task<(Plan Plan, int Items, int Assignments)> GetPlanAsync(string id, IReadOnlySet<Guid>? readable, CancellationToken ct,
+        PlanOmissions omit = PlanOmissions.None)
     {
         var planId = Ids.Parse(id, "id");
-        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == planId, ct) ?? throw new NotFoundException("plan", id);
+        var plan = await Plans(omit).FirstOrDefaultAsync(p => p.Id == planId, ct) ?? throw new NotFoundException("plan", id);
+        if (omit.HasFlag(PlanOmissions.Counts))
+        {
+            if (readable is not null && !readable.Contains(plan.IssuingUnitId) && !await ReadableAssignments(readable).AnyAsync(a => a.PlanId == planId, ct))
+                throw new PermissionDeniedException("a unit reads the plans it issued or holds an assignment of");
+            return (plan, 0, 0);
+        }
         var assignments = await ReadableAssignments(readable).CountAsync(a => a.PlanId == planId, ct);
         if (readable is not null && assignments == 0 && !readable.Contains(plan.IssuingUnitId))
             throw new PermissionDeniedException("a unit reads the plans it issued or holds an assignment of");
         return (plan, await db.PlanItems.CountAsync(i => i.PlanId == planId, ct), assignments);
     }
 
+    /// <summary>Plans as read, without the document's text when it is left out: it is megabytes for a large plan.</summary>
+    private IQueryable<Plan> Plans(PlanOmissions omit) => omit.HasFlag(PlanOmissions.SourceText)
+        ? db.Plans.FromSql($"""
+            SELECT id, title, issuing_unit_id, issue_date, time_zone, '' AS source_text, status, version, source, withdraw_reason, withdrawn_at,
+                   create_request_id, create_request_hash, create_time
+            FROM plans
+            """).AsNoTracking()
+        : db.Plans.AsNoTracking();
+
     /// <summary>Plans in force (with <paramref name="includeWithdrawn"/>, withdrawn ones too), oldest first.</summary>
     public async Task<Page<(Plan Plan, int Items, int Assignments)>> ListPlansAsync(string issuingUnitId, int pageSize, string pageToken,
-        bool includeWithdrawn, IReadOnlySet<Guid>? readable, CancellationToken ct)
+        bool includeWithdrawn, bool omitCounts, IReadOnlySet<Guid>? readable, CancellationToken ct)
     {
         var size = PageToken.Size(pageSize);
         var fingerprint = includeWithdrawn ? $"plans|{issuingUnitId}|withdrawn" : $"plans|{issuingUnitId}";
         var after = PageToken.Decode(pageToken, fingerprint);
-        var query = db.Plans.AsNoTracking();
+        // A list names plans: their documents' text comes with GetPlan.
+        var query = Plans(PlanOmissions.SourceText);
         if (!includeWithdrawn)
             query = query.Where(p => p.Status != PlanStatus.Withdrawn);
         if (issuingUnitId.Length > 0)
@@ -252,9 +284,11 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
             var afterId = PageToken.Key(after, Guid.Parse);
             query = query.Where(p => p.Id.CompareTo(afterId) > 0);
         }
-        var rows = await query.OrderBy(p => p.Id).Take(size + 1)
-            .Select(p => new { Plan = p, Items = db.PlanItems.Count(i => i.PlanId == p.Id), Assignments = visible.Count(a => a.PlanId == p.Id) })
-            .ToListAsync(ct);
+        var ordered = query.OrderBy(p => p.Id).Take(size + 1);
+        var rows = omitCounts
+            ? await ordered.Select(p => new { Plan = p, Items = 0, Assignments = 0 }).ToListAsync(ct)
+            : await ordered.Select(p => new { Plan = p, Items = db.PlanItems.Count(i => i.PlanId == p.Id), Assignments = visible.Count(a => a.PlanId == p.Id) })
+                .ToListAsync(ct);
         var page = rows.Select(r => (r.Plan, r.Items, r.Assignments)).ToList();
         if (page.Count <= size)
             return new(page, "");

@@ -68,6 +68,8 @@ public sealed class TasksDb(DbContextOptions<TasksDb> options) : DbContext(optio
             assignment.HasIndex(a => a.OwnerPersonId);
             assignment.HasIndex(a => new { a.Status, a.DueDate });
             assignment.HasIndex(a => a.CreateRequestId);
+            // The ledger's 最近更新 order (its due-date order has the expression index of the LedgerOrderIndex migration).
+            assignment.HasIndex(a => new { a.UpdateTime, a.Id }, "ix_assignments_recently_updated").HasDatabaseName("ix_assignments_recently_updated");
             // The office's queue of extension requests: a few rows among all, found without reading the table.
             assignment.HasIndex(a => a.DueDate, "ix_assignments_pending_extension").HasDatabaseName("ix_assignments_pending_extension")
                 .HasFilter("pending_extension IS NOT NULL");

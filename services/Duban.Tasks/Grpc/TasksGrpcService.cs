@@ -67,22 +67,19 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
     public override async Task<Contract.Plan> GetPlan(Contract.GetPlanRequest request, ServerCallContext context)
     {
         var readable = await ReadableAsync(context);
-        var (plan, items, assignments) = await queries.GetPlanAsync(request.Id, readable, context.CancellationToken);
-        var contract = plan.ToContract(items, assignments);
-        if (request.OmitSourceText)
-            contract.SourceText = "";
-        return contract;
+        var omit = (request.OmitSourceText ? PlanOmissions.SourceText : PlanOmissions.None) | (request.OmitCounts ? PlanOmissions.Counts : PlanOmissions.None);
+        var (plan, items, assignments) = await queries.GetPlanAsync(request.Id, readable, context.CancellationToken, omit);
+        return plan.ToContract(items, assignments);
     }
 
     public override async Task<Contract.ListPlansResponse> ListPlans(Contract.ListPlansRequest request, ServerCallContext context)
     {
         var readable = await ReadableAsync(context);
-        var page = await queries.ListPlansAsync(request.IssuingUnitId.Trim(), request.PageSize, request.PageToken, request.IncludeWithdrawn, readable,
-            context.CancellationToken);
-        // A list names the plans; each one's source text (megabytes for a large plan) comes with GetPlan.
+        var page = await queries.ListPlansAsync(request.IssuingUnitId.Trim(), request.PageSize, request.PageToken, request.IncludeWithdrawn,
+            request.OmitCounts, readable, context.CancellationToken);
         return new()
         {
-            Plans = { page.Items.Select(p => { var plan = p.Plan.ToContract(p.Items, p.Assignments); plan.SourceText = ""; return plan; }) },
+            Plans = { page.Items.Select(p => p.Plan.ToContract(p.Items, p.Assignments)) },
             NextPageToken = page.NextPageToken,
         };
     }

@@ -28,10 +28,18 @@ public sealed class Directory(Units.UnitsService.UnitsServiceClient units, Tasks
 
     public string UnitFullName(string id) => _units.TryGetValue(id, out var u) ? u.Name : id;
 
+    /// <summary>Titles the page already holds (a list of plans it read), so that they are not asked for again.</summary>
+    public void KnowPlans(IEnumerable<Tasks.Plan> plans)
+    {
+        foreach (var plan in plans)
+            _plans[plan.Id] = plan.Title;
+    }
+
     public async Task LoadPlansAsync(IEnumerable<string> ids, CancellationToken ct)
     {
+        // A page names a few plans: each is one key lookup without its text or counts.
         foreach (var id in ids.Where(id => id.Length > 0 && !_plans.ContainsKey(id)).Distinct())
-            _plans[id] = (await tasks.GetPlanAsync(new Tasks.GetPlanRequest { Id = id, OmitSourceText = true }, cancellationToken: ct)).Title;
+            _plans[id] = (await tasks.GetPlanAsync(new Tasks.GetPlanRequest { Id = id, OmitSourceText = true, OmitCounts = true }, cancellationToken: ct)).Title;
     }
 
     public string PlanTitle(string id) => _plans.GetValueOrDefault(id, "");

@@ -139,6 +139,10 @@ public class ReadScopeTests(TasksServiceFixture service) : IClassFixture<TasksSe
         var client = Caller(who);
         var visible = Visible(who);
         var listed = (await client.ListPlansAsync(new ListPlansRequest())).Plans.ToDictionary(p => p.Id);
+        // Named without counts, the same plans are seen and the same refused.
+        var named = (await client.ListPlansAsync(new ListPlansRequest { OmitCounts = true })).Plans;
+        Assert.Equal(listed.Keys.Order(), named.Select(p => p.Id).Order());
+        Assert.All(named, p => Assert.Equal((0, 0, listed[p.Id].Title), (p.AssignmentCount, p.ItemCount, p.Title)));
         foreach (var (plan, letters) in new[] { (world.Park, new[] { "A", "B", "C" }), (world.Other, new[] { "D" }) })
         {
             var mine = letters.Intersect(visible).Order().ToArray();
@@ -146,11 +150,15 @@ public class ReadScopeTests(TasksServiceFixture service) : IClassFixture<TasksSe
             {
                 Assert.DoesNotContain(plan.Id, listed.Keys);
                 await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () => await client.GetPlanAsync(new GetPlanRequest { Id = plan.Id }));
+                await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied,
+                    async () => await client.GetPlanAsync(new GetPlanRequest { Id = plan.Id, OmitCounts = true, OmitSourceText = true }));
                 await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () => await client.GetPlanTreeAsync(new GetPlanTreeRequest { PlanId = plan.Id }));
                 continue;
             }
             Assert.Equal(mine.Length, listed[plan.Id].AssignmentCount);
             Assert.Equal(mine.Length, (await client.GetPlanAsync(new GetPlanRequest { Id = plan.Id })).AssignmentCount);
+            var titled = await client.GetPlanAsync(new GetPlanRequest { Id = plan.Id, OmitCounts = true });
+            Assert.Equal((plan.Title, 0, 0), (titled.Title, titled.AssignmentCount, titled.ItemCount));
             var tree = await client.GetPlanTreeAsync(new GetPlanTreeRequest { PlanId = plan.Id });
             Assert.Equal(mine, tree.Nodes.SelectMany(n => n.Assignments).Select(a => world.Names[a.Id]).Order());
             Assert.Equal(mine.Length, tree.Counts.Total);

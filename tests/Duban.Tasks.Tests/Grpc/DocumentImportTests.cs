@@ -171,7 +171,7 @@ public class DocumentImportTests(SampleUnitsFixture service) : IClassFixture<Sam
         Assert.Equal(text, (await service.Office.GetPlanAsync(new GetPlanRequest { Id = response.Plan.Id })).SourceText);
         // A title needs no document: the list and GetPlan with omit_source_text leave it out.
         var light = await service.Office.GetPlanAsync(new GetPlanRequest { Id = response.Plan.Id, OmitSourceText = true });
-        Assert.Equal(("", "任务分解表（GBK）"), (light.SourceText, light.Title));
+        Assert.Equal(("", "任务分解表（GBK）", 27), (light.SourceText, light.Title, light.AssignmentCount));
         var listed = (await service.Office.ListPlansAsync(new ListPlansRequest { PageSize = 100 })).Plans.Single(p => p.Id == response.Plan.Id);
         Assert.Equal("", listed.SourceText);
         var tree = await service.Office.GetPlanTreeAsync(new GetPlanTreeRequest { PlanId = response.Plan.Id });

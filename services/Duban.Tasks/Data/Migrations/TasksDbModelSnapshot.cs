@@ -284,6 +284,9 @@ namespace Duban.Tasks.Data.Migrations
                         .HasDatabaseName("ix_assignments_pending_extension")
                         .HasFilter("pending_extension IS NOT NULL");
 
+                    b.HasIndex(new[] { "UpdateTime", "Id" }, "ix_assignments_recently_updated")
+                        .HasDatabaseName("ix_assignments_recently_updated");
+
                     b.ToTable("assignments", (string)null);
                 });
 
