@@ -47,6 +47,11 @@ public static class Extensions
         builder.Services.AddScoped<Documents.DocumentTemplates>();
         builder.Services.AddScoped<Documents.UrgingNotes>();
         builder.Services.AddScoped<Dashboard.Dashboards>();
+        builder.Services.AddOptions<Dashboard.DashboardOptions>().Bind(builder.Configuration.GetSection(Dashboard.DashboardOptions.Section))
+            .Validate(o => o.RefreshSeconds >= 0 && o.MaxStaleSeconds >= o.RefreshSeconds,
+                "Dashboard:RefreshSeconds must be 0 or more and Dashboard:MaxStaleSeconds at least as long")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Dashboard.DashboardCache>();
 
         builder.Services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section))
             .Validate(o => o.AllowedInternalTargets.All(Domain.Webhooks.WebhookTargetPolicy.IsValidEntry),

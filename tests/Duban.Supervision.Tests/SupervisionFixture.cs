@@ -70,6 +70,8 @@ public class SupervisionFixture : IAsyncLifetime
             .With("Projection:Enabled", followFeed ? "true" : "false")
             // The fixture's few units collect overdue items from many tests; its bulletins name them all.
             .With("Bulletin:OverdueItemsPerUnit", "10000")
+            // Tests count right after they write; counts shared between requests have a test of their own.
+            .With("Dashboard:RefreshSeconds", "0")
             .WithServices(services =>
             {
                 services.AddGrpcClient<UnitsService.UnitsServiceClient>("Units").ConfigurePrimaryHttpMessageHandler(() => Units.CreateHandler());

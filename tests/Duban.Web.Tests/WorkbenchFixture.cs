@@ -47,7 +47,9 @@ public sealed class WorkbenchFixture : IAsyncLifetime
         await Tasks.StartAsync();
         Supervision = new GrpcServiceFactory<SupervisionDb>("supervision", "Supervision").OnKestrel()
             .With("Units:Address", Units.GrpcAddress.ToString()).With("Tasks:Address", Tasks.GrpcAddress.ToString())
-            .With("Scan:IntervalSeconds", "0");
+            .With("Scan:IntervalSeconds", "0")
+            // Each step shows on the next page at once; counts shared between requests are tested in supervision's own tests.
+            .With("Dashboard:RefreshSeconds", "0");
         await Supervision.StartAsync();
 
         var office = new UnitsService.UnitsServiceClient(Units.Channel(TestTokens.Office()));

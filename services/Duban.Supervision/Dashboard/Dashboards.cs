@@ -20,6 +20,9 @@ public sealed record UnitCounts(Guid UnitId, int Assigned, int Accepted, int InP
     public int Open => Assigned + Accepted + InProgress;
 }
 
+/// <summary>Every unit's counts, made at one instant.</summary>
+public sealed record UnitCountsSnapshot(DateTimeOffset AsOf, IReadOnlyDictionary<Guid, UnitCounts> ByUnit);
+
 /// <summary>An assignment's 督办等级: null when it is not open work.</summary>
 public sealed record AssignmentLevel(Guid AssignmentId, UrgingLevel? Level, int DaysOverdue, int DaysLeft, bool HasDeadline);
 
@@ -34,7 +37,8 @@ public sealed record DashboardView(DateTimeOffset AsOf, Guid? ScopeUnitId, strin
 /// <see cref="UrgingNotes.Level"/>'s rule (red overdue, yellow behind 序时进度, blue due soon), each plan with its own
 /// scan rules; a test holds the two together.
 /// </summary>
-public sealed class Dashboards(SupervisionDb db, NoticeStore notices, UnitsDirectory units, IOptions<ScanOptions> scan, TimeProvider time)
+public sealed class Dashboards(SupervisionDb db, NoticeStore notices, UnitsDirectory units, DashboardCache cache, IOptions<ScanOptions> scan,
+    TimeProvider time)
 {
     public const int DefaultRanking = 10;
     public const int MaxRanking = 50;
@@ -63,11 +67,10 @@ public sealed class Dashboards(SupervisionDb db, NoticeStore notices, UnitsDirec
                 throw new PermissionDeniedException("a unit sees the dashboard of its own unit and the units below it only");
             var unit = await units.FindUnitAsync(scope, ct) ?? throw new NotFoundException("unit", scope.ToString());
             scopeName = unit.Name;
-            unitIds = (await units.ListSubtreeAsync(scope, ct)).Select(u => Guid.Parse(u.Id)).Append(scope).ToArray();
+            unitIds = (await cache.SubtreeAsync(scope, ct)).Select(u => Guid.Parse(u.Id)).Append(scope).ToArray();
         }
 
-        var now = time.GetStoredUtcNow();
-        var counts = await CountAsync(unitIds, now, ct);
+        var (now, counts) = await CountsAsync(unitIds, ct);
         var ranking = counts.Where(c => c.Red > 0).OrderByDescending(c => c.Red).ThenByDescending(c => c.MaxDaysOverdue).ThenBy(c => c.UnitId)
             .Take(rankingSize == 0 ? DefaultRanking : rankingSize).ToList();
         var names = await units.GetUnitsAsync(ranking.Select(r => r.UnitId), ct);
@@ -93,13 +96,29 @@ public sealed class Dashboards(SupervisionDb db, NoticeStore notices, UnitsDirec
         if (visible is not null && !visible.Contains(scopeId))
             throw new PermissionDeniedException("a unit sees the units of its own subtree only");
         var scope = await units.FindUnitAsync(scopeId, ct) ?? throw new NotFoundException("unit", scopeId.ToString());
-        var below = await units.ListSubtreeAsync(scopeId, ct);
-        var now = time.GetStoredUtcNow();
-        var counts = await CountAsync(below.Select(u => Guid.Parse(u.Id)).Append(scopeId).ToArray(), now, ct);
+        var below = await cache.SubtreeAsync(scopeId, ct);
+        var (now, counts) = await CountsAsync(below.Select(u => Guid.Parse(u.Id)).Append(scopeId).ToArray(), ct);
         return (now, scopeId, UnitBoard.Build(scope, below, counts));
     }
 
-    private async Task<List<UnitCounts>> CountAsync(Guid[]? unitIds, DateTimeOffset now, CancellationToken ct)
+    /// <summary>The counts of the units asked for (all with null), from the counts of every unit as of when they were made.</summary>
+    private async Task<(DateTimeOffset AsOf, List<UnitCounts> Counts)> CountsAsync(Guid[]? unitIds, CancellationToken ct)
+    {
+        var snapshot = await cache.CountsAsync(ct);
+        if (unitIds is null)
+            return (snapshot.AsOf, snapshot.ByUnit.Values.ToList());
+        return (snapshot.AsOf, unitIds.Distinct().Select(id => snapshot.ByUnit.GetValueOrDefault(id)).OfType<UnitCounts>().ToList());
+    }
+
+    /// <summary>Every unit's counts as of now, in one pass over the projection (<see cref="DashboardCache"/> keeps them).</summary>
+    public async Task<UnitCountsSnapshot> CountEveryUnitAsync(CancellationToken ct)
+    {
+        var now = time.GetStoredUtcNow();
+        var rows = await CountAsync(now, ct);
+        return new UnitCountsSnapshot(now, rows.ToDictionary(r => r.UnitId));
+    }
+
+    private async Task<List<UnitCounts>> CountAsync(DateTimeOffset now, CancellationToken ct)
     {
         var rules = scan.Value;
         var planIds = rules.Plans.Keys.Select(Guid.Parse).ToArray();
@@ -107,16 +126,15 @@ public sealed class Dashboards(SupervisionDb db, NoticeStore notices, UnitsDirec
         var dueSoon = rules.Plans.Values.Select(r => r.DueSoonDays).ToArray();
         // open: assigned, accepted, in progress (NoticeScanRules.IsOpen). lag: NoticeScanRules.Lag, null without a span.
         const string sql = """
-            WITH rules AS (SELECT * FROM unnest($3::uuid[], $4::int[], $5::int[]) AS r(plan_id, yellow_points, due_soon_days)),
+            WITH rules AS (SELECT * FROM unnest($2::uuid[], $3::int[], $4::int[]) AS r(plan_id, yellow_points, due_soon_days)),
             judged AS (
                 SELECT a.lead_unit_id, a.status, a.due_at,
                        a.status IN (1, 2, 3) AS open,
                        CASE WHEN a.due_at > a.assigned_at
                             THEN 100.0 * extract(epoch FROM ($1 - a.assigned_at))::float8 / extract(epoch FROM (a.due_at - a.assigned_at))::float8 - a.progress_percent
                        END AS lag,
-                       coalesce(r.yellow_points, $6) AS yellow_points, coalesce(r.due_soon_days, $7) AS due_soon_days
-                FROM assignments a LEFT JOIN rules r ON r.plan_id = a.plan_id
-                WHERE $2::uuid[] IS NULL OR a.lead_unit_id = ANY($2))
+                       coalesce(r.yellow_points, $5) AS yellow_points, coalesce(r.due_soon_days, $6) AS due_soon_days
+                FROM assignments a LEFT JOIN rules r ON r.plan_id = a.plan_id)
             SELECT lead_unit_id,
                    count(*) FILTER (WHERE status = 1)::int, count(*) FILTER (WHERE status = 2)::int, count(*) FILTER (WHERE status = 3)::int,
                    count(*) FILTER (WHERE status = 4)::int, count(*) FILTER (WHERE status = 5)::int, count(*) FILTER (WHERE status = 6)::int,
@@ -133,7 +151,6 @@ public sealed class Dashboards(SupervisionDb db, NoticeStore notices, UnitsDirec
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var command = new NpgsqlCommand(sql, connection, (NpgsqlTransaction)transaction.GetDbTransaction());
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)unitIds ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = planIds });
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = yellow });
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = dueSoon });

@@ -19,9 +19,10 @@ public class DashboardTests(SupervisionFixture service) : IClassFixture<Supervis
 {
     private static readonly NoticeRules Rules = new();
 
-    private async Task<(GrpcServiceFactory<SupervisionDb> Instance, List<ProjectedAssignment> Rows)> SeededAsync()
+    private async Task<(GrpcServiceFactory<SupervisionDb> Instance, List<ProjectedAssignment> Rows)> SeededAsync(int refreshSeconds = 0)
     {
-        var instance = service.NewSupervision(database: null, followFeed: false);
+        var instance = service.NewSupervision(database: null, followFeed: false).With("Dashboard:RefreshSeconds", $"{refreshSeconds}")
+            .With("Dashboard:MaxStaleSeconds", $"{Math.Max(refreshSeconds, 120)}");
         await instance.StartAsync();
         var random = new Random(20261202);
         var now = DateTimeOffset.UtcNow;
@@ -81,6 +82,52 @@ public class DashboardTests(SupervisionFixture service) : IClassFixture<Supervis
             Assert.Equal(expected, dashboard.OverdueRanking.Select(u => (u.UnitId, u.Overdue, u.MaxDaysOverdue)).ToList());
             Assert.Contains(dashboard.OverdueRanking, u => u.UnitName == "工业园区经济发展局");
             Assert.Equal("试点工业园区管委会", dashboard.ScopeName);
+        }
+        finally
+        {
+            await instance.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Counts_and_unit_trees_are_shared_between_requests_for_the_refresh_interval()
+    {
+        var (instance, rows) = await SeededAsync(refreshSeconds: 3600);
+        try
+        {
+            var office = service.SupervisionAs(DubanRoles.Office, instance: instance);
+            var first = await office.GetDashboardAsync(new GetDashboardRequest { ScopeUnitId = service.Park.Id });
+            var board = await office.GetUnitBoardAsync(new GetUnitBoardRequest { ScopeUnitId = service.Park.Id });
+            await using (var scope = instance.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<SupervisionDb>();
+                db.Assignments.Add(new ProjectedAssignment
+                {
+                    Id = Guid.NewGuid(), PlanId = Guid.NewGuid(), LeadUnitId = Guid.Parse(service.Economy.Id), AssigningUnitId = Guid.Parse(service.Park.Id),
+                    Title = "后来的事项", Status = AssignmentState.Assigned, AssignedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow, Version = 1,
+                });
+                await db.SaveChangesAsync();
+            }
+
+            // Within the interval: the same counts as of the same instant, on both screens.
+            var again = await office.GetDashboardAsync(new GetDashboardRequest { ScopeUnitId = service.Park.Id });
+            Assert.Equal((first.AsOf, first.Total), (again.AsOf, again.Total));
+            var boardAgain = await office.GetUnitBoardAsync(new GetUnitBoardRequest { ScopeUnitId = service.Park.Id });
+            Assert.Equal((board.AsOf, board.Units[0].Subtree.Total), (boardAgain.AsOf, boardAgain.Units[0].Subtree.Total));
+
+            // An instance over the same database that counts for every request sees the new matter.
+            var fresh = service.NewSupervision(instance.ConnectionString, followFeed: false);
+            await fresh.StartAsync();
+            try
+            {
+                var now = await service.SupervisionAs(DubanRoles.Office, instance: fresh).GetDashboardAsync(new GetDashboardRequest { ScopeUnitId = service.Park.Id });
+                Assert.Equal(first.Total + 1, now.Total);
+                Assert.True(now.AsOf.ToDateTimeOffset() > first.AsOf.ToDateTimeOffset());
+            }
+            finally
+            {
+                await fresh.DisposeAsync();
+            }
         }
         finally
         {
