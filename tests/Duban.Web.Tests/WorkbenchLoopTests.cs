@@ -52,6 +52,18 @@ public class WorkbenchLoopTests(WorkbenchFixture workbench) : IClassFixture<Work
         Assert.Contains("财政局", await TextAsync(office, "[data-test=ranking]"));
         await workbench.ScreenshotAsync(office, "dashboard");
 
+        // Each 督办等级 opens the ledger of that level: supervision chooses the matters, the ledger shows them.
+        await office.Locator("a.wb-card.red").ClickAsync();
+        await office.WaitForURLAsync(url => url.Contains("level=red"));
+        await office.Locator("[data-test=ledger]").WaitForAsync();
+        var red = office.Locator("[data-test=ledger] tbody tr[data-assignment]");
+        Assert.Equal(1, await red.CountAsync());
+        Assert.Contains($"拨付专项资金{tag}", await red.InnerTextAsync());
+        Assert.Equal(1, await office.Locator("[data-test=ledger] tbody tr[data-assignment] .wb-light.red").CountAsync());
+        Assert.Equal(1, await office.Locator("[data-test=export-off]").CountAsync());
+        await office.GotoAsync("/ledger?level=purple");
+        Assert.Contains("没有“purple”这种督办等级", await office.InnerTextAsync("main"));
+
         await office.GotoAsync("/ledger");
         Assert.Equal(2, await office.Locator("[data-test=ledger] tbody tr[data-assignment]").CountAsync());
         await office.Locator("input[name=overdue]").CheckAsync();

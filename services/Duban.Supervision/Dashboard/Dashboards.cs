@@ -1,6 +1,7 @@
 using Duban.ServiceDefaults.Auth;
 using Duban.ServiceDefaults.Data;
 using Duban.ServiceDefaults.Errors;
+using Duban.ServiceDefaults.Paging;
 using Duban.Supervision.Data;
 using Duban.Supervision.Documents;
 using Duban.Supervision.Domain.Reviews;
@@ -118,54 +119,138 @@ public sealed class Dashboards(SupervisionDb db, NoticeStore notices, UnitsDirec
         return new UnitCountsSnapshot(now, rows.ToDictionary(r => r.UnitId));
     }
 
+    // The projection judged as the 督办单 judges (UrgingNotes.Level), each plan with its own scan rules: $1 now, $2–$4 the
+    // plans' rules, $5 and $6 the default ones. open: assigned, accepted, in progress (NoticeScanRules.IsOpen); lag:
+    // NoticeScanRules.Lag, null without a span.
+    private const string Judged = """
+        rules AS (SELECT * FROM unnest($2::uuid[], $3::int[], $4::int[]) AS r(plan_id, yellow_points, due_soon_days)),
+        judged AS (
+            SELECT a.id, a.lead_unit_id, a.status, a.due_at,
+                   a.status IN (1, 2, 3) AS open,
+                   CASE WHEN a.due_at > a.assigned_at
+                        THEN 100.0 * extract(epoch FROM ($1 - a.assigned_at))::float8 / extract(epoch FROM (a.due_at - a.assigned_at))::float8 - a.progress_percent
+                   END AS lag,
+                   coalesce(r.yellow_points, $5) AS yellow_points, coalesce(r.due_soon_days, $6) AS due_soon_days
+            FROM assignments a LEFT JOIN rules r ON r.plan_id = a.plan_id
+        """;
+
+    /// <summary>Each level's condition over <see cref="Judged"/>: the counts and the lists by level say the same.</summary>
+    private static string LevelCondition(UrgingLevel level) => level switch
+    {
+        UrgingLevel.Red => "open AND $1 > due_at",
+        UrgingLevel.Yellow => "open AND $1 <= due_at AND lag > yellow_points",
+        UrgingLevel.Blue => "open AND $1 <= due_at AND NOT coalesce(lag > yellow_points, false) AND due_at - $1 <= make_interval(days => due_soon_days)",
+        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "only red, yellow and blue are listed"),
+    };
+
     private async Task<List<UnitCounts>> CountAsync(DateTimeOffset now, CancellationToken ct)
     {
-        var rules = scan.Value;
-        var planIds = rules.Plans.Keys.Select(Guid.Parse).ToArray();
-        var yellow = rules.Plans.Values.Select(r => r.BehindScheduleYellowPoints).ToArray();
-        var dueSoon = rules.Plans.Values.Select(r => r.DueSoonDays).ToArray();
-        // open: assigned, accepted, in progress (NoticeScanRules.IsOpen). lag: NoticeScanRules.Lag, null without a span.
-        const string sql = """
-            WITH rules AS (SELECT * FROM unnest($2::uuid[], $3::int[], $4::int[]) AS r(plan_id, yellow_points, due_soon_days)),
-            judged AS (
-                SELECT a.lead_unit_id, a.status, a.due_at,
-                       a.status IN (1, 2, 3) AS open,
-                       CASE WHEN a.due_at > a.assigned_at
-                            THEN 100.0 * extract(epoch FROM ($1 - a.assigned_at))::float8 / extract(epoch FROM (a.due_at - a.assigned_at))::float8 - a.progress_percent
-                       END AS lag,
-                       coalesce(r.yellow_points, $5) AS yellow_points, coalesce(r.due_soon_days, $6) AS due_soon_days
-                FROM assignments a LEFT JOIN rules r ON r.plan_id = a.plan_id)
+        var sql = $"""
+            WITH {Judged})
             SELECT lead_unit_id,
                    count(*) FILTER (WHERE status = 1)::int, count(*) FILTER (WHERE status = 2)::int, count(*) FILTER (WHERE status = 3)::int,
                    count(*) FILTER (WHERE status = 4)::int, count(*) FILTER (WHERE status = 5)::int, count(*) FILTER (WHERE status = 6)::int,
-                   count(*) FILTER (WHERE open AND $1 > due_at)::int,
-                   count(*) FILTER (WHERE open AND $1 <= due_at AND lag > yellow_points)::int,
-                   count(*) FILTER (WHERE open AND $1 <= due_at AND NOT coalesce(lag > yellow_points, false)
-                                    AND due_at - $1 <= make_interval(days => due_soon_days))::int,
+                   count(*) FILTER (WHERE {LevelCondition(UrgingLevel.Red)})::int,
+                   count(*) FILTER (WHERE {LevelCondition(UrgingLevel.Yellow)})::int,
+                   count(*) FILTER (WHERE {LevelCondition(UrgingLevel.Blue)})::int,
                    count(*) FILTER (WHERE open AND $1 <= due_at AND due_at <= $1 + interval '7 days')::int,
-                   coalesce(max(floor(extract(epoch FROM ($1 - due_at)) / 86400)::int + 1) FILTER (WHERE open AND $1 > due_at), 0)
+                   coalesce(max(floor(extract(epoch FROM ($1 - due_at)) / 86400)::int + 1) FILTER (WHERE {LevelCondition(UrgingLevel.Red)}), 0)
             FROM judged GROUP BY lead_unit_id
             """;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.WithoutJitAsync(ct);
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using var command = new NpgsqlCommand(sql, connection, (NpgsqlTransaction)transaction.GetDbTransaction());
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = planIds });
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = yellow });
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = dueSoon });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = rules.Default.BehindScheduleYellowPoints });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = rules.Default.DueSoonDays });
         var rows = new List<UnitCounts>();
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        await JudgeAsync(sql, now, [], async reader =>
         {
             while (await reader.ReadAsync(ct))
                 rows.Add(new UnitCounts(reader.GetGuid(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4),
                     reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10),
                     reader.GetInt32(11)));
-        }
-        await transaction.CommitAsync(ct);
+        }, ct);
         return rows;
+    }
+
+    public const int DefaultLevelPage = 20;
+    public const int MaxLevelPage = 100;
+
+    /// <summary>
+    /// The open assignments of one level in a scope, due soonest first, judged now (the list is live; the dashboard's
+    /// counts may be up to <see cref="DashboardOptions.RefreshSeconds"/> older).
+    /// </summary>
+    public async Task<(DateTimeOffset AsOf, IReadOnlyList<Guid> Ids, string NextPageToken)> ListByLevelAsync(UrgingLevel? level, string scopeUnitId,
+        int pageSize, string pageToken, Caller caller, CancellationToken ct)
+    {
+        var violations = new Violations();
+        if (level is not (UrgingLevel.Red or UrgingLevel.Yellow or UrgingLevel.Blue))
+            violations.Add("level", "must be URGING_LEVEL_RED, URGING_LEVEL_YELLOW or URGING_LEVEL_BLUE");
+        var scopeText = scopeUnitId.Trim();
+        if (scopeText.Length > 0)
+            violations.RequireId(scopeText, "scope_unit_id");
+        if (pageSize < 0 || pageSize > MaxLevelPage)
+            violations.Add("page_size", $"must be between 0 (for {DefaultLevelPage}) and {MaxLevelPage}");
+        violations.ThrowIfAny();
+        var fingerprint = $"levels|{level}|{scopeText}";
+        var after = PageToken.Decode(pageToken, fingerprint);
+        var key = after is null ? ((DateTimeOffset, Guid)?)null : PageToken.Key(after, k =>
+        {
+            var bar = k.IndexOf('|');
+            return (new DateTimeOffset(long.Parse(k[..bar], System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero), Guid.Parse(k[(bar + 1)..]));
+        });
+
+        var visible = await notices.VisibleUnitsAsync(caller, ct);
+        Guid[]? unitIds = visible?.ToArray();
+        if (scopeText.Length > 0)
+        {
+            var scope = Guid.Parse(scopeText);
+            if (visible is not null && !visible.Contains(scope))
+                throw new PermissionDeniedException("a unit lists the matters of its own unit and the units below it only");
+            _ = await units.FindUnitAsync(scope, ct) ?? throw new NotFoundException("unit", scopeText);
+            unitIds = (await cache.SubtreeAsync(scope, ct)).Select(u => Guid.Parse(u.Id)).Append(scope).ToArray();
+        }
+
+        var size = pageSize == 0 ? DefaultLevelPage : pageSize;
+        var sql = $"""
+            WITH {Judged}
+                WHERE a.status IN (1, 2, 3) AND ($7::uuid[] IS NULL OR a.lead_unit_id = ANY($7)))
+            SELECT id, due_at FROM judged
+            WHERE {LevelCondition(level!.Value)} AND ($8::timestamptz IS NULL OR (due_at, id) > ($8, $9))
+            ORDER BY due_at, id LIMIT $10
+            """;
+        var now = time.GetStoredUtcNow();
+        var rows = new List<(Guid Id, DateTimeOffset DueAt)>();
+        await JudgeAsync(sql, now, [
+            new NpgsqlParameter { Value = (object?)unitIds ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid },
+            new NpgsqlParameter { Value = key is { } k1 ? k1.Item1 : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
+            new NpgsqlParameter<Guid> { TypedValue = key?.Item2 ?? Guid.Empty },
+            new NpgsqlParameter<int> { TypedValue = size + 1 },
+        ], async reader =>
+        {
+            while (await reader.ReadAsync(ct))
+                rows.Add((reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        }, ct);
+        if (rows.Count <= size)
+            return (now, rows.Select(r => r.Id).ToList(), "");
+        rows.RemoveAt(size);
+        var last = rows[^1];
+        return (now, rows.Select(r => r.Id).ToList(), PageToken.Encode(fingerprint, $"{last.DueAt.UtcTicks}|{last.Id}"));
+    }
+
+    /// <summary>Runs a statement over <see cref="Judged"/> with its six parameters, then <paramref name="more"/>.</summary>
+    private async Task JudgeAsync(string sql, DateTimeOffset now, NpgsqlParameter[] more, Func<NpgsqlDataReader, Task> read, CancellationToken ct)
+    {
+        var rules = scan.Value;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.WithoutJitAsync(ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var command = new NpgsqlCommand(sql, connection, (NpgsqlTransaction)transaction.GetDbTransaction());
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = rules.Plans.Keys.Select(Guid.Parse).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = rules.Plans.Values.Select(r => r.BehindScheduleYellowPoints).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = rules.Plans.Values.Select(r => r.DueSoonDays).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = rules.Default.BehindScheduleYellowPoints });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = rules.Default.DueSoonDays });
+        command.Parameters.AddRange(more);
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            await read(reader);
+        await transaction.CommitAsync(ct);
     }
 
     public const int MaxLevels = 100;

@@ -47,6 +47,21 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
         return reply;
     }
 
+    public override async Task<Contract.ListAssignmentsByLevelResponse> ListAssignmentsByLevel(Contract.ListAssignmentsByLevelRequest request,
+        ServerCallContext context)
+    {
+        UrgingLevel? level = request.Level switch
+        {
+            Contract.UrgingLevel.Red => UrgingLevel.Red,
+            Contract.UrgingLevel.Yellow => UrgingLevel.Yellow,
+            Contract.UrgingLevel.Blue => UrgingLevel.Blue,
+            _ => null,
+        };
+        var (asOf, ids, next) = await dashboards.ListByLevelAsync(level, request.ScopeUnitId, request.PageSize, request.PageToken, context.GetCaller(),
+            context.CancellationToken);
+        return new() { AssignmentIds = { ids.Select(id => id.ToString()) }, NextPageToken = next, AsOf = Timestamp.FromDateTimeOffset(asOf) };
+    }
+
     public override async Task<Contract.UnitBoard> GetUnitBoard(Contract.GetUnitBoardRequest request, ServerCallContext context)
     {
         var (asOf, scopeId, rows) = await dashboards.GetUnitBoardAsync(request.ScopeUnitId, context.GetCaller(), context.CancellationToken);

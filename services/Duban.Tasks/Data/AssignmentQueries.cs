@@ -10,7 +10,10 @@ namespace Duban.Tasks.Data;
 
 public sealed record AssignmentFilter(string LeadUnitId, bool IncludeSubtree, string OwnerPersonId, IReadOnlyList<AssignmentStatus> Statuses,
     string PlanId, DateOnly? DueAfter, DateOnly? DueBefore, DateOnly? OverdueAsOf, string ParentAssignmentId, int PageSize, string PageToken, string Text = "",
-    AssignmentOrder Order = AssignmentOrder.DueDate, bool PendingExtension = false);
+    AssignmentOrder Order = AssignmentOrder.DueDate, bool PendingExtension = false, IReadOnlyList<string>? AssignmentIds = null)
+{
+    public const int MaxAssignmentIds = 100;
+}
 
 /// <summary>The orders a page of assignments comes in; each pages by its own key with the id last.</summary>
 public enum AssignmentOrder
@@ -180,13 +183,19 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
             violations.Add(fieldPrefix + "include_subtree", "needs lead_unit_id");
         var text = filter.Text.Trim();
         violations.MaxLength(text, fieldPrefix + "text", 200);
+        var only = filter.AssignmentIds ?? [];
+        if (only.Count > AssignmentFilter.MaxAssignmentIds)
+            violations.Add(fieldPrefix + "assignment_ids", $"at most {AssignmentFilter.MaxAssignmentIds} at once");
+        var onlyIds = only.Take(AssignmentFilter.MaxAssignmentIds).Select((id, i) => Id(id.Length == 0 ? "-" : id, $"assignment_ids[{i}]")).OfType<Guid>().ToArray();
         violations.ThrowIfAny();
 
         var fingerprint = string.Join('|', "assignments", filter.LeadUnitId, filter.IncludeSubtree, filter.OwnerPersonId,
             string.Join(',', filter.Statuses), filter.PlanId, filter.DueAfter, filter.DueBefore, filter.OverdueAsOf, filter.ParentAssignmentId, text,
-            filter.PendingExtension);
+            filter.PendingExtension, string.Join(',', only));
 
         var query = ReadableAssignments(readable);
+        if (only.Count > 0)
+            query = query.Where(a => onlyIds.Contains(a.Id));
         if (leadUnit is { } unit)
         {
             if (filter.IncludeSubtree)

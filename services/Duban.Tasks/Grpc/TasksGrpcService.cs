@@ -146,7 +146,7 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
             request.Statuses.Where(s => s != Contract.AssignmentStatus.Unspecified).Select(s => (AssignmentStatus)(int)s).ToList(),
             request.PlanId.Trim(), request.DueAfter.ToDateOnly(), request.DueBefore.ToDateOnly(), request.OverdueAsOf.ToDateOnly(),
             request.ParentAssignmentId.Trim(), request.PageSize, request.PageToken, request.Text, Order(request.OrderBy),
-            request.PendingExtension), readable, context.CancellationToken);
+            request.PendingExtension, request.AssignmentIds), readable, context.CancellationToken);
         var now = time.GetUtcNow();
         var progress = await queries.LatestProgressAsync(page.Items.Select(a => a.Id).ToList(), context.CancellationToken);
         return new()
@@ -189,7 +189,7 @@ public sealed class TasksGrpcService(PlanImporter importer, Decomposer decompose
         var filter = new AssignmentFilter(f.LeadUnitId.Trim(), f.IncludeSubtree, f.OwnerPersonId.Trim(),
             f.Statuses.Where(s => s != Contract.AssignmentStatus.Unspecified).Select(s => (AssignmentStatus)(int)s).ToList(),
             f.PlanId.Trim(), f.DueAfter.ToDateOnly(), f.DueBefore.ToDateOnly(), f.OverdueAsOf.ToDateOnly(), f.ParentAssignmentId.Trim(), 0, "", f.Text,
-            PendingExtension: f.PendingExtension);
+            PendingExtension: f.PendingExtension, AssignmentIds: f.AssignmentIds);
         var csv = request.Format == Contract.AssignmentExportFormat.Csv;
 
         // Written to a temporary file first (a zip seeks back as it is written), so that a refused filter is an error

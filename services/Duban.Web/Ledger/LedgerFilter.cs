@@ -10,7 +10,8 @@ namespace Duban.Web.Ledger;
 /// tasks service's ListAssignments filters. Values the URL gets wrong are reported, not guessed.
 /// </summary>
 public sealed record LedgerFilter(string Unit, bool Subtree, IReadOnlyList<AssignmentStatus> Statuses, bool Overdue, DateOnly? DueAfter,
-    DateOnly? DueBefore, string Plan, string Text, string PageToken, AssignmentOrder Sort = AssignmentOrder.Unspecified)
+    DateOnly? DueBefore, string Plan, string Text, string PageToken, AssignmentOrder Sort = AssignmentOrder.Unspecified,
+    Contracts.Supervision.V1.UrgingLevel Level = Contracts.Supervision.V1.UrgingLevel.Unspecified)
 {
     public const int PageSize = 20;
 
@@ -22,6 +23,16 @@ public sealed record LedgerFilter(string Unit, bool Subtree, IReadOnlyList<Assig
         ("updated", "最近更新", AssignmentOrder.RecentlyUpdated),
         ("title", "事项名称", AssignmentOrder.Title),
     ];
+
+    /// <summary>督办等级 the ledger filters by (supervision lists them), by URL names and words.</summary>
+    public static readonly IReadOnlyList<(string Name, string Label, Contracts.Supervision.V1.UrgingLevel Level)> Levels =
+    [
+        ("red", "红色（逾期）", Contracts.Supervision.V1.UrgingLevel.Red),
+        ("yellow", "黄色（进度滞后）", Contracts.Supervision.V1.UrgingLevel.Yellow),
+        ("blue", "蓝色（临近到期）", Contracts.Supervision.V1.UrgingLevel.Blue),
+    ];
+
+    public bool ByLevel => Level != Contracts.Supervision.V1.UrgingLevel.Unspecified;
 
     private static readonly Dictionary<string, AssignmentStatus> StatusNames = new()
     {
@@ -60,8 +71,16 @@ public sealed record LedgerFilter(string Unit, bool Subtree, IReadOnlyList<Assig
         var sort = Sorts.FirstOrDefault(s => s.Name == sortName);
         if (sortName.Length > 0 && sort.Name is null)
             problems.Add($"没有“{sortName}”这种排序");
+        var levelName = One("level");
+        var level = Levels.FirstOrDefault(l => l.Name == levelName);
+        if (levelName.Length > 0 && level.Name is null)
+            problems.Add($"没有“{levelName}”这种督办等级");
+        // Supervision lists a level soonest due first; another order of the same matters is not one it can page by.
+        if (level.Name is not null && sort.Name is not null && sort.Order != AssignmentOrder.Unspecified)
+            problems.Add("按督办等级查看时按完成时限由近到远排列，不能另选排序");
         return new LedgerFilter(One("unit"), One("subtree") == "1", statuses, One("overdue") == "1", Date("after", "到期起"),
-            Date("before", "到期止"), One("plan"), One("q"), One("page"), sort.Name is null ? AssignmentOrder.Unspecified : sort.Order);
+            Date("before", "到期止"), One("plan"), One("q"), One("page"), sort.Name is null ? AssignmentOrder.Unspecified : sort.Order,
+            level.Name is null ? Contracts.Supervision.V1.UrgingLevel.Unspecified : level.Level);
     }
 
     public ListAssignmentsRequest ToRequest(DateOnly today, bool paged = true)
@@ -105,6 +124,7 @@ public sealed record LedgerFilter(string Unit, bool Subtree, IReadOnlyList<Assig
         Add("plan", Plan);
         Add("q", Text);
         Add("sort", Sort == AssignmentOrder.Unspecified ? "" : Sorts.First(s => s.Order == Sort).Name);
+        Add("level", ByLevel ? Levels.First(l => l.Level == Level).Name : "");
         Add("page", key is null ? PageToken : "");
         if (key is not null && value is { Length: > 0 })
             pairs.Add(new(key, value));

@@ -90,6 +90,76 @@ public class DashboardTests(SupervisionFixture service) : IClassFixture<Supervis
     }
 
     [Fact]
+    public async Task Each_level_lists_page_by_page_what_the_dashboard_counts_and_a_lead_only_its_own()
+    {
+        var (instance, rows) = await SeededAsync();
+        try
+        {
+            async Task<(List<string> Ids, DateTimeOffset AsOf)> ListAll(SupervisionService.SupervisionServiceClient client, Duban.Contracts.Supervision.V1.UrgingLevel level,
+                string scope = "")
+            {
+                var ids = new List<string>();
+                var token = "";
+                DateTimeOffset asOf;
+                do
+                {
+                    var page = await client.ListAssignmentsByLevelAsync(new ListAssignmentsByLevelRequest { Level = level, ScopeUnitId = scope, PageSize = 7, PageToken = token });
+                    Assert.True(page.AssignmentIds.Count <= 7);
+                    ids.AddRange(page.AssignmentIds);
+                    token = page.NextPageToken;
+                    asOf = page.AsOf.ToDateTimeOffset();
+                } while (token.Length > 0);
+                return (ids, asOf);
+            }
+            // The same rule as the 督办单's, soonest due first (ties by id, as the database orders ids).
+            List<string> Expected(IEnumerable<ProjectedAssignment> of, UrgingLevel level, DateTimeOffset asOf) => of
+                .Where(a => NoticeScanRules.IsOpen(a.Status)
+                    && UrgingNotes.Level(a, asOf, a.DueAt is { } due && asOf > due, Rules) == level)
+                .OrderBy(a => a.DueAt).ThenBy(a => a.Id.ToString(), StringComparer.Ordinal).Select(a => a.Id.ToString()).ToList();
+
+            var office = service.SupervisionAs(DubanRoles.Office, instance: instance);
+            var dashboard = await office.GetDashboardAsync(new GetDashboardRequest { ScopeUnitId = service.Park.Id });
+            foreach (var (level, contract, counted) in new[]
+                     {
+                         (UrgingLevel.Red, Duban.Contracts.Supervision.V1.UrgingLevel.Red, dashboard.Red),
+                         (UrgingLevel.Yellow, Duban.Contracts.Supervision.V1.UrgingLevel.Yellow, dashboard.Yellow),
+                         (UrgingLevel.Blue, Duban.Contracts.Supervision.V1.UrgingLevel.Blue, dashboard.Blue),
+                     })
+            {
+                var (ids, asOf) = await ListAll(office, contract, service.Park.Id);
+                Assert.Equal(Expected(rows, level, asOf), ids);
+                Assert.Equal(counted, ids.Count);
+            }
+
+            var lead = service.SupervisionAs(DubanRoles.Lead, service.Economy, instance);
+            var (own, ownAsOf) = await ListAll(lead, Duban.Contracts.Supervision.V1.UrgingLevel.Red);
+            Assert.NotEmpty(own);
+            Assert.Equal(Expected(rows.Where(a => a.LeadUnitId.ToString() == service.Economy.Id), UrgingLevel.Red, ownAsOf), own);
+            await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () => await lead.ListAssignmentsByLevelAsync(
+                new ListAssignmentsByLevelRequest { Level = Duban.Contracts.Supervision.V1.UrgingLevel.Red, ScopeUnitId = service.Park.Id }));
+
+            var refused = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, async () => await office.ListAssignmentsByLevelAsync(
+                new ListAssignmentsByLevelRequest { Level = Duban.Contracts.Supervision.V1.UrgingLevel.Green, PageSize = 101 }));
+            Assert.Equal(["level", "page_size"], RpcAssert.FieldsOf(refused));
+            await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "scope_unit_id", async () => await office.ListAssignmentsByLevelAsync(
+                new ListAssignmentsByLevelRequest { Level = Duban.Contracts.Supervision.V1.UrgingLevel.Red, ScopeUnitId = "x" }));
+            await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "page_token", async () => await office.ListAssignmentsByLevelAsync(
+                new ListAssignmentsByLevelRequest { Level = Duban.Contracts.Supervision.V1.UrgingLevel.Red, PageToken = "garbage" }));
+            // A token belongs to its level and scope.
+            var first = await office.ListAssignmentsByLevelAsync(new ListAssignmentsByLevelRequest
+            {
+                Level = Duban.Contracts.Supervision.V1.UrgingLevel.Red, ScopeUnitId = service.Park.Id, PageSize = 1,
+            });
+            await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "page_token", async () => await office.ListAssignmentsByLevelAsync(
+                new ListAssignmentsByLevelRequest { Level = Duban.Contracts.Supervision.V1.UrgingLevel.Yellow, ScopeUnitId = service.Park.Id, PageToken = first.NextPageToken }));
+        }
+        finally
+        {
+            await instance.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Counts_and_unit_trees_are_shared_between_requests_for_the_refresh_interval()
     {
         var (instance, rows) = await SeededAsync(refreshSeconds: 3600);

@@ -130,6 +130,22 @@ public class ReadScopeTests(TasksServiceFixture service) : IClassFixture<TasksSe
         // With no filter at all, the same: this fixture holds only the world's assignments.
         var all = await client.ListAssignmentsAsync(new ListAssignmentsRequest());
         Assert.Equal(Visible(who), all.Assignments.Select(a => world.Names[a.Id]).Order());
+
+        // Asked for by id (a page another service chose), every id is still read as the reader may read it.
+        var named = await client.ListAssignmentsAsync(new ListAssignmentsRequest { AssignmentIds = { world.A.Id, world.D.Id, Guid.NewGuid().ToString() } });
+        Assert.Equal(Visible(who).Intersect(["A", "D"]).Order(), named.Assignments.Select(a => world.Names[a.Id]).Order());
+        var narrowed = await client.ListAssignmentsAsync(new ListAssignmentsRequest { AssignmentIds = { world.A.Id, world.D.Id }, PlanId = world.Other.Id });
+        Assert.Equal(Visible(who).Intersect(["D"]), narrowed.Assignments.Select(a => world.Names[a.Id]));
+    }
+
+    [Fact]
+    public async Task Assignment_ids_are_refused_when_malformed_or_too_many()
+    {
+        var refused = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, async () => await service.Office.ListAssignmentsAsync(
+            new ListAssignmentsRequest { AssignmentIds = { Guid.NewGuid().ToString(), "x", "y" } }));
+        Assert.Equal(["assignment_ids[1]", "assignment_ids[2]"], RpcAssert.FieldsOf(refused));
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "assignment_ids", async () => await service.Office.ListAssignmentsAsync(
+            new ListAssignmentsRequest { AssignmentIds = { Enumerable.Range(0, 101).Select(_ => Guid.NewGuid().ToString()) } }));
     }
 
     [Theory, MemberData(nameof(Readers))]
