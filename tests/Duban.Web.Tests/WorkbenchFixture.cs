@@ -65,6 +65,9 @@ public sealed class WorkbenchFixture : IAsyncLifetime
         OfficeHead = await Hold("周敏", Office, UnitRole.Lead, "督查室主任");
         EconomyLead = await Hold("陈志刚", Economy, UnitRole.Lead, "局长");
         FinanceLead = await Hold("孙丽", Finance, UnitRole.Lead, "局长");
+        // 分管领导: a deputy of the park who oversees the economy and finance bureaus.
+        var deputy = await Hold("李卫东", Park, UnitRole.Deputy, "管委会常务副主任");
+        await office.SetOversightAsync(new SetOversightRequest { PersonId = deputy.Id, UnitIds = { Economy.Id, Finance.Id }, Version = deputy.Version });
 
         Web = new WorkbenchFactory(Units.GrpcAddress, Tasks.GrpcAddress, Supervision.GrpcAddress);
         Web.StartServer();

@@ -164,6 +164,17 @@ public class WorkbenchOfficeTests(WorkbenchFixture workbench) : IClassFixture<Wo
         await office.Locator("[data-test=ledger]").WaitForAsync();
         Assert.Equal(financeOverdue, await office.Locator("[data-test=ledger] tbody tr[data-assignment]").CountAsync());
 
+        // A 分管领导 sees the units they oversee together: each one's tree, and their total.
+        var deputy = await workbench.SignedInAsync("李卫东");
+        await deputy.GotoAsync("/units");
+        var overseen = deputy.Locator("[data-test=overseen]");
+        var economyTotal = int.Parse(await overseen.Locator($"tr[data-unit='{workbench.Economy.Id}'] [data-count=total]").InnerTextAsync());
+        var overseenFinance = int.Parse(await overseen.Locator($"tr[data-unit='{workbench.Finance.Id}'] [data-count=total]").InnerTextAsync());
+        Assert.Equal(financeTotal, overseenFinance);
+        Assert.Equal(economyTotal + overseenFinance, int.Parse(await overseen.Locator("tr[data-unit=total] [data-count=total]").InnerTextAsync()));
+        Assert.Equal(financeOverdue, int.Parse(await overseen.Locator($"tr[data-unit='{workbench.Finance.Id}'] [data-count=overdue]").InnerTextAsync()));
+        await workbench.ScreenshotAsync(deputy, "overseen");
+
         // A lead sees their own unit's tree only.
         var lead = await workbench.SignedInAsync("孙丽");
         await lead.GotoAsync("/units");
