@@ -58,15 +58,40 @@ public static class WorkbenchBenchmark
             var refusal = Regex.Match(html, "class=\"wb-error\"[^>]*>([^<]*)<");
             TasksSetup.Expect(html.Contains(marker) && !refusal.Success, $"{path} rendered ({marker}){(refusal.Success ? ": " + refusal.Groups[1].Value : "")}");
         }
+        // The ledger's calls, as the page makes them: the filter's choices (units, plans), the page, its units' names, its lights.
+        var callTimes = new Dictionary<string, List<double>>();
+        async Task<T> Timed<T>(string name, Func<Task<T>> call)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var result = await call();
+            (callTimes.TryGetValue(name, out var list) ? list : callTimes[name] = []).Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return result;
+        }
         async Task LedgerCalls(ListAssignmentsRequest request)
         {
-            var page = await tasks.ListAssignmentsAsync(request);
+            await Timed("ListUnits", async () => await units.ListUnitsAsync(new ListUnitsRequest { PageSize = 500 }));
+            await Timed("ListPlans", async () => await tasks.ListPlansAsync(new ListPlansRequest { PageSize = 100, OmitCounts = true }));
+            var page = await Timed("ListAssignments", async () => await tasks.ListAssignmentsAsync(request));
+            await Timed("BatchGetUnits", async () => await units.BatchGetUnitsAsync(new BatchGetUnitsRequest
+            {
+                Ids = { page.Assignments.SelectMany(a => a.CoUnitIds.Append(a.LeadUnitId)).Distinct() },
+            }));
             if (page.Assignments.Count > 0)
-                await supervision.BatchGetUrgingLevelsAsync(new BatchGetUrgingLevelsRequest { AssignmentIds = { page.Assignments.Select(a => a.Id) } });
+                await Timed("BatchGetUrgingLevels", async () => await supervision.BatchGetUrgingLevelsAsync(new BatchGetUrgingLevelsRequest
+                {
+                    AssignmentIds = { page.Assignments.Select(a => a.Id) },
+                }));
         }
 
         Console.WriteLine($"workbench: {iterations} renders of each page, one after another ...");
         var lines = new List<string> { "workbench pages rendered on the server (the office, signed in), beside the data calls each page makes:" };
+        // Supervision keeps every unit's counts and the scope's tree between requests (Dashboard:RefreshSeconds): what one
+        // counting costs is what the first request pays, and what a refresh in the background costs while the page is in use.
+        var cold = System.Diagnostics.Stopwatch.GetTimestamp();
+        var counted = await supervision.GetDashboardAsync(new GetDashboardRequest { ScopeUnitId = scopeUnitId });
+        lines.Add($"  GetDashboard counted afresh (the first request): {System.Diagnostics.Stopwatch.GetElapsedTime(cold).TotalMilliseconds:0} ms "
+            + $"for {counted.Total:N0} assignments ({counted.Red:N0} red, {counted.Yellow:N0} yellow, {counted.Blue:N0} blue)");
+        Console.WriteLine(lines[^1]);
         async Task Row(string name, Func<Task> render, Func<Task> calls)
         {
             try
@@ -75,6 +100,9 @@ public static class WorkbenchBenchmark
                 var ceiling = await Latency.MeasureAsync(iterations, _ => calls(), warmup: 5);
                 lines.Add($"  {name,-24} page    {page.Summary}");
                 lines.Add($"  {"",-24} calls   {ceiling.Summary}   page p99 ÷ calls p99 {page.Percentile(99) / ceiling.Percentile(99):0.0}×");
+                if (callTimes.Count > 0)
+                    lines.Add($"  {"",-24} each call's median: " + string.Join(", ", callTimes.Select(c => $"{c.Key} {c.Value.Order().ElementAt(c.Value.Count / 2):0} ms")));
+                callTimes.Clear();
             }
             catch (Exception e) when (e is InvalidOperationException or HttpRequestException or Grpc.Core.RpcException or TaskCanceledException)
             {
