@@ -78,21 +78,23 @@ public sealed class NotificationDispatcher(IServiceScopeFactory scopes, IEnumera
             }
         }
 
+        // The wording once per round, not once per recipient.
+        var wording = await scope.ServiceProvider.GetRequiredService<NotificationTemplates>().WordingAsync(ct);
         await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = o.MaxConcurrentSends, CancellationToken = ct },
             async (group, token) =>
             {
                 await using var groupScope = scopes.CreateAsyncScope();
-                await SendGroupAsync(groupScope.ServiceProvider, group.Key.Channel, group.ToList(), robots.GetValueOrDefault(group.Key.RecipientId), token);
+                await SendGroupAsync(groupScope.ServiceProvider, group.Key.Channel, group.ToList(), robots.GetValueOrDefault(group.Key.RecipientId), wording,
+                    token);
             });
         return groups.Count == o.BatchSize;
     }
 
     private async Task SendGroupAsync(IServiceProvider services, DeliveryChannel channel, List<ClaimedNotification> rows,
-        UnitsContract.UnitRobotTargets? robot, CancellationToken ct)
+        UnitsContract.UnitRobotTargets? robot, NoticeWording wording, CancellationToken ct)
     {
         var o = options.Value;
         var queue = services.GetRequiredService<NotificationQueue>();
-        var wording = await services.GetRequiredService<NotificationTemplates>().WordingAsync(ct);
         var schedule = new RedeliverySchedule(TimeSpan.FromSeconds(o.RetryBaseSeconds), TimeSpan.FromSeconds(o.RetryMaxSeconds),
             TimeSpan.FromHours(o.GiveUpAfterHours));
 
