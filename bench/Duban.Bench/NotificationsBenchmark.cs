@@ -162,7 +162,7 @@ public static partial class NotificationsBenchmark
                 Console.WriteLine($"  {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s: {value:N0} left");
                 lastPrinted = Stopwatch.GetTimestamp();
             }
-            await Task.Delay(250);
+            await Task.Delay(1000);
         }
     }
 

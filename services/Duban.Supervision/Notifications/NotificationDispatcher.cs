@@ -30,9 +30,13 @@ public sealed class NotificationDispatcher(IServiceScopeFactory scopes, IEnumera
         {
             try
             {
-                while (await RoundAsync(stoppingToken))
+                // Queueing once per tick: its look for notices not yet queued reads every notice, too dear to repeat for each
+                // batch of 50 recipients while a digest of thousands drains.
+                var queueNew = true;
+                while (await RoundAsync(stoppingToken, queueNew))
                 {
                     // A full batch: more may be waiting, go on without sleeping.
+                    queueNew = false;
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -43,14 +47,17 @@ public sealed class NotificationDispatcher(IServiceScopeFactory scopes, IEnumera
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One queueing pass and one batch of recipients; true when the batch was full.</summary>
-    public async Task<bool> RoundAsync(CancellationToken ct)
+    /// <summary>One queueing pass (unless <paramref name="queueNew"/> is false) and one batch of recipients; true when the batch was full.</summary>
+    public async Task<bool> RoundAsync(CancellationToken ct, bool queueNew = true)
     {
         var o = options.Value;
         await using var scope = scopes.CreateAsyncScope();
-        var fanout = scope.ServiceProvider.GetRequiredService<NotificationFanoutWriter>();
-        while (await fanout.QueueAsync(ct) > 0)
+        if (queueNew)
         {
+            var fanout = scope.ServiceProvider.GetRequiredService<NotificationFanoutWriter>();
+            while (await fanout.QueueAsync(ct) > 0)
+            {
+            }
         }
 
         var queue = scope.ServiceProvider.GetRequiredService<NotificationQueue>();
