@@ -8,6 +8,7 @@ return scenario switch
     "confirm" => await ConfirmBenchmark.RunAsync(args.Skip(1).ToArray()),
     "supervision" => await SupervisionBenchmark.RunAsync(args.Skip(1).ToArray()),
     "attachments" => await AttachmentsBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "notifications" => await NotificationsBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -34,6 +35,11 @@ static int Usage()
           attachments [--backends postgres,s3] [--big-mb 100] [--photos 1000] [--photo-kb 200]
                 evidence files up and down through the tasks service's gRPC streams, one file of --big-mb and --photos
                 JPEGs, beside a plain COPY / SELECT (PostgreSQL) or PutObject / GetObject (S3, s3rver) of the same bytes
+          notifications [--notices 100000] [--people 20000] [--digest-in 60] [--concurrency 8] [--ceiling 2000] [--echo]
+                one scan raising --notices OVERDUE notices for --people owners with e-mail addresses, their deliveries
+                queued for a digest --digest-in seconds ahead (Notifications:DigestTime), the digest sent to smtp4dev,
+                and every message received matched with the rows delivered by Message-ID; beside it, smtp4dev's own
+                rate for --ceiling messages from MailKit over --concurrency connections (Notifications:MaxConcurrentSends)
         """);
     return 2;
 }

@@ -6,7 +6,7 @@ namespace Duban.Local;
 /// <summary>What a newcomer sees once everything is up: where things are and calls to copy.</summary>
 public static class Banner
 {
-    public static async Task PrintAsync(PostgresCluster cluster, byte[] key, bool mail)
+    public static async Task PrintAsync(PostgresCluster cluster, byte[] key, bool mail, LocalRobots robots)
     {
         var office = await SamplePeople.FindAsync(cluster.ConnectionString("duban_units"), "周敏");
         var token = LocalTokens.Mint(key, office?.PersonId ?? "office", office?.UnitId ?? "", [DubanRoles.Office], TimeSpan.FromHours(12), "周敏");
@@ -19,6 +19,7 @@ public static class Banner
                supervision gRPC 127.0.0.1:5301   HTTP/JSON 127.0.0.1:5300
                postgres 127.0.0.1:{{cluster.Port}} (user postgres, trust on loopback)
                {{(mail ? $"mail (smtp4dev) http://127.0.0.1:{LocalRun.MailWebPort}/  (the notices' e-mails; SMTP 127.0.0.1:{LocalRun.MailSmtpPort})" : "mail: smtp4dev not running (dotnet tool restore), no e-mail")}}
+               robots  {{robots.MessagesUrl}}  (经发局's 钉钉 and 企业微信 group messages, also in this log)
 
              The workbench (督查督办工作台): http://127.0.0.1:{{LocalRun.WebPort}}/
                sign in as 周敏 (督查室) for the office, or as 陈志刚 (经发局) for a unit's lead.

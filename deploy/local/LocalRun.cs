@@ -12,6 +12,8 @@ public static class LocalRun
         new("units", "Duban.Units", "Units", "duban_units", 5100, 5101, new Dictionary<string, string>
         {
             ["Seed:UnitsFile"] = Path.Combine(layout.Repo.Root, "services", "Duban.Units", "Seed", "sample-units.json"),
+            // The sample's robots are the local receiver's, on plain HTTP over loopback.
+            ["Robots:AllowHttp"] = "true",
         }),
         new("tasks", "Duban.Tasks", "Tasks", "duban_tasks", 5200, 5201, new Dictionary<string, string>
         {
@@ -27,6 +29,9 @@ public static class LocalRun
             ["Notifications:Smtp:Security"] = "None",
             ["Notifications:Smtp:FromAddress"] = "duban@localhost",
             ["Notifications:WorkbenchUrl"] = $"http://127.0.0.1:{WebPort}",
+            // No quiet hours: the sample's escalations reach the local robots and mailbox at once, whatever the hour.
+            ["Notifications:QuietHoursStart"] = "00:00",
+            ["Notifications:QuietHoursEnd"] = "00:00",
         }),
         // The office's web workbench: no database of its own, no gRPC port; it calls the three services.
         new("web", "Duban.Web", "", "", WebPort, 0, new Dictionary<string, string>
@@ -41,6 +46,8 @@ public static class LocalRun
     /// <summary>smtp4dev: SMTP for the services, its web UI and API for people reading the sample's mail.</summary>
     public const int MailSmtpPort = 2525;
     public const int MailWebPort = 5390;
+    /// <summary>The local 钉钉 and 企业微信 robots (<see cref="LocalRobots"/>); GET /messages lists what they received.</summary>
+    public const int RobotsPort = 5391;
 
     public static async Task<int> UpAsync(LocalLayout layout)
     {
@@ -55,6 +62,8 @@ public static class LocalRun
         await using var cluster = await PostgresCluster.StartPersistentAsync(layout.PostgresDirectory, LocalLayout.PostgresPort);
         var key = LocalTokens.LoadOrCreateKey(layout.SigningKeyFile);
         await using var mail = await StartMailAsync(layout, stop.Token);
+        await using var robots = await LocalRobots.StartAsync(layout);
+        ServiceProcess.Write("robots", $"钉钉 and 企业微信 robots of 经发局 on 127.0.0.1:{RobotsPort}, messages at {robots.MessagesUrl}");
 
         var running = new List<ServiceProcess>();
         // Ends the start-up and the sample job early when the watch sees PostgreSQL or a service stop.
@@ -83,8 +92,8 @@ public static class LocalRun
 
             foreach (var process in running)
                 await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), failed.Token);
-            await SampleJob.RunAsync(layout, cluster, key, failed.Token);
-            await Banner.PrintAsync(cluster, key, mail is not null);
+            await SampleJob.RunAsync(layout, cluster, key, robots, failed.Token);
+            await Banner.PrintAsync(cluster, key, mail is not null, robots);
             await watch;
         }
         catch (Exception) when (stop.IsCancellationRequested)

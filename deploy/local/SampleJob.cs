@@ -6,6 +6,7 @@ using Duban.ServiceDefaults.Auth;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Tasks = Duban.Contracts.Tasks.V1;
+using Units = Duban.Contracts.Units.V1;
 
 namespace Duban.Local;
 
@@ -18,7 +19,7 @@ public static class SampleJob
 {
     private const string PlanTitle = "贯彻落实《加快XX工业园区高质量发展实施方案》任务分解表";
 
-    public static async Task RunAsync(LocalLayout layout, PostgresCluster cluster, byte[] key, CancellationToken ct)
+    public static async Task RunAsync(LocalLayout layout, PostgresCluster cluster, byte[] key, LocalRobots robots, CancellationToken ct)
     {
         var office = await SamplePeople.FindAsync(cluster.ConnectionString("duban_units"), "周敏");
         var officeToken = LocalTokens.Mint(key, office?.PersonId ?? "office", office?.UnitId ?? "", [DubanRoles.Office], TimeSpan.FromHours(1), "周敏");
@@ -27,7 +28,7 @@ public static class SampleJob
         var plans = await CaptureAsync(["plan", "list", "--json", .. Common(officeToken)], ct);
         var planId = Regex.Match(plans, "\"id\": \"([0-9a-f-]{36})\"[^}]*?\"title\": \"" + Regex.Escape(PlanTitle) + "\"", RegexOptions.Singleline).Groups[1].Value;
         if (planId.Length == 0)
-            planId = await LoadAsync(layout, cluster, key, officeToken, ct);
+            planId = await LoadAsync(layout, cluster, key, officeToken, robots, ct);
 
         Section("计划任务树（滚动汇总进度）");
         await ShowAsync(["plan", "show", planId, .. Common(officeToken)], ct);
@@ -39,7 +40,8 @@ public static class SampleJob
         await ShowAsync(["review", "show", reviewId, .. Common(officeToken)], ct);
     }
 
-    private static async Task<string> LoadAsync(LocalLayout layout, PostgresCluster cluster, byte[] key, string officeToken, CancellationToken ct)
+    private static async Task<string> LoadAsync(LocalLayout layout, PostgresCluster cluster, byte[] key, string officeToken, LocalRobots robots,
+        CancellationToken ct)
     {
         ServiceProcess.Write("sample", "importing the “Implementation Plan” as a 任务分解表 …");
         var csv = Path.Combine(layout.Repo.Root, "samples", "implementation-plan.csv");
@@ -88,6 +90,20 @@ public static class SampleJob
                 As(token), cancellationToken: ct);
             if (percent == 100)
                 await tasks.ConfirmCompletionAsync(new Tasks.ConfirmCompletionRequest { Id = assignment.Id, Version = reported.Version, Evidence = note }, As(token), cancellationToken: ct);
+        }
+
+        // 经发局's group robots, so the first scan's notices of its work reach its 钉钉 and 企业微信 groups too.
+        using (var unitsChannel = GrpcChannel.ForAddress("http://127.0.0.1:5101"))
+        {
+            var units = new Units.UnitsService.UnitsServiceClient(unitsChannel);
+            var unitId = await SamplePeople.UnitIdAsync(cluster.ConnectionString("duban_units"), LocalRobots.UnitCode);
+            var unit = await units.GetUnitAsync(new Units.GetUnitRequest { Id = unitId }, As(officeToken), cancellationToken: ct);
+            await units.SetUnitRobotsAsync(new Units.SetUnitRobotsRequest
+            {
+                UnitId = unitId, Version = unit.Version, UpdateMask = Google.Protobuf.WellKnownTypes.FieldMask.FromString("dingtalk,wecom"),
+                Dingtalk = new() { WebhookUrl = robots.DingTalkUrl, Secret = robots.DingTalkSecret }, Wecom = new() { WebhookUrl = robots.WeComUrl },
+            }, As(officeToken), cancellationToken: ct);
+            ServiceProcess.Write("sample", $"{unit.ShortName}'s 钉钉 and 企业微信 robots set to the local receiver ({robots.MessagesUrl})");
         }
 
         // Give supervision a moment to follow the feed, then the first scan.

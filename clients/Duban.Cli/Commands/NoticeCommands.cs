@@ -217,6 +217,7 @@ public static class NoticeCommands
         Supervision.NoticeKind.ReportMissing => "未报进展",
         Supervision.NoticeKind.Urged => "催办",
         Supervision.NoticeKind.BehindSchedule => "进度滞后",
+        Supervision.NoticeKind.ExplanationReturned => "情况说明退回",
         _ => kind.ToString(),
     };
 }

@@ -51,6 +51,8 @@ public enum NoticeKind
     ReportMissing = 5,
     Urged = 6,
     BehindSchedule = 7,
+    /// <summary>情况说明退回: the office returned the lead unit's explanation; the office's remark is the message.</summary>
+    ExplanationReturned = 8,
 }
 
 /// <summary>Where a notice stands; the state machine is in README ("Notices") and in <see cref="Domain.Notices.NoticeTransitions"/>.</summary>

@@ -124,7 +124,7 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
             UPDATE notices o SET status = {(int)NoticeStatus.Superseded}, resolved_at = $1
             FROM inserted n
             WHERE o.assignment_id = n.assignment_id AND o.deadline_version = n.deadline_version
-              AND o.status IN ({NoticeChains.LiveNoticeStatesSql}) AND o.kind <> {(int)NoticeKind.Urged}
+              AND o.status IN ({NoticeChains.LiveNoticeStatesSql}) AND o.kind NOT IN ({NoticeChains.OfficeKindsSql})
               AND {NoticeChains.ChainSql("n")} = {NoticeChains.ChainSql("o")}
               AND (n.round, {NoticeChains.StepSql("n")}) > (o.round, {NoticeChains.StepSql("o")})
             RETURNING 1)

@@ -247,8 +247,46 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, Evidence
         explanation.Status = accept ? ExplanationStatus.Accepted : ExplanationStatus.Returned;
         explanation.DecisionRemark = remark.Trim();
         explanation.DecidedAt = time.GetStoredUtcNow();
-        await db.SaveChangesAsync(ct);
-        return explanation;
+        if (accept)
+        {
+            await db.SaveChangesAsync(ct);
+            return explanation;
+        }
+        // A return is told to the owner and the lead unit's people as a notice of its own, in the same commit, so it goes
+        // through the same outbox and wording as every notice: one per return (its level counts the returns before it).
+        var explained = await db.Notices.AsNoTracking().FirstAsync(n => n.Id == explanation.NoticeId, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            var level = await db.Notices.CountAsync(n => n.AssignmentId == explained.AssignmentId && n.Kind == NoticeKind.ExplanationReturned, ct);
+            var returned = new Notice
+            {
+                Id = Guid.CreateVersion7(),
+                AssignmentId = explained.AssignmentId,
+                Kind = NoticeKind.ExplanationReturned,
+                DeadlineVersion = explained.DeadlineVersion,
+                Level = level,
+                Round = explained.Round,
+                PlanId = explained.PlanId,
+                LeadUnitId = explained.LeadUnitId,
+                OwnerPersonId = explained.OwnerPersonId,
+                Title = explained.Title,
+                DueDate = explained.DueDate,
+                Message = explanation.DecisionRemark,
+                RecipientUnitIds = [explained.LeadUnitId],
+                RaisedAt = explanation.DecidedAt.Value,
+            };
+            db.Notices.Add(returned);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return explanation;
+            }
+            catch (DbUpdateException ex) when (attempt < 5 && ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                // Another return of this assignment took the level: count again.
+                db.Entry(returned).State = EntityState.Detached;
+            }
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -24,9 +25,23 @@ public interface INotificationChannel
     Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken ct);
 }
 
-/// <summary>E-mail over SMTP: HTML and plain text in one multipart/alternative message, UTF-8, one SMTP session per message.</summary>
-public sealed class EmailChannel(IOptions<NotificationOptions> options) : INotificationChannel
+/// <summary>
+/// E-mail over SMTP: HTML and plain text in one multipart/alternative message, UTF-8. Connections are kept open and
+/// reused for the next messages (at most Notifications:Smtp:MessagesPerConnection each, one per concurrent send): a
+/// session's connect, EHLO, STARTTLS and AUTH cost more than the message itself. A connection that failed is closed,
+/// never reused; one idle for a while is checked with NOOP first, and one idle too long is closed.
+/// </summary>
+public sealed class EmailChannel(IOptions<NotificationOptions> options, TimeProvider time) : INotificationChannel, IDisposable
 {
+    /// <summary>Idle longer than this: asked with NOOP whether it is still open before a message goes on it.</summary>
+    private static readonly TimeSpan CheckAfter = TimeSpan.FromSeconds(5);
+    /// <summary>Idle longer than this: closed (servers drop idle sessions after a minute or more).</summary>
+    private static readonly TimeSpan CloseAfter = TimeSpan.FromSeconds(30);
+
+    private sealed record Connection(SmtpClient Client, int Sent, long IdleSince);
+
+    private readonly ConcurrentBag<Connection> _idle = [];
+
     public DeliveryChannel Channel => DeliveryChannel.Email;
 
     public async Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken ct)
@@ -39,14 +54,21 @@ public sealed class EmailChannel(IOptions<NotificationOptions> options) : INotif
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(o.TimeoutSeconds));
-        using var client = new SmtpClient { Timeout = (int)TimeSpan.FromSeconds(o.TimeoutSeconds).TotalMilliseconds };
+        Connection? connection = null;
         try
         {
-            await client.ConnectAsync(o.Smtp.Host, o.Smtp.Port, Enum.Parse<SecureSocketOptions>(o.Smtp.Security), timeout.Token);
-            if (o.Smtp.UserName.Length > 0)
-                await client.AuthenticateAsync(o.Smtp.UserName, o.Smtp.Password, timeout.Token);
-            await client.SendAsync(mail, timeout.Token);
-            await client.DisconnectAsync(true, CancellationToken.None);
+            connection = await TakeAsync(o, timeout.Token);
+            await connection.Client.SendAsync(mail, timeout.Token);
+            connection = connection with { Sent = connection.Sent + 1 };
+            if (connection.Sent < o.Smtp.MessagesPerConnection)
+            {
+                _idle.Add(connection with { IdleSince = time.GetTimestamp() });
+                connection = null;
+            }
+            else
+            {
+                await connection.Client.DisconnectAsync(true, CancellationToken.None);
+            }
             return new SendOutcome(true, null, "");
         }
         catch (SmtpCommandException ex)
@@ -61,10 +83,57 @@ public sealed class EmailChannel(IOptions<NotificationOptions> options) : INotif
         {
             return new SendOutcome(false, null, "timeout");
         }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or SmtpProtocolException or SslHandshakeException)
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or SmtpProtocolException or SslHandshakeException
+                                       or MailKit.ServiceNotConnectedException)
         {
             return new SendOutcome(false, null, "smtp connection failed");
         }
+        finally
+        {
+            connection?.Client.Dispose();
+        }
+    }
+
+    /// <summary>An open session: an idle one that is still good, or a new one.</summary>
+    private async Task<Connection> TakeAsync(NotificationOptions o, CancellationToken ct)
+    {
+        while (_idle.TryTake(out var idle))
+        {
+            var idleFor = time.GetElapsedTime(idle.IdleSince);
+            if (idle.Client.IsConnected && idleFor < CloseAfter)
+            {
+                if (idleFor < CheckAfter)
+                    return idle;
+                try
+                {
+                    await idle.Client.NoOpAsync(ct);
+                    return idle;
+                }
+                catch (Exception ex) when (ex is IOException or SmtpCommandException or SmtpProtocolException or MailKit.ServiceNotConnectedException)
+                {
+                }
+            }
+            idle.Client.Dispose();
+        }
+        var client = new SmtpClient { Timeout = (int)TimeSpan.FromSeconds(o.TimeoutSeconds).TotalMilliseconds };
+        try
+        {
+            await client.ConnectAsync(o.Smtp.Host, o.Smtp.Port, Enum.Parse<SecureSocketOptions>(o.Smtp.Security), ct);
+            if (o.Smtp.UserName.Length > 0)
+                await client.AuthenticateAsync(o.Smtp.UserName, o.Smtp.Password, ct);
+            return new Connection(client, 0, time.GetTimestamp());
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        while (_idle.TryTake(out var idle))
+            idle.Client.Dispose();
     }
 }
 

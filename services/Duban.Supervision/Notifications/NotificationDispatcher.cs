@@ -30,9 +30,13 @@ public sealed class NotificationDispatcher(IServiceScopeFactory scopes, IEnumera
         {
             try
             {
-                while (await RoundAsync(stoppingToken))
+                // Queueing once per tick: its look for notices not yet queued reads every notice, too dear to repeat for each
+                // batch of 50 recipients while a digest of thousands drains.
+                var queueNew = true;
+                while (await RoundAsync(stoppingToken, queueNew))
                 {
                     // A full batch: more may be waiting, go on without sleeping.
+                    queueNew = false;
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -43,14 +47,17 @@ public sealed class NotificationDispatcher(IServiceScopeFactory scopes, IEnumera
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One queueing pass and one batch of recipients; true when the batch was full.</summary>
-    public async Task<bool> RoundAsync(CancellationToken ct)
+    /// <summary>One queueing pass (unless <paramref name="queueNew"/> is false) and one batch of recipients; true when the batch was full.</summary>
+    public async Task<bool> RoundAsync(CancellationToken ct, bool queueNew = true)
     {
         var o = options.Value;
         await using var scope = scopes.CreateAsyncScope();
-        var fanout = scope.ServiceProvider.GetRequiredService<NotificationFanoutWriter>();
-        while (await fanout.QueueAsync(ct) > 0)
+        if (queueNew)
         {
+            var fanout = scope.ServiceProvider.GetRequiredService<NotificationFanoutWriter>();
+            while (await fanout.QueueAsync(ct) > 0)
+            {
+            }
         }
 
         var queue = scope.ServiceProvider.GetRequiredService<NotificationQueue>();
@@ -78,21 +85,23 @@ public sealed class NotificationDispatcher(IServiceScopeFactory scopes, IEnumera
             }
         }
 
+        // The wording once per round, not once per recipient.
+        var wording = await scope.ServiceProvider.GetRequiredService<NotificationTemplates>().WordingAsync(ct);
         await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = o.MaxConcurrentSends, CancellationToken = ct },
             async (group, token) =>
             {
                 await using var groupScope = scopes.CreateAsyncScope();
-                await SendGroupAsync(groupScope.ServiceProvider, group.Key.Channel, group.ToList(), robots.GetValueOrDefault(group.Key.RecipientId), token);
+                await SendGroupAsync(groupScope.ServiceProvider, group.Key.Channel, group.ToList(), robots.GetValueOrDefault(group.Key.RecipientId), wording,
+                    token);
             });
         return groups.Count == o.BatchSize;
     }
 
     private async Task SendGroupAsync(IServiceProvider services, DeliveryChannel channel, List<ClaimedNotification> rows,
-        UnitsContract.UnitRobotTargets? robot, CancellationToken ct)
+        UnitsContract.UnitRobotTargets? robot, NoticeWording wording, CancellationToken ct)
     {
         var o = options.Value;
         var queue = services.GetRequiredService<NotificationQueue>();
-        var wording = await services.GetRequiredService<NotificationTemplates>().WordingAsync(ct);
         var schedule = new RedeliverySchedule(TimeSpan.FromSeconds(o.RetryBaseSeconds), TimeSpan.FromSeconds(o.RetryMaxSeconds),
             TimeSpan.FromHours(o.GiveUpAfterHours));
 

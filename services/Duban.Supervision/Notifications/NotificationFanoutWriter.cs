@@ -13,7 +13,7 @@ namespace Duban.Supervision.Notifications;
 /// <summary>
 /// Queues the deliveries of notices whose recipients are named: one row per (notice, channel, recipient) for each
 /// person's e-mail and SMS (unless opted out, or without an address) and for the lead unit's 钉钉 and 企业微信 robots,
-/// due at once for escalations and 催办, at the next digest otherwise. Notices are locked while queued and their rows
+/// due at once for escalations, 催办 and returned explanations, at the next digest otherwise. Notices are locked while queued and their rows
 /// inserted with ON CONFLICT DO NOTHING, so two replicas queueing at once add each row once.
 /// </summary>
 public sealed class NotificationFanoutWriter(SupervisionDb db, UnitsDirectory units, NotificationClock clock, IOptions<NotificationOptions> options,
@@ -21,7 +21,8 @@ public sealed class NotificationFanoutWriter(SupervisionDb db, UnitsDirectory un
 {
     private const int Batch = 5_000;
 
-    public static bool IsImmediate(NoticeKind kind) => kind is NoticeKind.Escalated or NoticeKind.Urged;
+    /// <summary>Escalations and the office's own notices (催办, a returned 情况说明, which asks for a new one) go at once.</summary>
+    public static bool IsImmediate(NoticeKind kind) => kind is NoticeKind.Escalated or NoticeKind.Urged or NoticeKind.ExplanationReturned;
 
     public async Task<int> QueueAsync(CancellationToken ct)
     {

@@ -49,6 +49,8 @@ public sealed class SmtpSettings
     public string Password { get; set; } = "";
     public string FromAddress { get; set; } = "";
     public string FromName { get; set; } = "督查督办";
+    /// <summary>Messages sent over one SMTP session before it is closed and a new one opened (servers may cap it).</summary>
+    public int MessagesPerConnection { get; set; } = 20;
 }
 
 /// <summary>
@@ -92,6 +94,8 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
                 failures.Add("Notifications:Smtp:Security must be None, StartTls, StartTlsWhenAvailable or SslOnConnect");
             if (o.Smtp.Port is < 1 or > 65535)
                 failures.Add("Notifications:Smtp:Port must be a port number");
+            if (o.Smtp.MessagesPerConnection < 1)
+                failures.Add("Notifications:Smtp:MessagesPerConnection must be at least 1");
         }
         if (o.Sms.Url.Length > 0)
         {

@@ -27,10 +27,14 @@ public sealed class NotificationQueue(SupervisionDb db)
         try
         {
             await using var command = new NpgsqlCommand($"""
-                WITH due_recipients AS (
-                    SELECT channel, recipient_id FROM notification_deliveries
+                -- The earliest due rows through the partial index on next_attempt_at, and the recipients among them: grouping
+                -- every due row instead read the whole backlog each round (0.3 s at 100,000 rows, 400 rounds for 20,000 people).
+                WITH due_rows AS (
+                    SELECT channel, recipient_id, next_attempt_at FROM notification_deliveries
                     WHERE status = {(int)NotificationStatus.Pending} AND next_attempt_at <= $1
-                    GROUP BY channel, recipient_id ORDER BY min(next_attempt_at) LIMIT $3 * 4),
+                    ORDER BY next_attempt_at LIMIT $3 * 40),
+                due_recipients AS (
+                    SELECT channel, recipient_id FROM due_rows GROUP BY channel, recipient_id ORDER BY min(next_attempt_at) LIMIT $3 * 4),
                 -- A recipient is claimed whole by one sender: without this lock, two senders locking rows at the same
                 -- moment could split a person's rows between them and send two digests (each row still once).
                 mine AS MATERIALIZED (

@@ -116,6 +116,13 @@ public sealed class Smtp4devServer : IAsyncDisposable
 
     public Task<string> HtmlAsync(string id, CancellationToken ct = default) => _http.GetStringAsync($"/api/messages/{id}/html", ct);
 
+    /// <summary>The message's headers as received, in order (a header may come more than once).</summary>
+    public async Task<IReadOnlyList<(string Name, string Value)>> HeadersAsync(string id, CancellationToken ct = default)
+    {
+        var message = await _http.GetFromJsonAsync<MessageHeaders>($"/api/messages/{id}", ct) ?? throw new InvalidOperationException($"smtp4dev has no message {id}");
+        return message.Headers.Select(h => (h.Name, h.Value)).ToList();
+    }
+
     /// <summary>The message as it arrived (headers and MIME parts).</summary>
     public Task<string> SourceAsync(string id, CancellationToken ct = default) => _http.GetStringAsync($"/api/messages/{id}/source", ct);
 
@@ -138,6 +145,10 @@ public sealed class Smtp4devServer : IAsyncDisposable
         {
         }
     }
+
+    private sealed record Header([property: JsonPropertyName("name")] string Name, [property: JsonPropertyName("value")] string Value);
+
+    private sealed record MessageHeaders([property: JsonPropertyName("headers")] List<Header> Headers);
 
     private sealed record Page([property: JsonPropertyName("results")] List<ReceivedMail> Results, [property: JsonPropertyName("pageCount")] int PageCount);
 

@@ -2,6 +2,7 @@ using Duban.Contracts.Supervision.V1;
 using Duban.Contracts.Units.V1;
 using Duban.Harness;
 using Duban.Harness.Mail;
+using Duban.Harness.Robots;
 using Duban.Supervision.Data;
 using Duban.Supervision.Notifications;
 using Duban.Testing;
@@ -112,7 +113,7 @@ public sealed class NotificationFixture : SupervisionFixture
     public static Task<bool> RoundAsync(GrpcServiceFactory<SupervisionDb> instance) =>
         instance.Services.GetRequiredService<NotificationDispatcher>().RoundAsync(CancellationToken.None);
 
-    /// <summary>Rounds until nothing due is left (or <paramref name="seconds"/> pass).</summary>
+    /// <summary>Rounds until nothing due is left (or <paramref name="seconds"/> pass), then until smtp4dev lists every e-mail sent.</summary>
     public async Task SendAllAsync(GrpcServiceFactory<SupervisionDb>? instance = null, int seconds = 10)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
@@ -120,10 +121,23 @@ public sealed class NotificationFixture : SupervisionFixture
         {
             await RoundAsync(instance ?? Supervision);
             if (await CountAsync("SELECT count(*) FROM notification_deliveries WHERE status = 1 AND next_attempt_at <= now()") == 0)
-                return;
+                break;
             await Task.Delay(100);
         }
         while (DateTime.UtcNow < deadline);
+        await MailListedAsync();
+    }
+
+    /// <summary>
+    /// smtp4dev accepts a message before its API lists it (a moment later, over a second for its first), and the sessions
+    /// stay open between messages: wait until it lists as many e-mails (channel 1) as were sent, so a test reads what arrived.
+    /// </summary>
+    public async Task MailListedAsync()
+    {
+        var sent = await CountAsync($"SELECT count(DISTINCT message_id) FROM notification_deliveries WHERE channel = 1 AND status = 2");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await Mail.MessagesAsync()).Count < sent && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
     }
 
     public async Task<List<Delivery>> DeliveriesAsync(string noticeId) =>

@@ -304,6 +304,72 @@ public class NotificationTests(NotificationFixture service) : IClassFixture<Noti
     }
 
     [Fact]
+    public async Task A_returned_explanation_reaches_the_owner_and_the_lead_units_people_at_once_in_the_offices_wording()
+    {
+        var unit = await service.NewUnitAsync("退回局");
+        string ownerMail = Mail("returned-owner"), leadMail = Mail("returned-lead"), contactMail = Mail("returned-contact");
+        await service.NewPersonAsync("退回局长", unit, UnitRole.Lead, leadMail);
+        await service.NewPersonAsync("退回联络", unit, UnitRole.Contact, contactMail);
+        var ownerName = "退回经办" + Guid.NewGuid().ToString("N")[..4];
+        await service.NewPersonAsync(ownerName, unit, UnitRole.Staff, ownerMail);
+        var assignment = (await service.ImportAsync($"1,退回事项,退回事项,{unit.ShortName},,{ownerName},2026年4月30日前")).Single();
+        Assert.NotEmpty(assignment.OwnerPersonId);
+        await service.Office.ScanNowAsync(new ScanNowRequest { AsOf = NotificationFixture.At(2026, 5, 2) });
+        var overdue = (await service.Office.ListNoticesAsync(new ListNoticesRequest { AssignmentId = assignment.Id, Kinds = { NoticeKind.Overdue } })).Notices.Single();
+        var lead = service.SupervisionAs(DubanRoles.Lead, unit);
+
+        var explanation = await lead.SubmitExplanationAsync(new SubmitExplanationRequest { NoticeId = overdue.Id, Reasons = "施工单位进场延误" });
+        await service.Office.DecideExplanationAsync(new DecideExplanationRequest { Id = explanation.Id, Accept = false, Remark = "请写明整改时限并附佐证材料" });
+        var returned = (await service.Office.ListNoticesAsync(new ListNoticesRequest { AssignmentId = assignment.Id, Kinds = { NoticeKind.ExplanationReturned } }))
+            .Notices.Single();
+        Assert.Equal(("请写明整改时限并附佐证材料", NoticeStatus.Open), (returned.Message, returned.Status));
+        await service.NamedAsync(returned.Id);
+        await service.SendAllAsync();
+
+        // At once, without the digest, to the owner and the lead unit's lead and contact; the overdue notice still waits for its digest.
+        var told = await service.DeliveriesAsync(returned.Id);
+        Assert.Equal(3, told.Count);
+        Assert.All(told, d => Assert.Equal((DeliveryChannel.Email, DeliveryStatus.Delivered, true), (d.Channel, d.Status, d.Immediate)));
+        Assert.All(await service.DeliveriesAsync(overdue.Id), d => Assert.Equal(DeliveryStatus.Pending, d.Status));
+        foreach (var address in new[] { ownerMail, leadMail, contactMail })
+        {
+            var mail = Assert.Single(await MailToAsync(address));
+            Assert.Equal("督查督办提醒：【情况说明退回】退回事项", mail.Subject);
+            Assert.Contains($"【情况说明退回】{unit.Name}牵头的“退回事项”的情况说明已退回，请修改后重新报送。请写明整改时限并附佐证材料", await service.Mail.PlainTextAsync(mail.Id));
+        }
+
+        // The office's own wording for returns; a second return is a second notice, told again.
+        var template = (await service.Office.ListNotificationTemplatesAsync(new())).Templates.Single(t => t.Kind == NoticeKind.ExplanationReturned);
+        Assert.True(template.IsDefault);
+        await service.Office.UpdateNotificationTemplateAsync(new UpdateNotificationTemplateRequest
+        {
+            Kind = NoticeKind.ExplanationReturned, Template = "【情况说明退回】{title}：{message}", Version = template.Version,
+        });
+        try
+        {
+            var again = await lead.SubmitExplanationAsync(new SubmitExplanationRequest { NoticeId = overdue.Id, Reasons = "施工单位进场延误，6月15日前完成" });
+            await service.Office.DecideExplanationAsync(new DecideExplanationRequest { Id = again.Id, Accept = false, Remark = "佐证材料仍未附上" });
+            var second = (await service.Office.ListNoticesAsync(new ListNoticesRequest { AssignmentId = assignment.Id, Kinds = { NoticeKind.ExplanationReturned } }))
+                .Notices.Single(n => n.Id != returned.Id);
+            await service.NamedAsync(second.Id);
+            await service.SendAllAsync();
+            var mails = await MailToAsync(leadMail);
+            Assert.Equal(2, mails.Count);
+            Assert.Contains("【情况说明退回】退回事项：佐证材料仍未附上", await service.Mail.PlainTextAsync(mails[1].Id));
+        }
+        finally
+        {
+            await service.Office.UpdateNotificationTemplateAsync(new UpdateNotificationTemplateRequest { Kind = NoticeKind.ExplanationReturned, Template = "", Version = 1 });
+        }
+
+        // An accepted explanation tells nobody anything new.
+        var third = await lead.SubmitExplanationAsync(new SubmitExplanationRequest { NoticeId = overdue.Id, Reasons = "已附佐证材料" });
+        await service.Office.DecideExplanationAsync(new DecideExplanationRequest { Id = third.Id, Accept = true });
+        Assert.Equal(2, (await service.Office.ListNoticesAsync(new ListNoticesRequest { AssignmentId = assignment.Id, Kinds = { NoticeKind.ExplanationReturned } }))
+            .Notices.Count);
+    }
+
+    [Fact]
     public async Task Deliveries_are_listed_to_the_office_and_to_the_person_themself_only()
     {
         var unit = await service.NewUnitAsync("查询局");

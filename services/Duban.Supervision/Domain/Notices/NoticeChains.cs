@@ -7,7 +7,8 @@ namespace Duban.Supervision.Domain.Notices;
 /// Which notices replace which. A chain holds the notices about one matter of one assignment: the deadline
 /// (DUE_SOON → OVERDUE → ESCALATED 1 → ESCALATED 2 …), the schedule (BEHIND_SCHEDULE yellow → red), and each
 /// milestone step and each missed report date on its own. Within a chain a notice further up, or of a later
-/// supervision round, supersedes the open ones below it, so each chain has one open notice. URGED is in no chain.
+/// supervision round, supersedes the open ones below it, so each chain has one open notice. The office's own notices
+/// (URGED, EXPLANATION_RETURNED) are in no chain.
 /// The SQL of the scan and of the notice store is written from these tables, so both say the same.
 /// </summary>
 public static class NoticeChains
@@ -32,12 +33,18 @@ public static class NoticeChains
 
     /// <summary>Whether <paramref name="newer"/> replaces <paramref name="older"/> (both of the same assignment and deadline version).</summary>
     public static bool Supersedes(NoticeKind newerKind, int newerLevel, int newerRound, NoticeKind olderKind, int olderLevel, int olderRound) =>
-        newerKind != NoticeKind.Urged && olderKind != NoticeKind.Urged && Chain(newerKind, newerLevel) == Chain(olderKind, olderLevel)
+        !IsOfficeNotice(newerKind) && !IsOfficeNotice(olderKind) && Chain(newerKind, newerLevel) == Chain(olderKind, olderLevel)
         && (newerRound, Step(newerKind, newerLevel)).CompareTo((olderRound, Step(olderKind, olderLevel))) > 0;
+
+    /// <summary>Raised by the office, not by the scan: no chain, and the assignment's state does not move them.</summary>
+    public static bool IsOfficeNotice(NoticeKind kind) => kind is NoticeKind.Urged or NoticeKind.ExplanationReturned;
+
+    /// <summary><see cref="IsOfficeNotice"/>'s kinds as an SQL list.</summary>
+    public static string OfficeKindsSql { get; } = List(NoticeKind.Urged, NoticeKind.ExplanationReturned);
 
     /// <summary>
     /// Order of urgency in lists, highest first: escalations by level, then OVERDUE, URGED, a passed milestone, a
-    /// missed report, behind schedule (red, yellow), due soon. Ties go to the most days overdue (the earliest date).
+    /// missed report, behind schedule (red, yellow), due soon and a returned explanation. Ties go to the most days overdue (the earliest date).
     /// </summary>
     public static int Urgency(NoticeKind kind, int level) => kind switch
     {

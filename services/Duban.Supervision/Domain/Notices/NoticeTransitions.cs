@@ -6,7 +6,7 @@ namespace Duban.Supervision.Domain.Notices;
 /// <summary>
 /// A notice follows its assignment (the state machine in README, "Notices"). A completion claim pauses it (待核验);
 /// a return (退办) resumes it, as open or acknowledged as it was; verification, cancellation or a new deadline version
-/// resolves it. Superseded and resolved notices stay as they are; URGED notices are the office's own and stay too.
+/// resolves it. Superseded and resolved notices stay as they are; the office's own notices (URGED, EXPLANATION_RETURNED) stay too.
 /// </summary>
 public static class NoticeTransitions
 {
@@ -14,7 +14,7 @@ public static class NoticeTransitions
     public static NoticeStatus? Follow(NoticeKind kind, NoticeStatus status, bool acknowledged, int noticeDeadlineVersion,
         AssignmentState assignment, int deadlineVersion)
     {
-        if (kind == NoticeKind.Urged || status is not (NoticeStatus.Open or NoticeStatus.Acknowledged or NoticeStatus.Paused))
+        if (NoticeChains.IsOfficeNotice(kind) || status is not (NoticeStatus.Open or NoticeStatus.Acknowledged or NoticeStatus.Paused))
             return null;
         if (assignment is AssignmentState.Completed or AssignmentState.Cancelled || noticeDeadlineVersion < deadlineVersion)
             return NoticeStatus.Resolved;
@@ -40,7 +40,7 @@ public static class NoticeTransitions
                 resolved_at = CASE WHEN {resolves} THEN {at} END
             FROM assignments a
             WHERE a.id = n.assignment_id {(idsFilter is null ? "" : $"AND n.assignment_id = ANY({idsFilter})")}
-              AND n.kind <> {(int)NoticeKind.Urged}
+              AND n.kind NOT IN ({NoticeChains.OfficeKindsSql})
               AND n.status IN ({(int)NoticeStatus.Open}, {(int)NoticeStatus.Acknowledged}, {(int)NoticeStatus.Paused})
               AND ({resolves}
                    OR (a.status = {(int)AssignmentState.CompletionRequested} AND n.status <> {(int)NoticeStatus.Paused})

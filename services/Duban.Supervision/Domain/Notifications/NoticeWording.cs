@@ -33,6 +33,7 @@ public sealed partial class NoticeWording(IReadOnlyDictionary<NoticeKind, string
         [NoticeKind.ReportMissing] = "进展未报",
         [NoticeKind.Urged] = "催办",
         [NoticeKind.BehindSchedule] = "进度滞后",
+        [NoticeKind.ExplanationReturned] = "情况说明退回",
     };
 
     public static readonly IReadOnlyDictionary<NoticeKind, string> Defaults = new Dictionary<NoticeKind, string>
@@ -44,6 +45,8 @@ public sealed partial class NoticeWording(IReadOnlyDictionary<NoticeKind, string
         [NoticeKind.ReportMissing] = "【进展未报】{unit}牵头的“{title}”未按时报送进展：{message}{link}",
         [NoticeKind.Urged] = "【催办】{unit}牵头的“{title}”：{message}{link}",
         [NoticeKind.BehindSchedule] = "【进度滞后】{unit}牵头的“{title}”进度落后于序时进度：{message}{link}",
+        // {message} is the office's remark, which may be empty: the sentence before it stands on its own.
+        [NoticeKind.ExplanationReturned] = "【情况说明退回】{unit}牵头的“{title}”的情况说明已退回，请修改后重新报送。{message}{link}",
     };
 
     /// <summary>Every problem of a template: empty, too long, unbalanced braces, or placeholders this wording does not know.</summary>

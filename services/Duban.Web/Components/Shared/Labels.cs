@@ -65,6 +65,7 @@ public static class Labels
         Duban.Contracts.Supervision.V1.NoticeKind.ReportMissing => "进展未报",
         Duban.Contracts.Supervision.V1.NoticeKind.Urged => "催办",
         Duban.Contracts.Supervision.V1.NoticeKind.BehindSchedule => "进度滞后",
+        Duban.Contracts.Supervision.V1.NoticeKind.ExplanationReturned => "情况说明退回",
         _ => "通知",
     };
 }

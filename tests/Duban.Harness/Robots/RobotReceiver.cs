@@ -8,24 +8,45 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
-namespace Duban.Supervision.Tests.Notifications;
+namespace Duban.Harness.Robots;
 
 /// <summary>One request as a robot or the SMS gateway saw it.</summary>
 public sealed record RobotMessage(string Robot, string Kind, string Body, string Authorization, DateTimeOffset At)
 {
     public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+
+    /// <summary>What a person in the group reads: the markdown of a robot's message, the content of an SMS.</summary>
+    public string Text
+    {
+        get
+        {
+            var json = Json;
+            return Kind switch
+            {
+                "dingtalk" => json.GetProperty("markdown").GetProperty("text").GetString() ?? "",
+                "wecom" => json.GetProperty("markdown").GetProperty("content").GetString() ?? "",
+                _ => json.TryGetProperty("content", out var content) ? content.GetString() ?? "" : Body,
+            };
+        }
+    }
 }
 
 /// <summary>
-/// Local receivers implementing the robots' contracts, on Kestrel loopback:
+/// Local receivers implementing the robots' contracts, on Kestrel loopback, for the tests and the local run:
 /// 钉钉 custom robot — POST /dingtalk?access_token=…&amp;timestamp=…&amp;sign=…: the access token must be a robot's,
 /// the timestamp within an hour, and sign the Base64 HMAC-SHA256 of "timestamp\nsecret" keyed with the secret (as
 /// 钉钉's documentation computes it, here, not with the service's code); more than 20 messages a minute answer
 /// errcode 130101; a good message answers {"errcode":0}. 企业微信 group robot — POST /wecom?key=…. SMS gateway —
-/// POST /sms with the configured header.
+/// POST /sms with the configured header. GET /messages lists what was received, oldest first, as JSON.
 /// </summary>
 public sealed class RobotReceiver : IAsyncDisposable
 {
+    private static readonly JsonSerializerOptions ListJson = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = true,
+    };
+
     private readonly ConcurrentDictionary<string, string> _dingTalkSecrets = new();
     private readonly ConcurrentDictionary<string, string> _weComKeys = new();
     private readonly ConcurrentQueue<RobotMessage> _received = new();
@@ -38,18 +59,27 @@ public sealed class RobotReceiver : IAsyncDisposable
     public IReadOnlyList<string> Refused => _refused.ToList();
     public int FailSmsWith { get; set; }
 
-    public static async Task<RobotReceiver> StartAsync()
+    /// <summary>Called with each message accepted (the local run prints them); and with each refusal's reason.</summary>
+    public event Action<RobotMessage>? MessageReceived;
+    public event Action<string>? MessageRefused;
+
+    /// <summary>Starts on a free loopback port, or on <paramref name="port"/> when given (the local run).</summary>
+    public static async Task<RobotReceiver> StartAsync(int port = 0)
     {
         var receiver = new RobotReceiver();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         receiver._app = builder.Build();
         receiver._app.MapPost("/dingtalk", (Delegate)receiver.DingTalkAsync);
         receiver._app.MapPost("/wecom", (Delegate)receiver.WeComAsync);
         receiver._app.MapPost("/sms", (Delegate)receiver.SmsAsync);
+        receiver._app.MapGet("/messages", () => Results.Json(receiver._received.Select(m => new
+        {
+            m.Robot, m.Kind, m.At, m.Text, Body = JsonDocument.Parse(m.Body).RootElement,
+        }), ListJson));
         await receiver._app.StartAsync();
         receiver.Address = new Uri(receiver._app.Urls.First());
         return receiver;
@@ -60,15 +90,27 @@ public sealed class RobotReceiver : IAsyncDisposable
     {
         var token = Guid.NewGuid().ToString("N");
         var secret = "SEC" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        return (AddDingTalkRobot(token, secret), secret, token);
+    }
+
+    /// <summary>A 钉钉 robot known before (the local run keeps its token and secret): its webhook URL.</summary>
+    public string AddDingTalkRobot(string token, string secret)
+    {
         _dingTalkSecrets[token] = secret;
-        return (new Uri(Address, $"/dingtalk?access_token={token}").ToString(), secret, token);
+        return new Uri(Address, $"/dingtalk?access_token={token}").ToString();
     }
 
     public (string Url, string Key) NewWeComRobot()
     {
         var key = Guid.NewGuid().ToString();
+        return (AddWeComRobot(key), key);
+    }
+
+    /// <summary>A 企业微信 robot known before: its webhook URL.</summary>
+    public string AddWeComRobot(string key)
+    {
         _weComKeys[key] = key;
-        return (new Uri(Address, $"/wecom?key={key}").ToString(), key);
+        return new Uri(Address, $"/wecom?key={key}").ToString();
     }
 
     public string SmsUrl => new Uri(Address, "/sms").ToString();
@@ -93,8 +135,7 @@ public sealed class RobotReceiver : IAsyncDisposable
         var now = DateTimeOffset.UtcNow;
         if (_received.Count(m => m.Robot == token && now - m.At < TimeSpan.FromMinutes(1)) >= 20)
             return Refuse(130101, "send too fast, exceed 20 times per minute");
-        _received.Enqueue(new RobotMessage(token, "dingtalk", body, "", now));
-        return Results.Json(new { errcode = 0, errmsg = "ok" });
+        return Accept(new RobotMessage(token, "dingtalk", body, "", now), new { errcode = 0, errmsg = "ok" });
     }
 
     private async Task<IResult> WeComAsync(HttpContext context)
@@ -103,8 +144,7 @@ public sealed class RobotReceiver : IAsyncDisposable
         var body = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync();
         if (!_weComKeys.ContainsKey(key))
             return Refuse(93000, "invalid webhook url");
-        _received.Enqueue(new RobotMessage(key, "wecom", body, "", DateTimeOffset.UtcNow));
-        return Results.Json(new { errcode = 0, errmsg = "ok" });
+        return Accept(new RobotMessage(key, "wecom", body, "", DateTimeOffset.UtcNow), new { errcode = 0, errmsg = "ok" });
     }
 
     private async Task<IResult> SmsAsync(HttpContext context)
@@ -113,13 +153,20 @@ public sealed class RobotReceiver : IAsyncDisposable
         if (FailSmsWith != 0)
             return Results.StatusCode(FailSmsWith);
         var mobile = JsonDocument.Parse(body).RootElement.GetProperty("mobile").GetString()!;
-        _received.Enqueue(new RobotMessage(mobile, "sms", body, context.Request.Headers.Authorization.ToString(), DateTimeOffset.UtcNow));
-        return Results.Json(new { code = "OK" });
+        return Accept(new RobotMessage(mobile, "sms", body, context.Request.Headers.Authorization.ToString(), DateTimeOffset.UtcNow), new { code = "OK" });
+    }
+
+    private IResult Accept(RobotMessage message, object reply)
+    {
+        _received.Enqueue(message);
+        MessageReceived?.Invoke(message);
+        return Results.Json(reply);
     }
 
     private IResult Refuse(int errcode, string errmsg)
     {
         _refused.Enqueue($"{errcode} {errmsg}");
+        MessageRefused?.Invoke($"{errcode} {errmsg}");
         return Results.Json(new { errcode, errmsg });
     }
 
