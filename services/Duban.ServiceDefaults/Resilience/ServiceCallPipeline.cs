@@ -46,6 +46,9 @@ public class ServiceCallPipeline
     {
         StatusCode.Unavailable => true,
         StatusCode.Aborted => ex.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>() is { Reason: "DATABASE_TRANSIENT" },
+        // The client's own Internal when the connection failed under the call (a server closing with GOAWAY as it
+        // stops): the transport failed, not the other service's logic.
+        StatusCode.Internal => ex.Status.DebugException is HttpRequestException or HttpIOException,
         _ => false,
     };
 
