@@ -44,6 +44,8 @@ public sealed class RefreshingCache<TKey, TValue>(TimeProvider time, ILogger log
     {
         var lazy = _computing.GetOrAdd(key, k => new Lazy<Task<Entry>>(() =>
         {
+            if (ExecutionContext.IsFlowSuppressed())
+                return Task.Run(() => ComputeAsync(k, compute));
             // Without the request's context: no person's token is forwarded for a value everyone shares.
             using (ExecutionContext.SuppressFlow())
                 return Task.Run(() => ComputeAsync(k, compute));
