@@ -61,6 +61,7 @@ public class WorkbenchLoopTests(WorkbenchFixture workbench) : IClassFixture<Work
         Assert.Contains($"拨付专项资金{tag}", await red.InnerTextAsync());
         Assert.Equal(1, await office.Locator("[data-test=ledger] tbody tr[data-assignment] .wb-light.red").CountAsync());
         Assert.Equal(1, await office.Locator("[data-test=export-off]").CountAsync());
+        await workbench.ScreenshotAsync(office, "ledger-level");
         await office.GotoAsync("/ledger?level=purple");
         Assert.Contains("没有“purple”这种督办等级", await office.InnerTextAsync("main"));
 

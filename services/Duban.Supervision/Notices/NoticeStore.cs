@@ -153,28 +153,39 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, Evidence
         // A reply asked for by a day already gone could never be met; today, in the unit's own time zone, is the earliest.
         if (replyBy is { } by && by < ReviewClock.LocalDate(time.GetUtcNow(), assignment.TimeZone))
             throw new ValidationFailedException("reply_by", "must not be before today");
+        return await RaiseByHandAsync(id, NoticeKind.Urged, level => new Notice
+        {
+            Id = Guid.CreateVersion7(),
+            AssignmentId = id,
+            Kind = NoticeKind.Urged,
+            DeadlineVersion = assignment.DeadlineVersion,
+            Level = level,
+            Round = assignment.SupervisionRound,
+            PlanId = assignment.PlanId,
+            LeadUnitId = assignment.LeadUnitId,
+            OwnerPersonId = assignment.OwnerPersonId,
+            Title = assignment.Title,
+            DueDate = assignment.DueDate,
+            Message = message.Trim(),
+            RecipientUnitIds = [assignment.LeadUnitId],
+            RaisedAt = time.GetStoredUtcNow(),
+            ReplyBy = replyBy,
+            RequestId = requestId.Length > 0 ? requestId : null,
+        }, async () => requestId.Length > 0 ? await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.RequestId == requestId, ct) : null, ct);
+    }
+
+    /// <summary>
+    /// A notice raised by hand (催办, 情况说明退回) is one of its own each time: its level counts the notices of its kind the
+    /// assignment had before. Two raised at once both count: the one that loses the race for a level takes the next.
+    /// <paramref name="earlier"/> finds the answer a repeat of the same request already has (its request id committed
+    /// first). Whatever else the call changed is saved with the notice.
+    /// </summary>
+    private async Task<Notice> RaiseByHandAsync(Guid assignmentId, NoticeKind kind, Func<int, Notice> create, Func<Task<Notice?>> earlier,
+        CancellationToken ct)
+    {
         for (var attempt = 1; ; attempt++)
         {
-            var level = await db.Notices.CountAsync(n => n.AssignmentId == id && n.Kind == NoticeKind.Urged, ct);
-            var notice = new Notice
-            {
-                Id = Guid.CreateVersion7(),
-                AssignmentId = id,
-                Kind = NoticeKind.Urged,
-                DeadlineVersion = assignment.DeadlineVersion,
-                Level = level,
-                Round = assignment.SupervisionRound,
-                PlanId = assignment.PlanId,
-                LeadUnitId = assignment.LeadUnitId,
-                OwnerPersonId = assignment.OwnerPersonId,
-                Title = assignment.Title,
-                DueDate = assignment.DueDate,
-                Message = message.Trim(),
-                RecipientUnitIds = [assignment.LeadUnitId],
-                RaisedAt = time.GetStoredUtcNow(),
-                ReplyBy = replyBy,
-                RequestId = requestId.Length > 0 ? requestId : null,
-            };
+            var notice = create(await db.Notices.CountAsync(n => n.AssignmentId == assignmentId && n.Kind == kind, ct));
             db.Notices.Add(notice);
             try
             {
@@ -184,10 +195,9 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, Evidence
             catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg)
             {
                 db.Entry(notice).State = EntityState.Detached;
-                // The same request id committed first: its notice is this call's answer.
-                if (requestId.Length > 0 && await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.RequestId == requestId, ct) is { } first)
+                if (await earlier() is { } first)
                     return first;
-                // Another urging took this level; count again. A bounded number of rounds, so a constraint that is not the
+                // Another took this level; count again. A bounded number of rounds, so a constraint that is not the
                 // level's (or endless contention) still surfaces instead of looping.
                 if (pg.ConstraintName?.Contains("level", StringComparison.OrdinalIgnoreCase) != true || attempt >= 10)
                     throw;
@@ -255,38 +265,24 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, Evidence
         // A return is told to the owner and the lead unit's people as a notice of its own, in the same commit, so it goes
         // through the same outbox and wording as every notice: one per return (its level counts the returns before it).
         var explained = await db.Notices.AsNoTracking().FirstAsync(n => n.Id == explanation.NoticeId, ct);
-        for (var attempt = 1; ; attempt++)
+        await RaiseByHandAsync(explained.AssignmentId, NoticeKind.ExplanationReturned, level => new Notice
         {
-            var level = await db.Notices.CountAsync(n => n.AssignmentId == explained.AssignmentId && n.Kind == NoticeKind.ExplanationReturned, ct);
-            var returned = new Notice
-            {
-                Id = Guid.CreateVersion7(),
-                AssignmentId = explained.AssignmentId,
-                Kind = NoticeKind.ExplanationReturned,
-                DeadlineVersion = explained.DeadlineVersion,
-                Level = level,
-                Round = explained.Round,
-                PlanId = explained.PlanId,
-                LeadUnitId = explained.LeadUnitId,
-                OwnerPersonId = explained.OwnerPersonId,
-                Title = explained.Title,
-                DueDate = explained.DueDate,
-                Message = explanation.DecisionRemark,
-                RecipientUnitIds = [explained.LeadUnitId],
-                RaisedAt = explanation.DecidedAt.Value,
-            };
-            db.Notices.Add(returned);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return explanation;
-            }
-            catch (DbUpdateException ex) when (attempt < 5 && ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-            {
-                // Another return of this assignment took the level: count again.
-                db.Entry(returned).State = EntityState.Detached;
-            }
-        }
+            Id = Guid.CreateVersion7(),
+            AssignmentId = explained.AssignmentId,
+            Kind = NoticeKind.ExplanationReturned,
+            DeadlineVersion = explained.DeadlineVersion,
+            Level = level,
+            Round = explained.Round,
+            PlanId = explained.PlanId,
+            LeadUnitId = explained.LeadUnitId,
+            OwnerPersonId = explained.OwnerPersonId,
+            Title = explained.Title,
+            DueDate = explained.DueDate,
+            Message = explanation.DecisionRemark,
+            RecipientUnitIds = [explained.LeadUnitId],
+            RaisedAt = explanation.DecidedAt.Value,
+        }, () => Task.FromResult<Notice?>(null), ct);
+        return explanation;
     }
 
     /// <summary>
