@@ -59,6 +59,14 @@ public sealed class PeopleStore(UnitsDb db, UnitStore units, TimeProvider time)
         await People().AsNoTracking().FirstOrDefaultAsync(p => p.Id == Ids.Parse(id, "id"), ct)
         ?? throw new NotFoundException("person", id);
 
+    /// <summary>The people among <paramref name="ids"/> that exist, in the order asked, and the ids that name nobody.</summary>
+    public async Task<(IReadOnlyList<Person> Found, IReadOnlyList<string> Missing)> BatchGetAsync(IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        var parsed = BatchIds.Parse(ids);
+        var found = await People().AsNoTracking().Where(p => parsed.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        return (parsed.Where(found.ContainsKey).Select(g => found[g]).ToList(), parsed.Where(g => !found.ContainsKey(g)).Distinct().Select(g => g.ToString()).ToList());
+    }
+
     public async Task<Page<Person>> ListPeopleAsync(PeopleQuery query, CancellationToken ct)
     {
         var size = PageToken.Size(query.PageSize);

@@ -125,24 +125,19 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
 
     public async Task<IReadOnlyList<ResponsibilityUnit>> BatchGetAsync(IReadOnlyList<string> ids, CancellationToken ct)
     {
-        var violations = new Violations();
-        var parsed = new List<Guid>();
-        for (var i = 0; i < ids.Count; i++)
-        {
-            if (Guid.TryParse(ids[i], out var g))
-                parsed.Add(g);
-            else
-                violations.Add($"ids[{i}]", "is not a valid id");
-        }
-        if (ids.Count > PageToken.MaxPageSize)
-            violations.Add("ids", $"at most {PageToken.MaxPageSize} ids per call");
-        violations.ThrowIfAny();
-
-        var found = await db.Units.AsNoTracking().Include(u => u.Names).Where(u => parsed.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
-        var missing = parsed.Where(g => !found.ContainsKey(g)).ToList();
+        var (found, missing) = await BatchGetAllowingMissingAsync(ids, ct);
         if (missing.Count > 0)
             throw new NotFoundException("unit", string.Join(",", missing));
-        return parsed.Select(g => found[g]).ToList();
+        return found;
+    }
+
+    /// <summary>The units among <paramref name="ids"/> that exist, in the order asked, and the ids that name none.</summary>
+    public async Task<(IReadOnlyList<ResponsibilityUnit> Found, IReadOnlyList<string> Missing)> BatchGetAllowingMissingAsync(IReadOnlyList<string> ids,
+        CancellationToken ct)
+    {
+        var parsed = BatchIds.Parse(ids);
+        var found = await db.Units.AsNoTracking().Include(u => u.Names).Where(u => parsed.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
+        return (parsed.Where(found.ContainsKey).Select(g => found[g]).ToList(), parsed.Where(g => !found.ContainsKey(g)).Distinct().Select(g => g.ToString()).ToList());
     }
 
     public async Task<Page<ResponsibilityUnit>> ListUnitsAsync(UnitQuery query, CancellationToken ct)

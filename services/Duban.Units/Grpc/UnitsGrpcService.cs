@@ -38,8 +38,13 @@ public sealed class UnitsGrpcService(UnitStore units, PeopleStore people, NameRe
     public override async Task<Contract.Unit> GetUnit(Contract.GetUnitRequest request, ServerCallContext context) =>
         (await units.GetUnitAsync(request.Id, context.CancellationToken)).ToContract();
 
-    public override async Task<Contract.BatchGetUnitsResponse> BatchGetUnits(Contract.BatchGetUnitsRequest request, ServerCallContext context) =>
-        new() { Units = { (await units.BatchGetAsync(request.Ids, context.CancellationToken)).Select(u => u.ToContract()) } };
+    public override async Task<Contract.BatchGetUnitsResponse> BatchGetUnits(Contract.BatchGetUnitsRequest request, ServerCallContext context)
+    {
+        if (!request.AllowMissing)
+            return new() { Units = { (await units.BatchGetAsync(request.Ids, context.CancellationToken)).Select(u => u.ToContract()) } };
+        var (found, missing) = await units.BatchGetAllowingMissingAsync(request.Ids, context.CancellationToken);
+        return new() { Units = { found.Select(u => u.ToContract()) }, MissingIds = { missing } };
+    }
 
     public override async Task<Contract.ListUnitsResponse> ListUnits(Contract.ListUnitsRequest request, ServerCallContext context)
     {
@@ -161,6 +166,13 @@ public sealed class UnitsGrpcService(UnitStore units, PeopleStore people, NameRe
 
     public override async Task<Contract.Person> GetPerson(Contract.GetPersonRequest request, ServerCallContext context) =>
         (await people.GetPersonAsync(request.Id, context.CancellationToken)).ToContract(context.GetCaller());
+
+    public override async Task<Contract.BatchGetPeopleResponse> BatchGetPeople(Contract.BatchGetPeopleRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var (found, missing) = await people.BatchGetAsync(request.Ids, context.CancellationToken);
+        return new() { People = { found.Select(p => p.ToContract(caller)) }, MissingIds = { missing } };
+    }
 
     public override async Task<Contract.ListPeopleResponse> ListPeople(Contract.ListPeopleRequest request, ServerCallContext context)
     {

@@ -67,6 +67,31 @@ public class PeopleTests(UnitsServiceFixture service) : IClassFixture<UnitsServi
     }
 
     [Fact]
+    public async Task Many_people_come_in_one_call_in_the_order_asked_with_the_missing_ids_listed()
+    {
+        var unit = await service.CreateUnitAsync("批量人员局", "department");
+        var first = await CreatePersonAsync("批量甲", Role(unit, UnitRole.Lead));
+        var second = await CreatePersonAsync("批量乙", Role(unit, UnitRole.Staff));
+        var nobody = Guid.NewGuid().ToString();
+        var alsoNobody = Guid.NewGuid().ToString();
+
+        var batch = await service.Staff.BatchGetPeopleAsync(new BatchGetPeopleRequest { Ids = { second.Id, nobody, first.Id, alsoNobody } });
+        Assert.Equal([second.Id, first.Id], batch.People.Select(p => p.Id));
+        Assert.Equal([nobody, alsoNobody], batch.MissingIds);
+        Assert.Equal(unit.Id, batch.People[1].Roles.Single().UnitId);
+        Assert.Equal("", batch.People[0].Phone);
+
+        var none = await service.Staff.BatchGetPeopleAsync(new BatchGetPeopleRequest { Ids = { nobody } });
+        Assert.Empty(none.People);
+        Assert.Equal([nobody], none.MissingIds);
+
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "ids[1]", async () =>
+            await service.Staff.BatchGetPeopleAsync(new BatchGetPeopleRequest { Ids = { first.Id, "not-an-id" } }));
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "ids", async () =>
+            await service.Staff.BatchGetPeopleAsync(new BatchGetPeopleRequest { Ids = { Enumerable.Range(0, 1001).Select(_ => Guid.NewGuid().ToString()) } }));
+    }
+
+    [Fact]
     public async Task Personal_data_is_shown_only_to_the_office_and_the_person()
     {
         var unit = await service.CreateUnitAsync("隐私局", "city");

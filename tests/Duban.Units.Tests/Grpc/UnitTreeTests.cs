@@ -29,6 +29,14 @@ public class UnitTreeTests(UnitsServiceFixture service) : IClassFixture<UnitsSer
             async () => await service.Staff.GetUnitAsync(new GetUnitRequest { Id = Guid.NewGuid().ToString() }));
         await RpcAssert.ThrowsAsync(StatusCode.NotFound,
             async () => await service.Staff.BatchGetUnitsAsync(new BatchGetUnitsRequest { Ids = { park.Id, Guid.NewGuid().ToString() } }));
+
+        // Allowing missing ids, they come back as a list instead of NotFound.
+        var nobody = Guid.NewGuid().ToString();
+        var partial = await service.Staff.BatchGetUnitsAsync(new BatchGetUnitsRequest { Ids = { nobody, city.Id }, AllowMissing = true });
+        Assert.Equal([city.Id], partial.Units.Select(u => u.Id));
+        Assert.Equal([nobody], partial.MissingIds);
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "ids[0]",
+            async () => await service.Staff.BatchGetUnitsAsync(new BatchGetUnitsRequest { Ids = { "x", city.Id }, AllowMissing = true }));
     }
 
     [Fact]
