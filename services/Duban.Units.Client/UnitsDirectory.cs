@@ -71,20 +71,6 @@ public sealed class UnitsDirectory(UnitsService.UnitsServiceClient client, Units
         return found;
     }
 
-    /// <summary>The people that exist among <paramref name="ids"/>, by id; missing ones are simply absent. One call per 1,000 ids.</summary>
-    public async Task<IReadOnlyDictionary<Guid, Person>> GetPeopleAsync(IEnumerable<Guid> ids, CancellationToken ct)
-    {
-        var found = new Dictionary<Guid, Person>();
-        foreach (var chunk in ids.Distinct().Chunk(MaxBatch))
-        {
-            var request = new BatchGetPeopleRequest { Ids = { chunk.Select(id => id.ToString()) } };
-            var response = await CallAsync(t => client.BatchGetPeopleAsync(request, deadline: Deadline(), cancellationToken: t).ResponseAsync, ct);
-            foreach (var person in response.People)
-                found[Guid.Parse(person.Id)] = person;
-        }
-        return found;
-    }
-
     public async Task<IReadOnlyList<ResolvedName>> ResolveAsync(IReadOnlyList<string> names, Guid scopeUnitId, CancellationToken ct)
     {
         var results = new List<ResolvedName>(names.Count);

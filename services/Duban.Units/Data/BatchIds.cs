@@ -22,4 +22,8 @@ public static class BatchIds
         violations.ThrowIfAny();
         return parsed;
     }
+
+    /// <summary>What was found, in the order asked, and the ids asked for that name nothing (each once).</summary>
+    public static (IReadOnlyList<T> Found, IReadOnlyList<string> Missing) InOrderAsked<T>(List<Guid> asked, Dictionary<Guid, T> found) =>
+        (asked.Where(found.ContainsKey).Select(id => found[id]).ToList(), asked.Where(id => !found.ContainsKey(id)).Distinct().Select(id => id.ToString()).ToList());
 }

@@ -64,7 +64,7 @@ public sealed class PeopleStore(UnitsDb db, UnitStore units, TimeProvider time)
     {
         var parsed = BatchIds.Parse(ids);
         var found = await People().AsNoTracking().Where(p => parsed.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
-        return (parsed.Where(found.ContainsKey).Select(g => found[g]).ToList(), parsed.Where(g => !found.ContainsKey(g)).Distinct().Select(g => g.ToString()).ToList());
+        return BatchIds.InOrderAsked(parsed, found);
     }
 
     public async Task<Page<Person>> ListPeopleAsync(PeopleQuery query, CancellationToken ct)

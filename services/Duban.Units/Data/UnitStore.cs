@@ -137,7 +137,7 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
     {
         var parsed = BatchIds.Parse(ids);
         var found = await db.Units.AsNoTracking().Include(u => u.Names).Where(u => parsed.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
-        return (parsed.Where(found.ContainsKey).Select(g => found[g]).ToList(), parsed.Where(g => !found.ContainsKey(g)).Distinct().Select(g => g.ToString()).ToList());
+        return BatchIds.InOrderAsked(parsed, found);
     }
 
     public async Task<Page<ResponsibilityUnit>> ListUnitsAsync(UnitQuery query, CancellationToken ct)
