@@ -159,42 +159,17 @@ public sealed class WeeklyReviewRecord
     public DateTimeOffset CreatedAt { get; init; }
     public required string ScopeName { get; init; }
     /// <summary>
-    /// The computed review (JSON of <see cref="WeeklyReviewReport"/>) without its item lists, which are rows of
-    /// <c>weekly_review_items</c>: at a million assignments they run to hundreds of thousands of items.
+    /// The computed review (JSON of <see cref="WeeklyReviewReport"/>) without its item lists, which are <see cref="Lists"/>:
+    /// at a million assignments they run to hundreds of thousands of items.
     /// </summary>
     public required string Report { get; init; }
+    /// <summary>The four item lists, as <see cref="Reviews.StoredReviewLists"/> writes them; read only to render the lists.</summary>
+    public required byte[] Lists { get; init; }
     // The totals, so a review can be listed without reading its report.
     public int Assigned { get; init; }
     public int Overdue { get; init; }
     public int CompletedOnTime { get; init; }
     public int OverdueWithoutExplanation { get; init; }
-}
-
-/// <summary>The lists of a weekly review, as <see cref="WeeklyReviewReport"/> names them.</summary>
-public enum ReviewList : short
-{
-    NewlyOverdue = 1,
-    StillOverdue = 2,
-    CompletedThisWeek = 3,
-    DueNextWeek = 4,
-}
-
-/// <summary>One item named in a list of a weekly review, frozen with the review; Position is its place in the list (from 0).</summary>
-public sealed class WeeklyReviewItemRecord
-{
-    public Guid ReviewId { get; init; }
-    public ReviewList List { get; init; }
-    public int Position { get; init; }
-    public Guid AssignmentId { get; init; }
-    public required string Title { get; init; }
-    public Guid UnitId { get; init; }
-    public required string UnitName { get; init; }
-    public required string OwnerName { get; init; }
-    public DateOnly? DueDate { get; init; }
-    /// <summary>Days overdue for open items, days late for completions (0 when on time or not yet due).</summary>
-    public int Days { get; init; }
-    public int ProgressPercent { get; init; }
-    public bool HasExplanation { get; init; }
 }
 
 /// <summary>A stored review without its (possibly very large) report.</summary>

@@ -9,7 +9,6 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
     public DbSet<Notice> Notices => Set<Notice>();
     public DbSet<Explanation> Explanations => Set<Explanation>();
     public DbSet<WeeklyReviewRecord> WeeklyReviews => Set<WeeklyReviewRecord>();
-    public DbSet<WeeklyReviewItemRecord> WeeklyReviewItems => Set<WeeklyReviewItemRecord>();
     public DbSet<FeedPosition> FeedPositions => Set<FeedPosition>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
@@ -92,17 +91,6 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
             r.Property(x => x.ContentHash).HasMaxLength(64);
             // Two triggers racing for the same revision store it once; the latest revision is the first row of this index.
             r.HasIndex(x => new { x.ScopeUnitId, x.Week, x.Revision }).IsUnique();
-        });
-
-        model.Entity<WeeklyReviewItemRecord>(i =>
-        {
-            i.ToTable("weekly_review_items");
-            i.HasKey(x => new { x.ReviewId, x.List, x.Position });
-            i.Property(x => x.Title).HasMaxLength(2000);
-            i.Property(x => x.UnitName).HasMaxLength(200);
-            i.Property(x => x.OwnerName).HasMaxLength(100);
-            // No foreign key to weekly_reviews: its check would run once per row of a COPY of hundreds of thousands of
-            // items and cost more than the rows. Items are written only in their review's own transaction.
         });
 
         model.Entity<FeedPosition>(p =>

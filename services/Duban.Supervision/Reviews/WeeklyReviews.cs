@@ -7,7 +7,6 @@ using Duban.Units.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Duban.Supervision.Reviews;
 
@@ -29,8 +28,8 @@ namespace Duban.Supervision.Reviews;
 /// </para>
 /// <para>
 /// The assignments are streamed from the projection through <see cref="WeeklyReviewBuilder"/>, so memory holds the
-/// tallies and the listed items only; the lists go to <c>weekly_review_items</c> by COPY and the rest of the report
-/// (units, totals, change) is stored as JSON.
+/// tallies and the listed items only; the report (units, totals, change) is stored as JSON and its four lists beside it
+/// as one compressed value (<see cref="StoredReviewLists"/>).
 /// </para>
 /// </summary>
 public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimeProvider time, IOptions<BulletinLimits> limits, MemoryReclaimer memory)
@@ -88,13 +87,12 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
         var revision = (latest?.Revision ?? 0) + 1;
         var totals = report.Totals;
         await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO weekly_reviews (id, scope_unit_id, week, revision, as_of, content_hash, created_at, scope_name, report,
+            INSERT INTO weekly_reviews (id, scope_unit_id, week, revision, as_of, content_hash, created_at, scope_name, report, lists,
                                         assigned, overdue, completed_on_time, overdue_without_explanation)
             VALUES ({reviewId}, {scopeId}, {week.ToString()}, {revision}, {asOf}, {hash}, {now}, {scope.Name},
-                    {BulletinRenderer.RenderStoredJson(WithoutLists(report))}::json,
+                    {BulletinRenderer.RenderStoredJson(WithoutLists(report))}::json, {StoredReviewLists.Write(ReviewLists.Of(report))},
                     {totals.Assigned}, {totals.Overdue}, {totals.CompletedOnTime}, {totals.OverdueWithoutExplanation})
             """, ct);
-        await WriteItemsAsync(reviewId, report, ct);
         await transaction.CommitAsync(ct);
         if (totals.Assigned >= LargeReview)
             memory.AfterLargeRequest();
@@ -113,11 +111,10 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
     /// <summary>The whole stored report, every list in full (for CSV and JSON).</summary>
     public async Task<WeeklyReviewReport> ReportAsync(Guid id, CancellationToken ct)
     {
-        var report = BulletinRenderer.ReadJson(await ReportJsonAsync(id, ct));
-        var items = await ReadItemsAsync(db.WeeklyReviewItems.Where(i => i.ReviewId == id), ct);
-        if (items.Count >= LargeExport)
+        var (report, lists) = await StoredAsync(id, ct);
+        if (lists.Count >= LargeExport)
             memory.AfterLargeRequest();
-        return WithLists(report, items);
+        return lists.Into(report);
     }
 
     /// <summary>
@@ -126,27 +123,26 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
     /// </summary>
     public async Task<(WeeklyReviewReport Report, ReviewListSizes Sizes)> BulletinExcerptAsync(Guid id, CancellationToken ct)
     {
-        var report = BulletinRenderer.ReadJson(await ReportJsonAsync(id, ct));
+        var (report, lists) = await StoredAsync(id, ct);
+        if (lists.Count >= LargeExport)
+            memory.AfterLargeRequest();
         var bounds = limits.Value;
-        var listedUnits = report.Units.Where(u => u.Counts.Overdue > 0).Take(bounds.UnitsWithOverdueListed).Select(u => u.UnitId).ToArray();
+        var listedUnits = report.Units.Where(u => u.Counts.Overdue > 0).Take(bounds.UnitsWithOverdueListed).Select(u => u.UnitId).ToHashSet();
 
-        // Within a unit, an overdue item's place follows days overdue, then due date; the position breaks ties as the list's order does.
-        var overdue = await ReadItemsAsync(db.WeeklyReviewItems.FromSqlInterpolated($"""
-            SELECT * FROM (
-                SELECT i.*, row_number() OVER (PARTITION BY i.unit_id ORDER BY i.days DESC, i.due_date, i.list, i.position) AS n
-                FROM weekly_review_items i
-                WHERE i.review_id = {id} AND i.list IN (1, 2) AND i.unit_id = ANY({listedUnits})) ranked
-            WHERE ranked.n <= {bounds.OverdueItemsPerUnit}
-            """), ct);
-        var others = await ReadItemsAsync(db.WeeklyReviewItems.Where(i => i.ReviewId == id && i.Position < bounds.ItemsPerList
-            && (i.List == ReviewList.CompletedThisWeek || i.List == ReviewList.DueNextWeek)), ct);
-        var items = overdue.Concat(others).ToList();
-
-        var counts = await db.WeeklyReviewItems.Where(i => i.ReviewId == id).GroupBy(i => i.List)
-            .Select(g => new { List = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.List, g => g.Count, ct);
-        var sizes = new ReviewListSizes(counts.GetValueOrDefault(ReviewList.NewlyOverdue), counts.GetValueOrDefault(ReviewList.StillOverdue),
-            counts.GetValueOrDefault(ReviewList.CompletedThisWeek), counts.GetValueOrDefault(ReviewList.DueNextWeek));
-        return (WithLists(report, items), sizes);
+        // Within a unit, an overdue item's place follows days overdue, then due date; its place in the lists breaks ties.
+        // The items kept stay in their lists' order.
+        var overdue = lists.NewlyOverdue.Select((item, position) => (Item: item, List: 0, Position: position))
+            .Concat(lists.StillOverdue.Select((item, position) => (Item: item, List: 1, Position: position)))
+            .Where(entry => listedUnits.Contains(entry.Item.UnitId))
+            .GroupBy(entry => entry.Item.UnitId)
+            .SelectMany(unit => unit.OrderByDescending(e => e.Item.DaysOverdue).ThenBy(e => e.Item.DueDate ?? DateOnly.MaxValue)
+                .ThenBy(e => e.List).ThenBy(e => e.Position).Take(bounds.OverdueItemsPerUnit))
+            .OrderBy(entry => entry.List).ThenBy(entry => entry.Position)
+            .ToLookup(entry => entry.List, entry => entry.Item);
+        var excerpt = new ReviewLists(overdue[0].ToList(), overdue[1].ToList(),
+            lists.CompletedThisWeek.Take(bounds.ItemsPerList).ToList(), lists.DueNextWeek.Take(bounds.ItemsPerList).ToList());
+        var sizes = new ReviewListSizes(lists.NewlyOverdue.Count, lists.StillOverdue.Count, lists.CompletedThisWeek.Count, lists.DueNextWeek.Count);
+        return (excerpt.Into(report), sizes);
     }
 
     public IQueryable<WeeklyReviewRecord> Records => db.WeeklyReviews.AsNoTracking();
@@ -271,64 +267,13 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
     private async Task<string> ReportJsonAsync(Guid id, CancellationToken ct) =>
         await db.WeeklyReviews.Where(r => r.Id == id).Select(r => r.Report).SingleAsync(ct);
 
-    /// <summary>The lists, in their order, by binary COPY on the review's transaction.</summary>
-    private async Task WriteItemsAsync(Guid reviewId, WeeklyReviewReport report, CancellationToken ct)
+    /// <summary>A stored review's report (its lists empty) and its lists.</summary>
+    private async Task<(WeeklyReviewReport Report, ReviewLists Lists)> StoredAsync(Guid id, CancellationToken ct)
     {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using var importer = await connection.BeginBinaryImportAsync("""
-            COPY weekly_review_items (review_id, list, position, assignment_id, title, unit_id, unit_name, owner_name,
-                                      due_date, days, progress_percent, has_explanation) FROM STDIN (FORMAT BINARY)
-            """, ct);
-        foreach (var (list, items) in Lists(report))
-        {
-            for (var position = 0; position < items.Count; position++)
-            {
-                var item = items[position];
-                await importer.StartRowAsync(ct);
-                await importer.WriteAsync(reviewId, NpgsqlDbType.Uuid, ct);
-                await importer.WriteAsync((short)list, NpgsqlDbType.Smallint, ct);
-                await importer.WriteAsync(position, NpgsqlDbType.Integer, ct);
-                await importer.WriteAsync(item.AssignmentId, NpgsqlDbType.Uuid, ct);
-                await importer.WriteAsync(item.Title, NpgsqlDbType.Varchar, ct);
-                await importer.WriteAsync(item.UnitId, NpgsqlDbType.Uuid, ct);
-                await importer.WriteAsync(item.UnitName, NpgsqlDbType.Varchar, ct);
-                await importer.WriteAsync(item.OwnerName, NpgsqlDbType.Varchar, ct);
-                if (item.DueDate is { } due)
-                    await importer.WriteAsync(due, NpgsqlDbType.Date, ct);
-                else
-                    await importer.WriteNullAsync(ct);
-                await importer.WriteAsync(item.DaysOverdue, NpgsqlDbType.Integer, ct);
-                await importer.WriteAsync(item.ProgressPercent, NpgsqlDbType.Integer, ct);
-                await importer.WriteAsync(item.HasExplanation, NpgsqlDbType.Boolean, ct);
-            }
-        }
-        await importer.CompleteAsync(ct);
+        var stored = await db.WeeklyReviews.Where(r => r.Id == id).Select(r => new { r.Report, r.Lists }).SingleAsync(ct);
+        return (BulletinRenderer.ReadJson(stored.Report), StoredReviewLists.Read(stored.Lists));
     }
-
-    private static async Task<List<WeeklyReviewItemRecord>> ReadItemsAsync(IQueryable<WeeklyReviewItemRecord> items, CancellationToken ct) =>
-        await items.AsNoTracking().OrderBy(i => i.List).ThenBy(i => i.Position).ToListAsync(ct);
-
-    private static IEnumerable<(ReviewList List, IReadOnlyList<ReviewItem> Items)> Lists(WeeklyReviewReport report) =>
-    [
-        (ReviewList.NewlyOverdue, report.NewlyOverdue),
-        (ReviewList.StillOverdue, report.StillOverdue),
-        (ReviewList.CompletedThisWeek, report.CompletedThisWeek),
-        (ReviewList.DueNextWeek, report.DueNextWeek),
-    ];
 
     private static WeeklyReviewReport WithoutLists(WeeklyReviewReport report) =>
         report with { NewlyOverdue = [], StillOverdue = [], CompletedThisWeek = [], DueNextWeek = [] };
-
-    private static WeeklyReviewReport WithLists(WeeklyReviewReport report, List<WeeklyReviewItemRecord> items)
-    {
-        var lists = items.ToLookup(i => i.List, i => new ReviewItem(i.AssignmentId, i.Title, i.UnitId, i.UnitName, i.OwnerName, i.DueDate, i.Days,
-            i.ProgressPercent, i.HasExplanation));
-        return report with
-        {
-            NewlyOverdue = lists[ReviewList.NewlyOverdue].ToList(),
-            StillOverdue = lists[ReviewList.StillOverdue].ToList(),
-            CompletedThisWeek = lists[ReviewList.CompletedThisWeek].ToList(),
-            DueNextWeek = lists[ReviewList.DueNextWeek].ToList(),
-        };
-    }
 }

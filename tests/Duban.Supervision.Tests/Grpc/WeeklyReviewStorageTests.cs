@@ -2,6 +2,7 @@ using Duban.Contracts.Supervision.V1;
 using Duban.ServiceDefaults.Auth;
 using Duban.Supervision.Domain.Assessments;
 using Duban.Supervision.Domain.Reviews;
+using Duban.Supervision.Reviews;
 using Duban.Testing;
 using Grpc.Core;
 using Npgsql;
@@ -153,9 +154,9 @@ public class WeeklyReviewStorageTests(SupervisionFixture service) : IClassFixtur
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var insert = new NpgsqlCommand("""
-            INSERT INTO weekly_reviews (id, scope_unit_id, week, revision, as_of, content_hash, created_at, scope_name, report,
+            INSERT INTO weekly_reviews (id, scope_unit_id, week, revision, as_of, content_hash, created_at, scope_name, report, lists,
                                         assigned, overdue, completed_on_time, overdue_without_explanation)
-            VALUES (gen_random_uuid(), $1, $2, 1, $3, $4, $3, '试点工业园区管委会', $5::jsonb, $6, $7, $8, $9)
+            VALUES (gen_random_uuid(), $1, $2, 1, $3, $4, $3, '试点工业园区管委会', $5::jsonb, $10, $6, $7, $8, $9)
             """, connection);
         insert.Parameters.Add(new() { Value = report.ScopeUnitId });
         insert.Parameters.Add(new() { Value = report.Week.ToString() });
@@ -166,6 +167,7 @@ public class WeeklyReviewStorageTests(SupervisionFixture service) : IClassFixtur
         insert.Parameters.Add(new() { Value = report.Totals.Overdue });
         insert.Parameters.Add(new() { Value = report.Totals.CompletedOnTime });
         insert.Parameters.Add(new() { Value = report.Totals.OverdueWithoutExplanation });
+        insert.Parameters.Add(new() { Value = StoredReviewLists.Write(ReviewLists.Of(report)) });
         await insert.ExecuteNonQueryAsync();
     }
 

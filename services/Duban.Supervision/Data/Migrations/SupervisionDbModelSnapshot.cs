@@ -753,68 +753,6 @@ namespace Duban.Supervision.Data.Migrations
                     b.ToTable("webhook_subscriptions", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Supervision.Data.WeeklyReviewItemRecord", b =>
-                {
-                    b.Property<Guid>("ReviewId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("review_id");
-
-                    b.Property<short>("List")
-                        .HasColumnType("smallint")
-                        .HasColumnName("list");
-
-                    b.Property<int>("Position")
-                        .HasColumnType("integer")
-                        .HasColumnName("position");
-
-                    b.Property<Guid>("AssignmentId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("assignment_id");
-
-                    b.Property<int>("Days")
-                        .HasColumnType("integer")
-                        .HasColumnName("days");
-
-                    b.Property<DateOnly?>("DueDate")
-                        .HasColumnType("date")
-                        .HasColumnName("due_date");
-
-                    b.Property<bool>("HasExplanation")
-                        .HasColumnType("boolean")
-                        .HasColumnName("has_explanation");
-
-                    b.Property<string>("OwnerName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("owner_name");
-
-                    b.Property<int>("ProgressPercent")
-                        .HasColumnType("integer")
-                        .HasColumnName("progress_percent");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("title");
-
-                    b.Property<Guid>("UnitId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("unit_id");
-
-                    b.Property<string>("UnitName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("unit_name");
-
-                    b.HasKey("ReviewId", "List", "Position")
-                        .HasName("pk_weekly_review_items");
-
-                    b.ToTable("weekly_review_items", (string)null);
-                });
-
             modelBuilder.Entity("Duban.Supervision.Data.WeeklyReviewRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -842,6 +780,11 @@ namespace Duban.Supervision.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<byte[]>("Lists")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("lists");
 
                     b.Property<int>("Overdue")
                         .HasColumnType("integer")

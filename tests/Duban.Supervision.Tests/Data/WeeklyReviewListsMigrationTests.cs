@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Duban.Supervision.Data;
+using Duban.Supervision.Reviews;
 using Duban.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -11,14 +12,16 @@ using Npgsql;
 namespace Duban.Supervision.Tests.Data;
 
 /// <summary>
-/// The data the WeeklyReviewItems migration moves: reviews stored before it kept their four item lists inside the
-/// report's JSON. Reviews written in that old shape (by plain SQL, as the service wrote them then) must come out as rows
-/// of weekly_review_items, in their list and order, with every field; and going back down must put the same items into
-/// the same arrays.
+/// The data the review-list migrations move. Reviews stored before WeeklyReviewItems kept their four item lists inside the
+/// report's JSON; that migration made them rows of weekly_review_items, in their list and order, with every field, and
+/// WeeklyReviewListsCompressed made each review's rows one value beside its report, which the service reads
+/// (<see cref="StoredReviewLists"/>). Reviews written in the oldest shape (by plain SQL, as the service wrote them then)
+/// must come through both with every item in its place; and going back down must put the same items where they were.
 /// </summary>
-public class WeeklyReviewItemsMigrationTests
+public class WeeklyReviewListsMigrationTests
 {
     private const string InitialSupervision = "20261124035013_InitialSupervision";
+    private const string WeeklyReviewItems = "20261124041945_WeeklyReviewItems";
 
     private static readonly Guid Park = Guid.Parse("c720748f-0fb7-4c93-9514-dc932570b0cd");
     private static readonly Guid Economy = Guid.Parse("81855e56-9bc3-4670-9735-b9332807b274");
@@ -95,7 +98,7 @@ public class WeeklyReviewItemsMigrationTests
         var database = await CreateOldDatabaseAsync();
         await using var db = Open(database);
 
-        await db.GetService<IMigrator>().MigrateAsync();
+        await db.GetService<IMigrator>().MigrateAsync(WeeklyReviewItems);
 
         Assert.Equal(ExpectedRows, await ReadItemsAsync(database));
         // Everything else in the report stays as it was: totals, units, the change, the scope.
@@ -109,7 +112,7 @@ public class WeeklyReviewItemsMigrationTests
         var database = await CreateOldDatabaseAsync();
         await using var db = Open(database);
         var migrator = db.GetService<IMigrator>();
-        await migrator.MigrateAsync();
+        await migrator.MigrateAsync(WeeklyReviewItems);
         // Rewriting the first item of each list moves it behind the others in the table, and with statistics the planner
         // reads the few rows in table order rather than by the primary key: only Down's own ORDER BY keeps the items in order.
         await ExecuteAsync(database, "UPDATE weekly_review_items SET title = title WHERE position = 0; ANALYZE weekly_review_items");
@@ -121,6 +124,54 @@ public class WeeklyReviewItemsMigrationTests
         Assert.Equal(Canonical(ReportWithoutItems), Canonical(await ReadReportAsync(database, ReviewWithoutItems)));
         Assert.Null(await ScalarAsync(database, "SELECT to_regclass('weekly_review_items')::text"));
         Assert.Equal(new[] { InitialSupervision }, await db.Database.GetAppliedMigrationsAsync());
+    }
+
+    [Fact]
+    public async Task Up_to_the_latest_gives_each_review_its_lists_as_the_service_reads_them()
+    {
+        var database = await CreateOldDatabaseAsync();
+        await using var db = Open(database);
+
+        await db.GetService<IMigrator>().MigrateAsync();
+
+        Assert.Equal(ExpectedRows, await ReadListsAsync(database));
+        Assert.Equal(Canonical(WithEmptyLists(ReportWithItems)), Canonical(await ReadReportAsync(database, ReviewWithItems)));
+        Assert.Null(await ScalarAsync(database, "SELECT to_regclass('weekly_review_items')::text"));
+        // A review without items has four empty lists, not a missing value.
+        var empty = StoredReviewLists.Read((byte[])(await ScalarAsync(database, $"SELECT lists FROM weekly_reviews WHERE id = '{ReviewWithoutItems}'"))!);
+        Assert.Equal(0, empty.Count);
+    }
+
+    [Fact]
+    public async Task Down_from_the_latest_refuses_while_a_review_holds_lists_and_changes_nothing()
+    {
+        var database = await CreateOldDatabaseAsync();
+        await using var db = Open(database);
+        var migrator = db.GetService<IMigrator>();
+        await migrator.MigrateAsync();
+        var stored = await ReadListsAsync(database);
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => migrator.MigrateAsync(WeeklyReviewItems));
+
+        Assert.Contains("cannot be moved back to rows", refused.MessageText);
+        Assert.Equal(stored, await ReadListsAsync(database));
+        Assert.Null(await ScalarAsync(database, "SELECT to_regclass('weekly_review_items')::text"));
+    }
+
+    [Fact]
+    public async Task Down_from_the_latest_with_only_empty_lists_brings_back_the_item_table_and_drops_the_lists()
+    {
+        var database = await CreateOldDatabaseAsync();
+        await using var db = Open(database);
+        var migrator = db.GetService<IMigrator>();
+        await migrator.MigrateAsync();
+        await ExecuteAsync(database, $"DELETE FROM weekly_reviews WHERE id = '{ReviewWithItems}'");
+
+        await migrator.MigrateAsync(WeeklyReviewItems);
+
+        Assert.Equal("weekly_review_items", await ScalarAsync(database, "SELECT to_regclass('weekly_review_items')::text"));
+        Assert.Null(await ScalarAsync(database, "SELECT column_name FROM information_schema.columns WHERE table_name = 'weekly_reviews' AND column_name = 'lists'"));
+        Assert.Equal(WeeklyReviewItems, (await db.Database.GetAppliedMigrationsAsync()).Last());
     }
 
     /// <summary>A fresh database at the migration before WeeklyReviewItems, holding the two reviews in the old shape.</summary>
@@ -177,6 +228,26 @@ public class WeeklyReviewItemsMigrationTests
         return rows;
     }
 
+    /// <summary>The stored lists of every review, read by the service's own reader, as rows in the order of <see cref="ReadItemsAsync"/>.</summary>
+    private static async Task<List<ItemRow>> ReadListsAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT id, lists FROM weekly_reviews ORDER BY id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<ItemRow>();
+        while (await reader.ReadAsync())
+        {
+            var reviewId = reader.GetGuid(0);
+            var lists = StoredReviewLists.Read(reader.GetFieldValue<byte[]>(1));
+            foreach (var (list, items) in new[] { (ReviewList.NewlyOverdue, lists.NewlyOverdue), (ReviewList.StillOverdue, lists.StillOverdue),
+                         (ReviewList.CompletedThisWeek, lists.CompletedThisWeek), (ReviewList.DueNextWeek, lists.DueNextWeek) })
+                rows.AddRange(items.Select((i, position) => new ItemRow(reviewId, list, position, i.AssignmentId, i.Title, i.UnitId, i.UnitName,
+                    i.OwnerName, i.DueDate, i.DaysOverdue, i.ProgressPercent, i.HasExplanation)));
+        }
+        return rows;
+    }
+
     private static async Task<string> ReadReportAsync(string database, Guid reviewId)
     {
         await using var connection = new NpgsqlConnection(database);
@@ -222,6 +293,9 @@ public class WeeklyReviewItemsMigrationTests
         JsonArray a => new JsonArray(a.Select(Sorted).ToArray()),
         _ => node?.DeepClone(),
     };
+
+    // The lists as weekly_review_items numbered them.
+    private enum ReviewList : short { NewlyOverdue = 1, StillOverdue = 2, CompletedThisWeek = 3, DueNextWeek = 4 }
 
     private sealed record ItemRow(Guid ReviewId, ReviewList List, int Position, Guid AssignmentId, string Title, Guid UnitId, string UnitName,
         string OwnerName, DateOnly? DueDate, int Days, int ProgressPercent, bool HasExplanation);

@@ -1,0 +1,169 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+using Duban.Supervision.Domain.Reviews;
+
+namespace Duban.Supervision.Reviews;
+
+/// <summary>The four item lists of a weekly review, in their order.</summary>
+public sealed record ReviewLists(
+    IReadOnlyList<ReviewItem> NewlyOverdue,
+    IReadOnlyList<ReviewItem> StillOverdue,
+    IReadOnlyList<ReviewItem> CompletedThisWeek,
+    IReadOnlyList<ReviewItem> DueNextWeek)
+{
+    public static ReviewLists Of(WeeklyReviewReport report) =>
+        new(report.NewlyOverdue, report.StillOverdue, report.CompletedThisWeek, report.DueNextWeek);
+
+    public WeeklyReviewReport Into(WeeklyReviewReport report) => report with
+    {
+        NewlyOverdue = NewlyOverdue,
+        StillOverdue = StillOverdue,
+        CompletedThisWeek = CompletedThisWeek,
+        DueNextWeek = DueNextWeek,
+    };
+
+    public int Count => NewlyOverdue.Count + StillOverdue.Count + CompletedThisWeek.Count + DueNextWeek.Count;
+
+    public IReadOnlyList<ReviewItem>[] InOrder => [NewlyOverdue, StillOverdue, CompletedThisWeek, DueNextWeek];
+}
+
+/// <summary>
+/// How a review's lists are stored (<c>weekly_reviews.lists</c>): one value of a few megabytes at a million assignments,
+/// where a row per item cost a COPY of a hundred thousand rows, their index entries and their WAL.
+/// <para>
+/// The layout is that of PostgreSQL's binary send functions, so SQL can write it too (the migration from item rows
+/// does): <c>DRL1</c>, then for each list in order a count (int32) and its items, each as assignment id and unit id
+/// (uuid_send, 16 bytes), title, unit name and owner (int32 byte length, UTF-8), due date (int32 days since 2000-01-01,
+/// <see cref="NoDueDate"/> when none), days (int32), progress (int16) and whether explained (one byte). Integers are
+/// big-endian. The service gzips what it writes; gzip's first byte (0x1f) is not <c>D</c>, so both read.
+/// </para>
+/// </summary>
+public static class StoredReviewLists
+{
+    public const int NoDueDate = int.MinValue;
+    private static readonly byte[] Magic = "DRL1"u8.ToArray();
+    private static readonly DateOnly Epoch = new(2000, 1, 1);
+    private const byte GzipFirstByte = 0x1f;
+
+    public static byte[] Write(ReviewLists lists)
+    {
+        // Laid out in one buffer of its exact size, then compressed in one pass: a stream write per field costs more than
+        // the fields, and a growing buffer leaves a trail of large-object garbage behind a large review.
+        var plain = new byte[PlainLength(lists)];
+        var output = plain.AsSpan();
+        Magic.CopyTo(output);
+        output = output[Magic.Length..];
+        foreach (var list in lists.InOrder)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(output, list.Count);
+            output = output[4..];
+            foreach (var item in list)
+            {
+                item.AssignmentId.TryWriteBytes(output, bigEndian: true, out _);
+                item.UnitId.TryWriteBytes(output[16..], bigEndian: true, out _);
+                output = output[32..];
+                output = WriteText(output, item.Title);
+                output = WriteText(output, item.UnitName);
+                output = WriteText(output, item.OwnerName);
+                BinaryPrimitives.WriteInt32BigEndian(output, item.DueDate is { } due ? due.DayNumber - Epoch.DayNumber : NoDueDate);
+                BinaryPrimitives.WriteInt32BigEndian(output[4..], item.DaysOverdue);
+                BinaryPrimitives.WriteInt16BigEndian(output[8..], checked((short)item.ProgressPercent));
+                output[10] = item.HasExplanation ? (byte)1 : (byte)0;
+                output = output[FixedTail..];
+            }
+        }
+        using var compressed = new MemoryStream(plain.Length / 2);
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            gzip.Write(plain);
+        return compressed.ToArray();
+    }
+
+    public static ReviewLists Read(byte[] stored)
+    {
+        var bytes = stored.Length > 0 && stored[0] == GzipFirstByte ? Inflate(stored) : stored;
+        var reader = new Reader(bytes);
+        if (!reader.Take(Magic.Length).SequenceEqual(Magic))
+            throw new InvalidDataException("not a stored review list (DRL1)");
+        var lists = new List<ReviewItem>[4];
+        for (var l = 0; l < lists.Length; l++)
+        {
+            var count = reader.Int32();
+            var items = lists[l] = new List<ReviewItem>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var assignment = new Guid(reader.Take(16), bigEndian: true);
+                var unit = new Guid(reader.Take(16), bigEndian: true);
+                var title = reader.Text();
+                var unitName = reader.Text();
+                var owner = reader.Text();
+                var due = reader.Int32();
+                var days = reader.Int32();
+                var progress = BinaryPrimitives.ReadInt16BigEndian(reader.Take(2));
+                var explained = reader.Take(1)[0] != 0;
+                items.Add(new ReviewItem(assignment, title, unit, unitName, owner, due == NoDueDate ? null : Epoch.AddDays(due), days, progress, explained));
+            }
+        }
+        if (!reader.AtEnd)
+            throw new InvalidDataException("stored review lists have bytes after their fourth list");
+        return new ReviewLists(lists[0], lists[1], lists[2], lists[3]);
+    }
+
+    // Per item: two ids, three lengths, then due date, days, progress and the explanation flag.
+    private const int FixedHead = 32;
+    private const int FixedTail = 11;
+
+    private static long PlainLength(ReviewLists lists)
+    {
+        long length = Magic.Length;
+        foreach (var list in lists.InOrder)
+        {
+            length += 4;
+            foreach (var item in list)
+                length += FixedHead + 12 + FixedTail + Encoding.UTF8.GetByteCount(item.Title) + Encoding.UTF8.GetByteCount(item.UnitName)
+                          + Encoding.UTF8.GetByteCount(item.OwnerName);
+        }
+        return length;
+    }
+
+    private static Span<byte> WriteText(Span<byte> output, string text)
+    {
+        var length = Encoding.UTF8.GetBytes(text, output[4..]);
+        BinaryPrimitives.WriteInt32BigEndian(output, length);
+        return output[(4 + length)..];
+    }
+
+    private static byte[] Inflate(byte[] stored)
+    {
+        // gzip ends with the inflated length (mod 2^32; the lists of the largest review are far below that).
+        if (stored.Length < 18)
+            throw new InvalidDataException("stored review lists are cut short");
+        var length = BinaryPrimitives.ReadInt32LittleEndian(stored.AsSpan(^4));
+        if (length < Magic.Length)
+            throw new InvalidDataException("stored review lists name an impossible length");
+        var inflated = new byte[length];
+        using var gzip = new GZipStream(new MemoryStream(stored, writable: false), CompressionMode.Decompress);
+        gzip.ReadExactly(inflated);
+        return inflated;
+    }
+
+    private ref struct Reader(ReadOnlySpan<byte> bytes)
+    {
+        private ReadOnlySpan<byte> rest = bytes;
+
+        public readonly bool AtEnd => rest.IsEmpty;
+
+        public ReadOnlySpan<byte> Take(int length)
+        {
+            if (length < 0 || length > rest.Length)
+                throw new InvalidDataException("stored review lists end in the middle of an item");
+            var taken = rest[..length];
+            rest = rest[length..];
+            return taken;
+        }
+
+        public int Int32() => BinaryPrimitives.ReadInt32BigEndian(Take(4));
+
+        public string Text() => Encoding.UTF8.GetString(Take(Int32()));
+    }
+}

@@ -1,0 +1,66 @@
+using System.IO.Compression;
+using Duban.Supervision.Domain.Reviews;
+using Duban.Supervision.Reviews;
+using Xunit;
+
+namespace Duban.Supervision.Tests.Data;
+
+public class StoredReviewListsTests
+{
+    private static readonly Guid Economy = Guid.Parse("81855e56-9bc3-4670-9735-b9332807b274");
+
+    private static ReviewItem Item(int n, DateOnly? due = null, string owner = "刘洋", bool explained = false) =>
+        new(Guid.CreateVersion7(), $"完成标准厂房二期验收第{n}项 \"一网通办\"", Economy, "工业园区经济发展局", owner, due, n, n % 101, explained);
+
+    [Fact]
+    public void What_is_written_reads_back_item_for_item_in_every_list_and_order()
+    {
+        var lists = new ReviewLists(
+            [Item(5, new DateOnly(2026, 11, 10), explained: true), Item(2, new DateOnly(1999, 12, 31))],
+            [],
+            [Item(0, null, owner: ""), Item(3, new DateOnly(2026, 11, 6)), Item(100, new DateOnly(2040, 2, 29))],
+            [Item(1, new DateOnly(2026, 11, 18)) with { Title = new string('办', 2000) }]);
+
+        var read = StoredReviewLists.Read(StoredReviewLists.Write(lists));
+
+        Assert.Equal(lists.NewlyOverdue, read.NewlyOverdue);
+        Assert.Equal(lists.StillOverdue, read.StillOverdue);
+        Assert.Equal(lists.CompletedThisWeek, read.CompletedThisWeek);
+        Assert.Equal(lists.DueNextWeek, read.DueNextWeek);
+    }
+
+    [Fact]
+    public void The_service_writes_gzip_and_the_plain_layout_inside_reads_the_same()
+    {
+        var lists = new ReviewLists([Item(4, new DateOnly(2026, 11, 13))], [Item(9)], [], []);
+        var stored = StoredReviewLists.Write(lists);
+        Assert.Equal(new byte[] { 0x1f, 0x8b }, stored[..2]);
+
+        var plain = Inflate(stored);
+        var read = StoredReviewLists.Read(plain);
+
+        Assert.Equal("DRL1"u8.ToArray(), plain[..4]);
+        Assert.Equal(lists.NewlyOverdue, read.NewlyOverdue);
+        Assert.Equal(lists.StillOverdue, read.StillOverdue);
+        Assert.Empty(read.CompletedThisWeek);
+        Assert.Empty(read.DueNextWeek);
+    }
+
+    [Fact]
+    public void Cut_short_or_foreign_bytes_are_refused_not_read_as_lists()
+    {
+        var plain = Inflate(StoredReviewLists.Write(new ReviewLists([Item(1, new DateOnly(2026, 11, 10))], [], [], [])));
+
+        Assert.Throws<InvalidDataException>(() => StoredReviewLists.Read(plain[..^3]));
+        Assert.Throws<InvalidDataException>(() => StoredReviewLists.Read([.. plain, 0]));
+        Assert.Throws<InvalidDataException>(() => StoredReviewLists.Read("{\"newlyOverdue\":[]}"u8.ToArray()));
+    }
+
+    private static byte[] Inflate(byte[] stored)
+    {
+        using var plain = new MemoryStream();
+        using (var gzip = new GZipStream(new MemoryStream(stored), CompressionMode.Decompress))
+            gzip.CopyTo(plain);
+        return plain.ToArray();
+    }
+}
