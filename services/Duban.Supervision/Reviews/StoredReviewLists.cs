@@ -79,34 +79,51 @@ public static class StoredReviewLists
         return compressed.ToArray();
     }
 
-    public static ReviewLists Read(byte[] stored)
+    /// <summary>The stored lists, every item.</summary>
+    public static ReviewLists Read(byte[] stored) => Read(stored, keep: null).Lists;
+
+    /// <summary>
+    /// The stored lists with only the items <paramref name="keep"/> takes (by list from 0, position in it and unit), and
+    /// the full size of each list. Items left out are skipped without being decoded.
+    /// </summary>
+    public static (ReviewLists Lists, int[] Sizes) Read(byte[] stored, Func<int, int, Guid, bool>? keep)
     {
         var bytes = stored.Length > 0 && stored[0] == GzipFirstByte ? Inflate(stored) : stored;
         var reader = new Reader(bytes);
         if (!reader.Take(Magic.Length).SequenceEqual(Magic))
             throw new InvalidDataException("not a stored review list (DRL1)");
+        // Unit names and owners repeat across a large review: one string for each, not one per item.
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
         var lists = new List<ReviewItem>[4];
+        var sizes = new int[4];
         for (var l = 0; l < lists.Length; l++)
         {
-            var count = reader.Int32();
-            var items = lists[l] = new List<ReviewItem>(count);
+            var count = sizes[l] = reader.Int32();
+            var items = lists[l] = new List<ReviewItem>(keep is null ? count : 0);
             for (var i = 0; i < count; i++)
             {
                 var assignment = new Guid(reader.Take(16), bigEndian: true);
                 var unit = new Guid(reader.Take(16), bigEndian: true);
+                if (keep is not null && !keep(l, i, unit))
+                {
+                    reader.SkipText();
+                    reader.SkipText();
+                    reader.SkipText();
+                    reader.Take(FixedTail);
+                    continue;
+                }
                 var title = reader.Text();
-                var unitName = reader.Text();
-                var owner = reader.Text();
-                var due = reader.Int32();
-                var days = reader.Int32();
-                var progress = BinaryPrimitives.ReadInt16BigEndian(reader.Take(2));
-                var explained = reader.Take(1)[0] != 0;
-                items.Add(new ReviewItem(assignment, title, unit, unitName, owner, due == NoDueDate ? null : Epoch.AddDays(due), days, progress, explained));
+                var unitName = reader.Text(names);
+                var owner = reader.Text(names);
+                var tail = reader.Take(FixedTail);
+                var due = BinaryPrimitives.ReadInt32BigEndian(tail);
+                items.Add(new ReviewItem(assignment, title, unit, unitName, owner, due == NoDueDate ? null : Epoch.AddDays(due),
+                    BinaryPrimitives.ReadInt32BigEndian(tail[4..]), BinaryPrimitives.ReadInt16BigEndian(tail[8..]), tail[10] != 0));
             }
         }
         if (!reader.AtEnd)
             throw new InvalidDataException("stored review lists have bytes after their fourth list");
-        return new ReviewLists(lists[0], lists[1], lists[2], lists[3]);
+        return (new ReviewLists(lists[0], lists[1], lists[2], lists[3]), sizes);
     }
 
     // Per item: two ids, three lengths, then due date, days, progress and the explanation flag.
@@ -165,5 +182,23 @@ public static class StoredReviewLists
         public int Int32() => BinaryPrimitives.ReadInt32BigEndian(Take(4));
 
         public string Text() => Encoding.UTF8.GetString(Take(Int32()));
+
+        public void SkipText() => Take(Int32());
+
+        /// <summary>The text, as the string already in <paramref name="seen"/> when it is there.</summary>
+        public string Text(Dictionary<string, string> seen)
+        {
+            var bytes = Take(Int32());
+            Span<char> chars = stackalloc char[256];
+            if (bytes.Length > chars.Length)
+                return Encoding.UTF8.GetString(bytes);
+            var text = chars[..Encoding.UTF8.GetChars(bytes, chars)];
+            var lookup = seen.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (lookup.TryGetValue(text, out var known))
+                return known;
+            var added = text.ToString();
+            seen.Add(added, added);
+            return added;
+        }
     }
 }

@@ -111,7 +111,8 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
     /// <summary>The whole stored report, every list in full (for CSV and JSON).</summary>
     public async Task<WeeklyReviewReport> ReportAsync(Guid id, CancellationToken ct)
     {
-        var (report, lists) = await StoredAsync(id, ct);
+        var (report, stored) = await StoredAsync(id, ct);
+        var lists = StoredReviewLists.Read(stored);
         if (lists.Count >= LargeExport)
             memory.AfterLargeRequest();
         return lists.Into(report);
@@ -123,25 +124,24 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
     /// </summary>
     public async Task<(WeeklyReviewReport Report, ReviewListSizes Sizes)> BulletinExcerptAsync(Guid id, CancellationToken ct)
     {
-        var (report, lists) = await StoredAsync(id, ct);
-        if (lists.Count >= LargeExport)
-            memory.AfterLargeRequest();
+        var (report, stored) = await StoredAsync(id, ct);
         var bounds = limits.Value;
         var listedUnits = report.Units.Where(u => u.Counts.Overdue > 0).Take(bounds.UnitsWithOverdueListed).Select(u => u.UnitId).ToHashSet();
+        // Only what the bulletin can name is decoded: the overdue items (lists 0 and 1) of the units it lists, the first
+        // items of the other two.
+        var (lists, size) = StoredReviewLists.Read(stored, (list, position, unit) => list <= 1 ? listedUnits.Contains(unit) : position < bounds.ItemsPerList);
 
         // Within a unit, an overdue item's place follows days overdue, then due date; its place in the lists breaks ties.
         // The items kept stay in their lists' order.
         var overdue = lists.NewlyOverdue.Select((item, position) => (Item: item, List: 0, Position: position))
             .Concat(lists.StillOverdue.Select((item, position) => (Item: item, List: 1, Position: position)))
-            .Where(entry => listedUnits.Contains(entry.Item.UnitId))
             .GroupBy(entry => entry.Item.UnitId)
             .SelectMany(unit => unit.OrderByDescending(e => e.Item.DaysOverdue).ThenBy(e => e.Item.DueDate ?? DateOnly.MaxValue)
                 .ThenBy(e => e.List).ThenBy(e => e.Position).Take(bounds.OverdueItemsPerUnit))
             .OrderBy(entry => entry.List).ThenBy(entry => entry.Position)
             .ToLookup(entry => entry.List, entry => entry.Item);
-        var excerpt = new ReviewLists(overdue[0].ToList(), overdue[1].ToList(),
-            lists.CompletedThisWeek.Take(bounds.ItemsPerList).ToList(), lists.DueNextWeek.Take(bounds.ItemsPerList).ToList());
-        var sizes = new ReviewListSizes(lists.NewlyOverdue.Count, lists.StillOverdue.Count, lists.CompletedThisWeek.Count, lists.DueNextWeek.Count);
+        var excerpt = new ReviewLists(overdue[0].ToList(), overdue[1].ToList(), lists.CompletedThisWeek, lists.DueNextWeek);
+        var sizes = new ReviewListSizes(size[0], size[1], size[2], size[3]);
         return (excerpt.Into(report), sizes);
     }
 
@@ -267,11 +267,11 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
     private async Task<string> ReportJsonAsync(Guid id, CancellationToken ct) =>
         await db.WeeklyReviews.Where(r => r.Id == id).Select(r => r.Report).SingleAsync(ct);
 
-    /// <summary>A stored review's report (its lists empty) and its lists.</summary>
-    private async Task<(WeeklyReviewReport Report, ReviewLists Lists)> StoredAsync(Guid id, CancellationToken ct)
+    /// <summary>A stored review's report (its lists empty) and its lists as stored (<see cref="StoredReviewLists"/>).</summary>
+    private async Task<(WeeklyReviewReport Report, byte[] Lists)> StoredAsync(Guid id, CancellationToken ct)
     {
         var stored = await db.WeeklyReviews.Where(r => r.Id == id).Select(r => new { r.Report, r.Lists }).SingleAsync(ct);
-        return (BulletinRenderer.ReadJson(stored.Report), StoredReviewLists.Read(stored.Lists));
+        return (BulletinRenderer.ReadJson(stored.Report), stored.Lists);
     }
 
     private static WeeklyReviewReport WithoutLists(WeeklyReviewReport report) =>

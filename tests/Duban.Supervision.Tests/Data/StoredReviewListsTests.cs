@@ -47,6 +47,26 @@ public class StoredReviewListsTests
     }
 
     [Fact]
+    public void A_filtered_read_keeps_the_chosen_items_in_order_and_still_gives_each_lists_full_size()
+    {
+        var finance = Guid.Parse("d5a24bcb-ff4f-464d-b5d2-3d6f4555d442");
+        var lists = new ReviewLists(
+            [Item(1), Item(2) with { UnitId = finance }, Item(3)],
+            [Item(4) with { UnitId = finance }, Item(5)],
+            [Item(6), Item(7), Item(8)],
+            []);
+
+        var (read, sizes) = StoredReviewLists.Read(StoredReviewLists.Write(lists),
+            (list, position, unit) => list <= 1 ? unit == finance : position < 2);
+
+        Assert.Equal([lists.NewlyOverdue[1]], read.NewlyOverdue);
+        Assert.Equal([lists.StillOverdue[0]], read.StillOverdue);
+        Assert.Equal(lists.CompletedThisWeek.Take(2), read.CompletedThisWeek);
+        Assert.Empty(read.DueNextWeek);
+        Assert.Equal([3, 2, 3, 0], sizes);
+    }
+
+    [Fact]
     public void Cut_short_or_foreign_bytes_are_refused_not_read_as_lists()
     {
         var plain = Inflate(StoredReviewLists.Write(new ReviewLists([Item(1, new DateOnly(2026, 11, 10))], [], [], [])));
