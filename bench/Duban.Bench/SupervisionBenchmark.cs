@@ -199,7 +199,7 @@ public static class SupervisionBenchmark
             }
             MemoryColumns.Add(("after scans", memoryScanned));
             // The next part starts on a quiet database: after the service, in the background, has named the recipients of
-            // the scans' notices (50,000 a poll) and queued their notifications (5,000 a tick), each asking the units
+            // the scans' notices (50,000 a poll) and queued their notifications (5,000 a batch), each asking the units
             // service, and not beside autovacuum catching up with them.
             var settling = Stopwatch.StartNew();
             while (await BenchSql.ScalarAsync(supervisionDb,
