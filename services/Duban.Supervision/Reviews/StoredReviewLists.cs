@@ -100,6 +100,8 @@ public static class StoredReviewLists
         for (var l = 0; l < lists.Length; l++)
         {
             var count = sizes[l] = reader.Int32();
+            if (count < 0 || count > reader.Remaining / MinimalItem)
+                throw new InvalidDataException("stored review lists count more items than they hold");
             var items = lists[l] = new List<ReviewItem>(keep is null ? count : 0);
             for (var i = 0; i < count; i++)
             {
@@ -130,6 +132,9 @@ public static class StoredReviewLists
     // Per item: two ids, three lengths, then due date, days, progress and the explanation flag.
     private const int FixedHead = 32;
     private const int FixedTail = 11;
+    private const int MinimalItem = FixedHead + 12 + FixedTail;
+    // Deflate expands at most about 1,032 to 1.
+    private const long MostInflation = 1_032;
 
     private static long PlainLength(ReviewLists lists)
     {
@@ -157,7 +162,7 @@ public static class StoredReviewLists
         if (stored.Length < 18)
             throw new InvalidDataException("stored review lists are cut short");
         var length = BinaryPrimitives.ReadInt32LittleEndian(stored.AsSpan(^4));
-        if (length < Magic.Length)
+        if (length < Magic.Length || length > stored.Length * MostInflation)
             throw new InvalidDataException("stored review lists name an impossible length");
         var inflated = new byte[length];
         using var gzip = new GZipStream(new MemoryStream(stored, writable: false), CompressionMode.Decompress);
@@ -170,6 +175,8 @@ public static class StoredReviewLists
         private ReadOnlySpan<byte> rest = bytes;
 
         public readonly bool AtEnd => rest.IsEmpty;
+
+        public readonly int Remaining => rest.Length;
 
         public ReadOnlySpan<byte> Take(int length)
         {

@@ -74,6 +74,10 @@ public class StoredReviewListsTests
         Assert.Throws<InvalidDataException>(() => StoredReviewLists.Read(plain[..^3]));
         Assert.Throws<InvalidDataException>(() => StoredReviewLists.Read([.. plain, 0]));
         Assert.Throws<InvalidDataException>(() => StoredReviewLists.Read("{\"newlyOverdue\":[]}"u8.ToArray()));
+        // A count no bytes could hold is refused before anything is allocated for it.
+        var boasting = plain.ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(boasting.AsSpan(4), int.MaxValue);
+        Assert.Throws<InvalidDataException>(() => StoredReviewLists.Read(boasting));
     }
 
     private static byte[] Inflate(byte[] stored)
