@@ -87,7 +87,7 @@ public static class StoredReviewLists
     /// The stored lists with only the items <paramref name="keep"/> takes (by list from 0, position in it and unit), and
     /// the full size of each list. Items left out are skipped without being decoded.
     /// </summary>
-    public static (ReviewLists Lists, int[] Sizes) Read(byte[] stored, Func<int, int, Guid, bool>? keep)
+    public static (ReviewLists Lists, ReviewListSizes Sizes) Read(byte[] stored, Func<int, int, Guid, bool>? keep)
     {
         var bytes = stored.Length > 0 && stored[0] == GzipFirstByte ? Inflate(stored) : stored;
         var reader = new Reader(bytes);
@@ -126,7 +126,7 @@ public static class StoredReviewLists
         }
         if (!reader.AtEnd)
             throw new InvalidDataException("stored review lists have bytes after their fourth list");
-        return (new ReviewLists(lists[0], lists[1], lists[2], lists[3]), sizes);
+        return (new ReviewLists(lists[0], lists[1], lists[2], lists[3]), new ReviewListSizes(sizes[0], sizes[1], sizes[2], sizes[3]));
     }
 
     // Per item: two ids, three lengths, then due date, days, progress and the explanation flag.

@@ -129,7 +129,7 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
         var listedUnits = report.Units.Where(u => u.Counts.Overdue > 0).Take(bounds.UnitsWithOverdueListed).Select(u => u.UnitId).ToHashSet();
         // Only what the bulletin can name is decoded: the overdue items (lists 0 and 1) of the units it lists, the first
         // items of the other two.
-        var (lists, size) = StoredReviewLists.Read(stored, (list, position, unit) => list <= 1 ? listedUnits.Contains(unit) : position < bounds.ItemsPerList);
+        var (lists, sizes) = StoredReviewLists.Read(stored, (list, position, unit) => list <= 1 ? listedUnits.Contains(unit) : position < bounds.ItemsPerList);
 
         // Within a unit, an overdue item's place follows days overdue, then due date; its place in the lists breaks ties.
         // The items kept stay in their lists' order.
@@ -141,7 +141,6 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
             .OrderBy(entry => entry.List).ThenBy(entry => entry.Position)
             .ToLookup(entry => entry.List, entry => entry.Item);
         var excerpt = new ReviewLists(overdue[0].ToList(), overdue[1].ToList(), lists.CompletedThisWeek, lists.DueNextWeek);
-        var sizes = new ReviewListSizes(size[0], size[1], size[2], size[3]);
         return (excerpt.Into(report), sizes);
     }
 

@@ -308,14 +308,9 @@ public sealed class UnitStore(UnitsDb db, TimeProvider time)
         var total = await subtree.CountAsync(ct);
         if (after is not null)
             subtree = subtree.Where(u => string.Compare(u.Path, after) > 0);
-        var rows = await subtree.OrderBy(u => u.Path).Take(size + 1).ToListAsync(ct);
-        // The page's names in a second query, in the order an Include gives them: joined, each of up to a thousand units
-        // would come once per name, for EF to stitch together again. Every weekly review reads a whole subtree this way.
-        var ids = rows.Select(u => u.Id).ToList();
-        var names = (await db.UnitNames.AsNoTracking().Where(n => ids.Contains(n.UnitId))
-            .OrderBy(n => n.UnitId).ThenBy(n => n.Kind).ThenBy(n => n.Normalized).ToListAsync(ct)).ToLookup(n => n.UnitId);
-        foreach (var row in rows)
-            row.Names = names[row.Id].ToList();
+        // The names in a second query: joined, each of up to a thousand units would come once per name. Every weekly
+        // review reads a whole subtree this way.
+        var rows = await subtree.Include(u => u.Names).OrderBy(u => u.Path).Take(size + 1).AsSplitQuery().ToListAsync(ct);
         return ToPage(rows, size, fingerprint, u => u.Path) with { TotalSize = total };
     }
 

@@ -63,7 +63,7 @@ public class StoredReviewListsTests
         Assert.Equal([lists.StillOverdue[0]], read.StillOverdue);
         Assert.Equal(lists.CompletedThisWeek.Take(2), read.CompletedThisWeek);
         Assert.Empty(read.DueNextWeek);
-        Assert.Equal([3, 2, 3, 0], sizes);
+        Assert.Equal(new ReviewListSizes(3, 2, 3, 0), sizes);
     }
 
     [Fact]
