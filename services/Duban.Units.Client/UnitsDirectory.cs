@@ -87,13 +87,23 @@ public sealed class UnitsDirectory(UnitsService.UnitsServiceClient client, Units
     public Task<IReadOnlyList<Unit>> ListSubtreeAsync(Guid unitId, CancellationToken ct) => ListSubtreeAsync(unitId, includeArchived: false, ct);
 
     /// <summary>The whole subtree below a unit; with <paramref name="includeArchived"/>, archived units too.</summary>
-    public async Task<IReadOnlyList<Unit>> ListSubtreeAsync(Guid unitId, bool includeArchived, CancellationToken ct)
+    public Task<IReadOnlyList<Unit>> ListSubtreeAsync(Guid unitId, bool includeArchived, CancellationToken ct) =>
+        ListSubtreeAsync(unitId, includeArchived, UnitView.Full, ct);
+
+    /// <summary>
+    /// The whole subtree below a unit, each unit in its basic view (<see cref="UnitView.Basic"/>: id, name, parent and the
+    /// unit's other own columns, no aliases, ancestors, times or robots), for callers that only walk the tree.
+    /// </summary>
+    public Task<IReadOnlyList<Unit>> ListSubtreeOutlineAsync(Guid unitId, bool includeArchived, CancellationToken ct) =>
+        ListSubtreeAsync(unitId, includeArchived, UnitView.Basic, ct);
+
+    private async Task<IReadOnlyList<Unit>> ListSubtreeAsync(Guid unitId, bool includeArchived, UnitView view, CancellationToken ct)
     {
         var units = new List<Unit>();
         var token = "";
         do
         {
-            var request = new ListDescendantsRequest { Id = unitId.ToString(), PageSize = MaxBatch, PageToken = token, IncludeArchived = includeArchived };
+            var request = new ListDescendantsRequest { Id = unitId.ToString(), PageSize = MaxBatch, PageToken = token, IncludeArchived = includeArchived, View = view };
             var page = await CallAsync(t => client.ListDescendantsAsync(request, deadline: Deadline(), cancellationToken: t).ResponseAsync, ct);
             units.AddRange(page.Units);
             token = page.NextPageToken;

@@ -339,7 +339,7 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, Evidence
         var unit = Ids.Parse(leadUnitId, "lead_unit_id");
         if (visible is not null && !visible.Contains(unit))
             throw new PermissionDeniedException($"a unit sees the {what} of its own unit and the units below it only");
-        return includeSubtree ? (await units.ListSubtreeAsync(unit, ct)).Select(u => Guid.Parse(u.Id)).Append(unit).ToList() : [unit];
+        return includeSubtree ? (await units.ListSubtreeOutlineAsync(unit, includeArchived: false, ct)).Select(u => Guid.Parse(u.Id)).Append(unit).ToList() : [unit];
     }
 
     /// <summary>Null for the office (everything); otherwise the caller's unit and everything below it.</summary>
@@ -349,7 +349,7 @@ public sealed class NoticeStore(SupervisionDb db, UnitsDirectory units, Evidence
             return null;
         if (!(caller.Has(DubanRoles.Lead) || caller.Has(DubanRoles.Staff)) || !Guid.TryParse(caller.UnitId, out var unit))
             throw new PermissionDeniedException("notices, reviews and assessments are for the office and the units themselves");
-        return (await units.ListSubtreeAsync(unit, ct)).Select(u => Guid.Parse(u.Id)).Append(unit).ToHashSet();
+        return (await units.ListSubtreeOutlineAsync(unit, includeArchived: false, ct)).Select(u => Guid.Parse(u.Id)).Append(unit).ToHashSet();
     }
 
     private async Task<Notice> FindAsync(string id, string field, CancellationToken ct) =>

@@ -25,7 +25,7 @@ public sealed class Assessments(WeeklyReviews reviews, NoticeStore notices, Unit
         if (visible is not null && !visible.Contains(scopeId))
             throw new PermissionDeniedException("a unit sees the assessments of its own unit and the units below it only");
         var scope = await units.FindUnitAsync(scopeId, ct) ?? throw new ValidationFailedException("scope_unit_id", $"no unit with id '{scopeUnitId}'");
-        var subtree = await units.ListSubtreeAsync(scopeId, ct);
+        var subtree = await units.ListSubtreeOutlineAsync(scopeId, includeArchived: false, ct);
         var scopeUnits = subtree.Select(u => new ReviewUnit(Guid.Parse(u.Id), u.Name, u.ParentId.Length > 0 ? Guid.Parse(u.ParentId) : null))
             .Prepend(new ReviewUnit(scopeId, scope.Name, null)).ToList();
         var assessment = UnitAssessor.Begin(scopeUnits, period, asOf ?? time.GetUtcNow(), weights.Value);

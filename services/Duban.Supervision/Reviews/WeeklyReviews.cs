@@ -56,7 +56,7 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
             return frozen;
 
         var scope = await units.FindUnitAsync(scopeId, ct) ?? throw new ValidationFailedException("scope_unit_id", $"no unit with id '{scopeUnitId}'");
-        var subtree = await units.ListSubtreeAsync(scopeId, ct);
+        var subtree = await units.ListSubtreeOutlineAsync(scopeId, includeArchived: false, ct);
         var reviewUnits = subtree.Select(u => new ReviewUnit(Guid.Parse(u.Id), u.Name, u.ParentId.Length > 0 ? Guid.Parse(u.ParentId) : null))
             .Prepend(new ReviewUnit(scopeId, scope.Name, null)).ToList();
 

@@ -200,7 +200,7 @@ public sealed class AssignmentQueries(TasksDb db, UnitsDirectory units, TimeProv
         {
             if (filter.IncludeSubtree)
             {
-                var subtree = (await units.ListSubtreeAsync(unit, ct)).Select(u => Guid.Parse(u.Id)).Append(unit).ToList();
+                var subtree = (await units.ListSubtreeOutlineAsync(unit, includeArchived: false, ct)).Select(u => Guid.Parse(u.Id)).Append(unit).ToList();
                 query = query.Where(a => subtree.Contains(a.LeadUnitId));
             }
             else

@@ -17,7 +17,7 @@ public sealed class ReadAccess(UnitsDirectory units)
     {
         if (scope.Unit is not { } unit)
             return null;
-        return (await units.ListSubtreeAsync(unit, includeArchived: true, ct)).Select(u => Guid.Parse(u.Id)).Append(unit).ToHashSet();
+        return (await units.ListSubtreeOutlineAsync(unit, includeArchived: true, ct)).Select(u => Guid.Parse(u.Id)).Append(unit).ToHashSet();
     }
 
     /// <summary>Refuses a single assignment outside the scope; asks the units service only when the assignment does not name the scope's unit.</summary>

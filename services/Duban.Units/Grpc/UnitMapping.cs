@@ -33,6 +33,22 @@ internal static class UnitMapping
             : new Contract.WeComRobot { WebhookAddress = NotificationRules.Address(unit.WeComWebhookUrl), KeySet = true },
     };
 
+    /// <summary>The unit's own columns only (<c>UNIT_VIEW_BASIC</c>): no aliases, ancestors, times or robots.</summary>
+    public static Contract.Unit ToBasicContract(this ResponsibilityUnit unit) => new()
+    {
+        Id = unit.Id.ToString(),
+        Code = unit.Code,
+        Name = unit.Name,
+        ShortName = unit.ShortName,
+        LevelCode = unit.LevelCode,
+        ParentId = unit.ParentId?.ToString() ?? "",
+        Kind = unit.Kind,
+        Status = unit.Status == UnitStatus.Active ? Contract.UnitStatus.Active : Contract.UnitStatus.Archived,
+        Version = unit.Version,
+        Depth = unit.Depth,
+        TimeZone = unit.TimeZone,
+    };
+
     public static Contract.NotificationChannel ToContract(NotificationChannel channel) => channel switch
     {
         NotificationChannel.Email => Contract.NotificationChannel.Email,

@@ -90,9 +90,15 @@ public sealed class UnitsGrpcService(UnitStore units, PeopleStore people, NameRe
 
     public override async Task<Contract.ListDescendantsResponse> ListDescendants(Contract.ListDescendantsRequest request, ServerCallContext context)
     {
+        var basic = request.View == Contract.UnitView.Basic;
         var page = await units.ListDescendantsAsync(request.Id, request.PageSize, request.PageToken, request.IncludeArchived,
-            context.CancellationToken);
-        return new() { Units = { page.Items.Select(u => u.ToContract()) }, NextPageToken = page.NextPageToken, TotalSize = page.TotalSize };
+            withNames: !basic, context.CancellationToken);
+        return new()
+        {
+            Units = { page.Items.Select(u => basic ? u.ToBasicContract() : u.ToContract()) },
+            NextPageToken = page.NextPageToken,
+            TotalSize = page.TotalSize,
+        };
     }
 
     public override async Task<Contract.ResolveUnitNamesResponse> ResolveUnitNames(Contract.ResolveUnitNamesRequest request, ServerCallContext context)

@@ -106,6 +106,37 @@ public class UnitTreeTests(UnitsServiceFixture service) : IClassFixture<UnitsSer
     }
 
     [Fact]
+    public async Task The_basic_view_of_a_subtree_has_the_units_own_columns_and_leaves_names_ancestors_and_times_out()
+    {
+        var city = await service.CreateUnitAsync("概览市", "city");
+        var park = await service.CreateUnitAsync("概览园区", "district", city, "概览区");
+        var bureau = await service.CreateUnitAsync("概览局", "department", park);
+
+        var full = await service.Staff.ListDescendantsAsync(new ListDescendantsRequest { Id = city.Id });
+        var basic = await service.Staff.ListDescendantsAsync(new ListDescendantsRequest { Id = city.Id, View = UnitView.Basic, PageSize = 1 });
+        var rest = await service.Staff.ListDescendantsAsync(new ListDescendantsRequest { Id = city.Id, View = UnitView.Basic, PageToken = basic.NextPageToken });
+        Assert.Equal(2, basic.TotalSize);
+        Assert.Equal(full.Units.Select(u => u.Id), basic.Units.Concat(rest.Units).Select(u => u.Id));
+        Assert.Equal(["概览区"], full.Units[0].Aliases);
+        Assert.Equal([city.Id], full.Units[0].AncestorIds);
+
+        foreach (var (whole, outline) in full.Units.Zip(basic.Units.Concat(rest.Units)))
+        {
+            // Everything of the unit's own but its aliases, ancestors, times and robots.
+            var expected = whole.Clone();
+            expected.Aliases.Clear();
+            expected.AncestorIds.Clear();
+            expected.CreateTime = null;
+            expected.UpdateTime = null;
+            expected.DingtalkRobot = null;
+            expected.WecomRobot = null;
+            Assert.Equal(expected, outline);
+        }
+        Assert.Equal([park.Id, bureau.Id], basic.Units.Concat(rest.Units).Select(u => u.Id));
+        Assert.Equal(park.Id, rest.Units.Single().ParentId);
+    }
+
+    [Fact]
     public async Task Moving_a_unit_carries_its_subtree_and_rechecks_levels_and_cycles()
     {
         var city = await service.CreateUnitAsync("搬迁市", "city");
