@@ -285,6 +285,26 @@ public class WeeklyReviewCalculatorTests
             report.CompletedThisWeek.Count);
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Each_list_is_in_its_stated_order_whatever_the_order_of_the_input(int seed)
+    {
+        // Few titles and units, so the later keys of each order decide often.
+        var items = RandomAssignments(seed, 600).Select((a, i) => a with { Title = $"事项{i % 3}" }).Reverse().ToList();
+        var report = Calculator.Calculate(Office, W47, Local(2026, 11, 19, 15, 30), AllUnits, items);
+        Assert.True(report.NewlyOverdue.Count + report.StillOverdue.Count > 20 && report.DueNextWeek.Count > 3 && report.CompletedThisWeek.Count > 3,
+            $"the seed fills the lists: {report.NewlyOverdue.Count}, {report.StillOverdue.Count}, {report.CompletedThisWeek.Count}, {report.DueNextWeek.Count}");
+
+        foreach (var list in new[] { report.NewlyOverdue, report.StillOverdue })
+            Assert.Equal(list.OrderByDescending(i => i.DaysOverdue).ThenBy(i => i.UnitName, StringComparer.Ordinal).ThenBy(i => i.DueDate)
+                .ThenBy(i => i.Title, StringComparer.Ordinal).ThenBy(i => i.AssignmentId), list);
+        Assert.Equal(report.CompletedThisWeek.OrderBy(i => i.UnitName, StringComparer.Ordinal).ThenBy(i => i.Title, StringComparer.Ordinal)
+            .ThenBy(i => i.AssignmentId), report.CompletedThisWeek);
+        Assert.Equal(report.DueNextWeek.OrderBy(i => i.DueDate).ThenBy(i => i.UnitName, StringComparer.Ordinal)
+            .ThenBy(i => i.Title, StringComparer.Ordinal).ThenBy(i => i.AssignmentId), report.DueNextWeek);
+    }
+
     [Fact]
     public void A_claim_is_awaiting_verification_neither_completed_nor_overdue_until_the_office_verifies_it()
     {

@@ -143,27 +143,45 @@ public sealed class WeeklyReviewBuilder
             _calculator.TimeZone,
             totals,
             rows,
-            ByDaysOverdue(_newlyOverdue),
-            ByDaysOverdue(_stillOverdue),
-            _completedThisWeek
-                .OrderBy(i => i.UnitName, StringComparer.Ordinal).ThenBy(i => i.Title, StringComparer.Ordinal).ThenBy(i => i.AssignmentId)
-                .ToList(),
-            _dueNextWeek
-                .OrderBy(i => i.DueDate).ThenBy(i => i.UnitName, StringComparer.Ordinal)
-                .ThenBy(i => i.Title, StringComparer.Ordinal).ThenBy(i => i.AssignmentId)
-                .ToList(),
+            SortedInPlace(_newlyOverdue, ByDaysOverdue),
+            SortedInPlace(_stillOverdue, ByDaysOverdue),
+            SortedInPlace(_completedThisWeek, ByUnitThenTitle),
+            SortedInPlace(_dueNextWeek, ByDueDateThenUnit),
             toExplain,
             previous is null ? null : ChangeSincePrevious.Between(previous, totals, rows));
     }
 
-    private static List<ReviewItem> ByDaysOverdue(List<ReviewItem> items) =>
-        items
-            .OrderByDescending(i => i.DaysOverdue)
-            .ThenBy(i => i.UnitName, StringComparer.Ordinal)
-            .ThenBy(i => i.DueDate)
-            .ThenBy(i => i.Title, StringComparer.Ordinal)
-            .ThenBy(i => i.AssignmentId)
-            .ToList();
+    // The lists are sorted where they are, not copied: a large review's lists run to 100,000 items and more, and each copy
+    // is garbage of that size. Every order ends with the assignment id, so it is total and an unstable sort is exact.
+    private static List<ReviewItem> SortedInPlace(List<ReviewItem> items, Comparison<ReviewItem> order)
+    {
+        items.Sort(order);
+        return items;
+    }
+
+    private static int ByDaysOverdue(ReviewItem x, ReviewItem y)
+    {
+        var c = y.DaysOverdue.CompareTo(x.DaysOverdue);
+        if (c == 0) c = string.CompareOrdinal(x.UnitName, y.UnitName);
+        if (c == 0) c = Nullable.Compare(x.DueDate, y.DueDate);
+        if (c == 0) c = string.CompareOrdinal(x.Title, y.Title);
+        return c != 0 ? c : x.AssignmentId.CompareTo(y.AssignmentId);
+    }
+
+    private static int ByUnitThenTitle(ReviewItem x, ReviewItem y)
+    {
+        var c = string.CompareOrdinal(x.UnitName, y.UnitName);
+        if (c == 0) c = string.CompareOrdinal(x.Title, y.Title);
+        return c != 0 ? c : x.AssignmentId.CompareTo(y.AssignmentId);
+    }
+
+    private static int ByDueDateThenUnit(ReviewItem x, ReviewItem y)
+    {
+        var c = Nullable.Compare(x.DueDate, y.DueDate);
+        if (c == 0) c = string.CompareOrdinal(x.UnitName, y.UnitName);
+        if (c == 0) c = string.CompareOrdinal(x.Title, y.Title);
+        return c != 0 ? c : x.AssignmentId.CompareTo(y.AssignmentId);
+    }
 
     private static ReviewItem Item(ReviewedAssignment a, ReviewUnit unit, DateOnly? due, int days) =>
         new(a.Id, a.Title, unit.Id, unit.Name, a.OwnerName, due, days, a.ProgressPercent, a.HasAcceptedExplanationOrPending);
