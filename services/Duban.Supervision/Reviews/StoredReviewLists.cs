@@ -50,34 +50,72 @@ public static class StoredReviewLists
     public static byte[] Write(ReviewLists lists)
     {
         // Laid out in one buffer of its exact size, then compressed in one pass: a stream write per field costs more than
-        // the fields, and a growing buffer leaves a trail of large-object garbage behind a large review.
-        var plain = new byte[PlainLength(lists)];
-        var output = plain.AsSpan();
-        Magic.CopyTo(output);
-        output = output[Magic.Length..];
-        foreach (var list in lists.InOrder)
+        // the fields, and a growing buffer leaves a trail of large-object garbage behind a large review. The items are
+        // measured and laid out in chunks, on as many cores as there are: UTF-8 of 100,000 titles is most of the work.
+        var chunks = Chunks(lists).ToArray();
+        var lengths = new long[chunks.Length];
+        Parallel.For(0, chunks.Length, c => lengths[c] = PlainLength(chunks[c]));
+
+        var offsets = new long[chunks.Length];
+        long length = Magic.Length;
+        for (var c = 0; c < chunks.Length; c++)
         {
-            BinaryPrimitives.WriteInt32BigEndian(output, list.Count);
-            output = output[4..];
-            foreach (var item in list)
-            {
-                item.AssignmentId.TryWriteBytes(output, bigEndian: true, out _);
-                item.UnitId.TryWriteBytes(output[16..], bigEndian: true, out _);
-                output = output[32..];
-                output = WriteText(output, item.Title);
-                output = WriteText(output, item.UnitName);
-                output = WriteText(output, item.OwnerName);
-                BinaryPrimitives.WriteInt32BigEndian(output, item.DueDate is { } due ? due.DayNumber - Epoch.DayNumber : NoDueDate);
-                BinaryPrimitives.WriteInt32BigEndian(output[4..], item.DaysOverdue);
-                BinaryPrimitives.WriteInt16BigEndian(output[8..], checked((short)item.ProgressPercent));
-                output[10] = item.HasExplanation ? (byte)1 : (byte)0;
-                output = output[FixedTail..];
-            }
+            if (chunks[c].Start == 0)
+                length += 4;
+            offsets[c] = length;
+            length += lengths[c];
         }
+        var plain = new byte[length];
+        Magic.CopyTo(plain, 0);
+        for (var c = 0; c < chunks.Length; c++)
+            if (chunks[c].Start == 0)
+                BinaryPrimitives.WriteInt32BigEndian(plain.AsSpan((int)offsets[c] - 4), chunks[c].List.Count);
+        Parallel.For(0, chunks.Length, c => WriteItems(chunks[c], plain.AsSpan((int)offsets[c], (int)lengths[c])));
+
         using var compressed = new MemoryStream(plain.Length / 2);
         using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
             gzip.Write(plain);
         return compressed.ToArray();
+    }
+
+    // A run of one list's items; every list has at least one, so an empty list still gets its count written.
+    private readonly record struct Chunk(IReadOnlyList<ReviewItem> List, int Start, int Count);
+
+    private const int ItemsPerChunk = 16_384;
+
+    private static IEnumerable<Chunk> Chunks(ReviewLists lists)
+    {
+        foreach (var list in lists.InOrder)
+        {
+            var start = 0;
+            do
+            {
+                var count = Math.Min(ItemsPerChunk, list.Count - start);
+                yield return new Chunk(list, start, count);
+                start += count;
+            } while (start < list.Count);
+        }
+    }
+
+    private static void WriteItems(Chunk chunk, Span<byte> output)
+    {
+        for (var i = chunk.Start; i < chunk.Start + chunk.Count; i++)
+        {
+            var item = chunk.List[i];
+            item.AssignmentId.TryWriteBytes(output, bigEndian: true, out _);
+            item.UnitId.TryWriteBytes(output[16..], bigEndian: true, out _);
+            output = output[32..];
+            output = WriteText(output, item.Title);
+            output = WriteText(output, item.UnitName);
+            output = WriteText(output, item.OwnerName);
+            BinaryPrimitives.WriteInt32BigEndian(output, item.DueDate is { } due ? due.DayNumber - Epoch.DayNumber : NoDueDate);
+            BinaryPrimitives.WriteInt32BigEndian(output[4..], item.DaysOverdue);
+            BinaryPrimitives.WriteInt16BigEndian(output[8..], checked((short)item.ProgressPercent));
+            output[10] = item.HasExplanation ? (byte)1 : (byte)0;
+            output = output[FixedTail..];
+        }
+        if (!output.IsEmpty)
+            throw new InvalidOperationException("the items did not fill the length measured for them");
     }
 
     /// <summary>The stored lists, every item.</summary>
@@ -136,15 +174,14 @@ public static class StoredReviewLists
     // Deflate expands at most about 1,032 to 1.
     private const long MostInflation = 1_032;
 
-    private static long PlainLength(ReviewLists lists)
+    private static long PlainLength(Chunk chunk)
     {
-        long length = Magic.Length;
-        foreach (var list in lists.InOrder)
+        long length = 0;
+        for (var i = chunk.Start; i < chunk.Start + chunk.Count; i++)
         {
-            length += 4;
-            foreach (var item in list)
-                length += FixedHead + 12 + FixedTail + Encoding.UTF8.GetByteCount(item.Title) + Encoding.UTF8.GetByteCount(item.UnitName)
-                          + Encoding.UTF8.GetByteCount(item.OwnerName);
+            var item = chunk.List[i];
+            length += FixedHead + 12 + FixedTail + Encoding.UTF8.GetByteCount(item.Title) + Encoding.UTF8.GetByteCount(item.UnitName)
+                      + Encoding.UTF8.GetByteCount(item.OwnerName);
         }
         return length;
     }

@@ -30,6 +30,24 @@ public class StoredReviewListsTests
     }
 
     [Fact]
+    public void Lists_longer_than_one_chunk_of_the_parallel_writer_read_back_whole_and_in_order()
+    {
+        // 16,384 items a chunk: one list of two and a half chunks, one of exactly two, beside an empty one.
+        var lists = new ReviewLists(
+            Enumerable.Range(0, 40_000).Select(n => Item(n % 500, new DateOnly(2026, 1, 1).AddDays(n % 300), owner: n % 7 == 0 ? "" : "刘洋")).ToList(),
+            [],
+            Enumerable.Range(0, 32_768).Select(n => Item(n % 90) with { Title = new string('办', n % 40) }).ToList(),
+            [Item(1)]);
+
+        var read = StoredReviewLists.Read(StoredReviewLists.Write(lists));
+
+        Assert.Equal(lists.NewlyOverdue, read.NewlyOverdue);
+        Assert.Empty(read.StillOverdue);
+        Assert.Equal(lists.CompletedThisWeek, read.CompletedThisWeek);
+        Assert.Equal(lists.DueNextWeek, read.DueNextWeek);
+    }
+
+    [Fact]
     public void The_service_writes_gzip_and_the_plain_layout_inside_reads_the_same()
     {
         var lists = new ReviewLists([Item(4, new DateOnly(2026, 11, 13))], [Item(9)], [], []);
