@@ -86,11 +86,15 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
         var reviewId = Guid.CreateVersion7();
         var revision = (latest?.Revision ?? 0) + 1;
         var totals = report.Totals;
+        // The lists are encoded on another core while the report renders: both are CPU alone, and the database waits.
+        var encodingLists = Task.Run(() => StoredReviewLists.Write(ReviewLists.Of(report)), ct);
+        var reportJson = BulletinRenderer.RenderStoredJson(WithoutLists(report));
+        var lists = await encodingLists;
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO weekly_reviews (id, scope_unit_id, week, revision, as_of, content_hash, created_at, scope_name, report, lists,
                                         assigned, overdue, completed_on_time, overdue_without_explanation)
             VALUES ({reviewId}, {scopeId}, {week.ToString()}, {revision}, {asOf}, {hash}, {now}, {scope.Name},
-                    {BulletinRenderer.RenderStoredJson(WithoutLists(report))}::json, {StoredReviewLists.Write(ReviewLists.Of(report))},
+                    {reportJson}::json, {lists},
                     {totals.Assigned}, {totals.Overdue}, {totals.CompletedOnTime}, {totals.OverdueWithoutExplanation})
             """, ct);
         await transaction.CommitAsync(ct);
@@ -166,10 +170,12 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
     }
 
     /// <summary>
-    /// Feeds the review every assignment led inside the scope, in one statement (one snapshot). The many that are
-    /// simply open — open, assigned by the as-of instant, no due or original date before next week is out — are counted per unit
-    /// in the database (<see cref="WeeklyReviewBuilder.AddOpenBeyondNextWeek"/>); the others come one by one, with a
-    /// title and owner only when they may be listed (due by next week's end, or verified within the week).
+    /// Feeds the review every assignment led inside the scope, in one statement (one snapshot). Those that are not simply
+    /// open — closed, assigned after the as-of instant, or with a due or original date before next week is out — come one
+    /// by one, with a title and owner only when they may be listed (due by next week's end, or verified within the week).
+    /// The many others are counted: the statement gives each unit's count of open assignments
+    /// (<see cref="WeeklyReviewBuilder.CountOpen"/>), which a partial index of the open ones answers without reading the
+    /// table a second time, and the builder takes out those it was given one by one.
     /// </summary>
     private async Task FeedReviewAsync(Guid[] unitIds, WeeklyReviewBuilder review, DateTimeOffset asOf, CancellationToken ct)
     {
@@ -190,7 +196,7 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
             UNION ALL
             SELECT NULL, NULL, a.lead_unit_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*)::int
             FROM assignments a
-            WHERE a.lead_unit_id = ANY($1) AND {simplyOpen}
+            WHERE a.lead_unit_id = ANY($1) AND a.status IN (1, 2, 3)
             GROUP BY a.lead_unit_id
             """,
             [
@@ -204,7 +210,7 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
                 if (assignment is not null)
                     review.Add(assignment);
                 else
-                    review.AddOpenBeyondNextWeek(counted.UnitId, counted.Count);
+                    review.CountOpen(counted.UnitId, counted.Count);
             }, ct);
     }
 

@@ -151,25 +151,39 @@ public class WeeklyReviewCalculatorTests
     }
 
     [Fact]
-    public void Open_assignments_due_after_next_week_counted_per_unit_give_the_report_of_adding_each()
+    public void Open_assignments_counted_per_unit_give_the_report_of_adding_each()
     {
         var farOff = Enumerable.Range(900, 5).Select(n => Open(n, Jiaoyuju, D(2026, 12, 1)))
             .Append(Open(905, Fagaiwei, null))
             .Append(Open(906, Elsewhere, D(2027, 1, 1)))
             .ToList();
-        var added = Calculator.Calculate(Office, W47, EndOfW47, AllUnits, Week47Assignments().Concat(farOff));
+        // Added one by one: open, but assigned after the as-of instant (the builder leaves it out, and out of the count).
+        var later = Open(907, Jiaoyuju, D(2026, 11, 20)) with { AssignedAt = EndOfW47.AddMinutes(1) };
+        var listed = Week47Assignments().Append(later).ToList();
+        var added = Calculator.Calculate(Office, W47, EndOfW47, AllUnits, listed.Concat(farOff));
 
         var review = Calculator.Begin(Office, W47, EndOfW47, AllUnits);
         Assert.Equal(D(2026, 11, 29), review.LastListedDueDate);
-        foreach (var a in Week47Assignments())
+        foreach (var a in listed)
             review.Add(a);
-        review.AddOpenBeyondNextWeek(Jiaoyuju, 5);
-        review.AddOpenBeyondNextWeek(Fagaiwei, 1);
-        review.AddOpenBeyondNextWeek(Elsewhere, 1);
+        foreach (var unit in listed.Concat(farOff).Where(a => a.HasOpenStatus).GroupBy(a => a.LeadUnitId))
+            review.CountOpen(unit.Key, unit.Count());
         var counted = review.Build();
 
         Assert.Equal(BulletinRenderer.RenderJson(added), BulletinRenderer.RenderJson(counted));
         Assert.Equal(8, Row(counted, Jiaoyuju).Counts.Assigned);
+    }
+
+    [Fact]
+    public void A_unit_counted_twice_or_counted_fewer_open_assignments_than_were_added_is_refused()
+    {
+        var review = Calculator.Begin(Office, W47, EndOfW47, AllUnits);
+        review.Add(Open(1, Jiaoyuju, D(2026, 11, 18)));
+        review.Add(Open(2, Jiaoyuju, D(2026, 11, 19)));
+        review.CountOpen(Jiaoyuju, 1);
+        Assert.Throws<ArgumentException>(() => review.CountOpen(Jiaoyuju, 3));
+        Assert.Throws<ArgumentException>(() => review.CountOpen(Fagaiwei, -1));
+        Assert.Throws<InvalidOperationException>(() => review.Build());
     }
 
     [Fact]

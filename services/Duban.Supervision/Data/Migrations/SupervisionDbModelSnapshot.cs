@@ -593,6 +593,10 @@ namespace Duban.Supervision.Data.Migrations
                     b.HasIndex("Status", "DueAt")
                         .HasDatabaseName("ix_assignments_status_due_at");
 
+                    b.HasIndex(new[] { "LeadUnitId" }, "ix_assignments_open_by_lead_unit")
+                        .HasDatabaseName("ix_assignments_open_by_lead_unit")
+                        .HasFilter("status IN (1, 2, 3)");
+
                     b.HasIndex(new[] { "ReportDueDate" }, "ix_assignments_report_due_date")
                         .HasDatabaseName("ix_assignments_report_due_date")
                         .HasFilter("report_due_date IS NOT NULL");

@@ -70,6 +70,9 @@ public sealed record ReviewedAssignment(
 {
     public bool IsCancelled => Status == AssignmentState.Cancelled;
 
+    /// <summary>Assigned, accepted or in progress, as its status stands (whatever the dates): 1, 2 or 3 in the projection.</summary>
+    public bool HasOpenStatus => Status is AssignmentState.Assigned or AssignmentState.Accepted or AssignmentState.InProgress;
+
     /// <summary>The deadline in force now: the due date, else the original one; null for ongoing work.</summary>
     public DateOnly? CurrentDueDate() => DueDate ?? OriginalDueDate;
 

@@ -19,6 +19,8 @@ public sealed class WeeklyReviewBuilder
     private readonly DateOnly _nextMonday, _nextSunday;
     private readonly Dictionary<string, int> _asOfLocalDates = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, Tally> _tallies = [];
+    private readonly Dictionary<Guid, int> _openCounted = [], _openAdded = [];
+    private bool _built;
     private readonly List<ReviewItem> _newlyOverdue = [], _stillOverdue = [], _completedThisWeek = [], _dueNextWeek = [];
 
     internal WeeklyReviewBuilder(WeeklyReviewCalculator calculator, Guid scopeUnitId, IsoWeek week, DateTimeOffset asOf, Dictionary<Guid, ReviewUnit> scope)
@@ -45,24 +47,29 @@ public sealed class WeeklyReviewBuilder
     public DateOnly LastListedDueDate => _nextSunday;
 
     /// <summary>
-    /// Counts <paramref name="count"/> assignments of a unit that are open (assigned, accepted or in progress),
-    /// were assigned by the as-of instant, and have neither a due date nor an original due date on or before
-    /// <see cref="LastListedDueDate"/>: whatever else they hold, each is assigned and open, in no list and not yet in the
-    /// on-time rate, so a caller may count them instead of adding each.
+    /// Tells the builder how many of a unit's assignments have an open status (<see cref="ReviewedAssignment.HasOpenStatus"/>),
+    /// whatever their dates, so that a caller streaming a large scope need not add each. The caller adds one by one
+    /// every such assignment that is not simply open — due or originally due by <see cref="LastListedDueDate"/>, or
+    /// assigned after the as-of instant — and may add others; the builder takes every open one added out of the count.
+    /// The rest are assigned and open, in no list and not yet in the on-time rate. Counted once per unit.
     /// </summary>
-    public void AddOpenBeyondNextWeek(Guid leadUnitId, int count)
+    public void CountOpen(Guid leadUnitId, int count)
     {
-        if (count <= 0 || !_scope.TryGetValue(leadUnitId, out var unit))
-            return;
-        if (!_tallies.TryGetValue(unit.Id, out var tally))
-            _tallies.Add(unit.Id, tally = new Tally(unit));
-        tally.Assigned += count;
-        tally.Open += count;
+        if (_built)
+            throw new InvalidOperationException("The review is already built.");
+        if (count < 0 || !_openCounted.TryAdd(leadUnitId, count))
+            throw new ArgumentException($"A unit's open assignments are counted once, as zero or more; {leadUnitId} was not.", nameof(count));
     }
 
     public void Add(ReviewedAssignment a)
     {
-        if (a.IsCancelled || a.AssignedAt > _asOf || !_scope.TryGetValue(a.LeadUnitId, out var unit))
+        if (_built)
+            throw new InvalidOperationException("The review is already built.");
+        if (!_scope.TryGetValue(a.LeadUnitId, out var unit))
+            return;
+        if (a.HasOpenStatus)
+            _openAdded[unit.Id] = _openAdded.GetValueOrDefault(unit.Id) + 1;
+        if (a.IsCancelled || a.AssignedAt > _asOf)
             return;
         if (!_tallies.TryGetValue(unit.Id, out var tally))
             _tallies.Add(unit.Id, tally = new Tally(unit));
@@ -116,6 +123,9 @@ public sealed class WeeklyReviewBuilder
         if (previous is not null && previous.ScopeUnitId != _scopeUnitId)
             throw new ArgumentException("The previous report belongs to another scope unit.", nameof(previous));
 
+        if (!_built)
+            AddOpenBeyondNextWeek();
+        _built = true;
         var rows = _tallies.Values
             .Select(t => new UnitReviewRow(t.Unit.Id, t.Unit.Name, t.ToCounts(), _calculator.Rules.Evaluate(
                 t.Overdue, t.OverdueWithoutExplanation, t.MaxDaysOverdue, t.LowestProgressDueNextWeek, t.OnTimeRate)))
@@ -149,6 +159,25 @@ public sealed class WeeklyReviewBuilder
             SortedInPlace(_dueNextWeek, ByDueDateThenUnit),
             toExplain,
             previous is null ? null : ChangeSincePrevious.Between(previous, totals, rows));
+    }
+
+    // What CountOpen counted and Add did not add: open, assigned by the as-of instant, due beyond next week.
+    private void AddOpenBeyondNextWeek()
+    {
+        foreach (var (unitId, count) in _openCounted)
+        {
+            if (!_scope.TryGetValue(unitId, out var unit))
+                continue;
+            var beyond = count - _openAdded.GetValueOrDefault(unitId);
+            if (beyond < 0)
+                throw new InvalidOperationException($"Unit {unitId} was counted {count} open assignments but {count - beyond} were added.");
+            if (beyond == 0)
+                continue;
+            if (!_tallies.TryGetValue(unit.Id, out var tally))
+                _tallies.Add(unit.Id, tally = new Tally(unit));
+            tally.Assigned += beyond;
+            tally.Open += beyond;
+        }
     }
 
     // The lists are sorted where they are, not copied: a large review's lists run to 100,000 items and more, and each copy
