@@ -27,7 +27,7 @@ public static class Extensions
     {
         builder.AddDubanTelemetry(serviceName);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<Memory.MemoryReclaimer>();
+        builder.Services.TryAddSingleton(_ => new Memory.MemoryReclaimer());
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: [HealthTags.Live]);

@@ -11,10 +11,20 @@ public sealed class MemoryReclaimer : IDisposable
     /// <summary>Long enough for the request's response to be written and its objects released.</summary>
     public static readonly TimeSpan Delay = TimeSpan.FromSeconds(2);
 
-    private readonly Timer _timer = new(_ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
+    private readonly ITimer _timer;
+
+    /// <summary>Compacts the process's heap on the wall clock (memory is a matter of real time, not of the domain's clock).</summary>
+    public MemoryReclaimer() : this(TimeProvider.System, CompactHeap) { }
+
+    /// <summary>Runs <paramref name="reclaim"/> on <paramref name="timers"/>' clock; tests watch it without the process's own collections in the way.</summary>
+    public MemoryReclaimer(TimeProvider timers, Action reclaim) =>
+        _timer = timers.CreateTimer(_ => reclaim(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
     /// <summary>Compact <see cref="Delay"/> after the last call.</summary>
     public void AfterLargeRequest() => _timer.Change(Delay, Timeout.InfiniteTimeSpan);
+
+    /// <summary>One full, blocking collection that compacts every generation, the large object heap included.</summary>
+    public static void CompactHeap() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     public void Dispose() => _timer.Dispose();
 }
