@@ -82,6 +82,7 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
         // Units and owners, asked of the units service in as few calls as possible.
         var unitIds = specs.SelectMany(s => s.CoUnitIds.Append(s.LeadUnitId)).Select(Guid.Parse);
         var known = await units.GetUnitsAsync(unitIds, ct);
+        var owners = await units.GetPeopleAsync(specs.Where(s => s.OwnerPersonId.Length > 0).Select(s => Guid.Parse(s.OwnerPersonId)), ct);
         var context = new DeadlineContext(plan.IssueDate.Year, plan.IssueDate, plan.TimeZone);
         var created = new List<Assignment>();
         for (var i = 0; i < specs.Count; i++)
@@ -103,8 +104,7 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
             var ownerName = "";
             if (spec.OwnerPersonId.Length > 0)
             {
-                var owner = await units.FindPersonAsync(Guid.Parse(spec.OwnerPersonId), ct);
-                if (owner is null)
+                if (!owners.TryGetValue(Guid.Parse(spec.OwnerPersonId), out var owner))
                     violations.Add(at + ".owner_person_id", $"no person with id '{spec.OwnerPersonId}'");
                 else if (owner.Roles.All(r => r.UnitId != spec.LeadUnitId))
                     violations.Add(at + ".owner_person_id", $"{owner.Name} holds no role in the lead unit");

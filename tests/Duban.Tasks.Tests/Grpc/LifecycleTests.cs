@@ -173,6 +173,35 @@ public class LifecycleTests(TasksServiceFixture service) : IClassFixture<TasksSe
     }
 
     [Fact]
+    public async Task Decomposition_names_each_owner_who_holds_a_role_in_the_lead_unit_and_refuses_the_rest()
+    {
+        var parent = await NewAssignmentAsync("2023年9月底前");
+        NewAssignment Child(string title, string ownerId) =>
+            new() { Title = title, LeadUnitId = service.Tree.EconomyTeam.Id, DeadlineText = "2023年6月底前", OwnerPersonId = ownerId };
+        var teamMember = await new Duban.Contracts.Units.V1.UnitsService.UnitsServiceClient(service.Units.Channel(TestTokens.Office()))
+            .CreatePersonAsync(new Duban.Contracts.Units.V1.CreatePersonRequest
+            {
+                Name = "韩雪", Roles = { new Duban.Contracts.Units.V1.RoleInUnit { UnitId = service.Tree.EconomyTeam.Id, Role = Duban.Contracts.Units.V1.UnitRole.Staff } },
+            });
+
+        var ex = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, async () =>
+            await EconomyLead.DecomposeAsync(new DecomposeRequest
+            {
+                AssignmentId = parent.Id, ParentVersion = parent.Version,
+                Assignments = { Child("甲", teamMember.Id), Child("乙", service.Tree.FinanceLead.Id), Child("丙", Guid.NewGuid().ToString()) },
+            }));
+        Assert.Equal(["assignments[1].owner_person_id", "assignments[2].owner_person_id"], RpcAssert.FieldsOf(ex));
+        Assert.Equal(0, await service.CountAsync($"SELECT count(*) FROM assignments WHERE parent_assignment_id = '{parent.Id}'"));
+
+        var created = await EconomyLead.DecomposeAsync(new DecomposeRequest
+        {
+            AssignmentId = parent.Id, ParentVersion = parent.Version, Assignments = { Child("甲", teamMember.Id), Child("乙", teamMember.Id), Child("丙", "") },
+        });
+        Assert.Equal([(teamMember.Id, "韩雪"), (teamMember.Id, "韩雪"), ("", "")],
+            created.Assignments.Select(a => (a.OwnerPersonId, a.OwnerName)));
+    }
+
+    [Fact]
     public async Task A_parent_completes_only_after_its_children_and_progress_rolls_up()
     {
         var parent = await NewAssignmentAsync();
