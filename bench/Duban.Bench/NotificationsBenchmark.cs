@@ -95,7 +95,7 @@ public static partial class NotificationsBenchmark
 
         var namedSeconds = await WaitAsync(supervisionDb, "SELECT count(*) FROM notices WHERE recipient_person_ids IS NULL", 0, started, TimeSpan.FromMinutes(5),
             "every notice's recipients named");
-        var queuedSeconds = await WaitAsync(supervisionDb, "SELECT count(*) FROM notification_fanouts", notices, started, TimeSpan.FromMinutes(5),
+        var queuedSeconds = await WaitAsync(supervisionDb, "SELECT count(*) FROM notices WHERE queued_at IS NOT NULL", notices, started, TimeSpan.FromMinutes(5),
             "every notice's deliveries queued");
         var queueCpu = CpuUsage.Take(env).Since(cpu, 1, "s", 1000);
         var rows = await BenchSql.ScalarAsync(supervisionDb, "SELECT count(*) FROM notification_deliveries");

@@ -103,6 +103,8 @@ public sealed class Notice
     public Guid[] RecipientUnitIds { get; init; } = [];
     /// <summary>The people told; null until the units service has named them (filled by the scan).</summary>
     public Guid[]? RecipientPersonIds { get; set; }
+    /// <summary>When its deliveries were queued (<see cref="Notifications.NotificationFanoutWriter"/>); null until then. Each notice is queued once.</summary>
+    public DateTimeOffset? QueuedAt { get; set; }
     public DateTimeOffset RaisedAt { get; init; }
     public DateTimeOffset? AcknowledgedAt { get; set; }
     public Guid? AcknowledgedBy { get; set; }

@@ -53,13 +53,6 @@ public sealed class NotificationDelivery
     public Guid? MessageId { get; set; }
 }
 
-/// <summary>Marks a notice whose deliveries are queued, so the fan-out looks at each notice once.</summary>
-public sealed class NotificationFanout
-{
-    public Guid NoticeId { get; init; }
-    public DateTimeOffset QueuedAt { get; init; }
-}
-
 /// <summary>When a unit's robot last got a message: 钉钉 takes at most 20 a minute per robot.</summary>
 public sealed class RobotSend
 {

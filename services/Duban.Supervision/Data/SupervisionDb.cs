@@ -14,7 +14,6 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<DocumentTemplateRecord> DocumentTemplates => Set<DocumentTemplateRecord>();
     public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
-    public DbSet<NotificationFanout> NotificationFanouts => Set<NotificationFanout>();
     public DbSet<RobotSend> RobotSends => Set<RobotSend>();
     public DbSet<NotificationTemplateRecord> NotificationTemplates => Set<NotificationTemplateRecord>();
 
@@ -65,6 +64,10 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
             n.HasIndex(x => new { x.AssignmentId, x.Kind, x.DeadlineVersion, x.Level, x.Round }).IsUnique();
             n.HasIndex(x => new { x.LeadUnitId, x.Status });
             n.HasIndex(x => x.RequestId).IsUnique();
+            // The background work's queues, each holding only what waits: the notices still to be named, and those named
+            // but not yet queued for delivery. Looking for them costs what waits, not every notice ever raised.
+            n.HasIndex(x => x.Sequence, "ix_notices_awaiting_recipients").HasFilter("recipient_person_ids IS NULL").HasDatabaseName("ix_notices_awaiting_recipients");
+            n.HasIndex(x => x.Sequence, "ix_notices_awaiting_queue").HasFilter("queued_at IS NULL AND recipient_person_ids IS NOT NULL").HasDatabaseName("ix_notices_awaiting_queue");
             // The scan inserts notices in SQL of its own, which names no files.
             n.Property(x => x.ReplyAttachmentIds).HasDefaultValueSql("'{}'::uuid[]");
         });
@@ -144,12 +147,6 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
             // The senders' queue: only pending rows, by when they are due.
             d.HasIndex(x => x.NextAttemptAt).HasFilter("status = 1");
             d.HasIndex(x => new { x.RecipientId, x.CreatedAt, x.Id });
-        });
-        model.Entity<NotificationFanout>(f =>
-        {
-            f.ToTable("notification_fanouts");
-            f.HasKey(x => x.NoticeId);
-            f.HasOne<Notice>().WithMany().HasForeignKey(x => x.NoticeId);
         });
         model.Entity<RobotSend>(r =>
         {

@@ -15,9 +15,13 @@ public sealed class NoticeRecipients(SupervisionDb db, UnitsDirectory units, ILo
 {
     private const int Batch = 50_000;
 
+    /// <summary>The next batch of notices whose recipients are not named yet; a partial index holds only these.</summary>
+    public static IQueryable<Notice> Awaiting(IQueryable<Notice> notices) =>
+        notices.AsNoTracking().Where(n => n.RecipientPersonIds == null).OrderBy(n => n.Sequence).Take(Batch);
+
     public async Task<int> NameAsync(CancellationToken ct)
     {
-        var pending = await db.Notices.AsNoTracking().Where(n => n.RecipientPersonIds == null).OrderBy(n => n.Sequence).Take(Batch)
+        var pending = await Awaiting(db.Notices)
             .Join(db.Assignments, n => n.AssignmentId, a => a.Id, (n, a) => new { n.Id, n.Kind, n.Level, n.LeadUnitId, n.OwnerPersonId, a.AssigningUnitId })
             .ToListAsync(ct);
         if (pending.Count == 0)

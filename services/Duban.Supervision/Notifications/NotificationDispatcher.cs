@@ -30,8 +30,7 @@ public sealed class NotificationDispatcher(IServiceScopeFactory scopes, IEnumera
         {
             try
             {
-                // Queueing once per tick: its look for notices not yet queued reads every notice, too dear to repeat for each
-                // batch of 50 recipients while a digest of thousands drains.
+                // Queueing once per tick, then the batches of recipients until a digest of thousands has drained.
                 var queueNew = true;
                 while (await RoundAsync(stoppingToken, queueNew))
                 {

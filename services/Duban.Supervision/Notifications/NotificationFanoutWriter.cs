@@ -13,13 +13,22 @@ namespace Duban.Supervision.Notifications;
 /// <summary>
 /// Queues the deliveries of notices whose recipients are named: one row per (notice, channel, recipient) for each
 /// person's e-mail and SMS (unless opted out, or without an address) and for the lead unit's 钉钉 and 企业微信 robots,
-/// due at once for escalations, 催办 and returned explanations, at the next digest otherwise. Notices are locked while queued and their rows
-/// inserted with ON CONFLICT DO NOTHING, so two replicas queueing at once add each row once.
+/// due at once for escalations, 催办 and returned explanations, at the next digest otherwise. Notices are locked while queued, their rows
+/// inserted with ON CONFLICT DO NOTHING and the notices marked queued in the same transaction, so two replicas queueing at once
+/// add each row once, and a notice is looked at once.
 /// </summary>
 public sealed class NotificationFanoutWriter(SupervisionDb db, UnitsDirectory units, NotificationClock clock, IOptions<NotificationOptions> options,
     TimeProvider time, ILogger<NotificationFanoutWriter> logger)
 {
     private const int Batch = 5_000;
+
+    /// <summary>The next batch of named notices not yet queued, locked; a partial index holds only these.</summary>
+    public static readonly string AwaitingQueueSql = $"""
+        SELECT n.* FROM notices n
+        WHERE n.queued_at IS NULL AND n.recipient_person_ids IS NOT NULL
+        ORDER BY n.sequence LIMIT {Batch}
+        FOR UPDATE OF n SKIP LOCKED
+        """;
 
     /// <summary>Escalations and the office's own notices (催办, a returned 情况说明, which asks for a new one) go at once.</summary>
     public static bool IsImmediate(NoticeKind kind) => kind is NoticeKind.Escalated or NoticeKind.Urged or NoticeKind.ExplanationReturned;
@@ -28,13 +37,7 @@ public sealed class NotificationFanoutWriter(SupervisionDb db, UnitsDirectory un
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var pending = await db.Notices
-            .FromSqlRaw($"""
-                SELECT n.* FROM notices n
-                WHERE n.recipient_person_ids IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM notification_fanouts f WHERE f.notice_id = n.id)
-                ORDER BY n.sequence LIMIT {Batch}
-                FOR UPDATE OF n SKIP LOCKED
-                """)
+            .FromSqlRaw(AwaitingQueueSql)
             .AsNoTracking().Select(n => new { n.Id, n.Kind, n.Status, n.LeadUnitId, n.LeadUnitName, People = n.RecipientPersonIds! }).ToListAsync(ct);
         if (pending.Count == 0)
             return 0;
@@ -101,7 +104,7 @@ public sealed class NotificationFanoutWriter(SupervisionDb db, UnitsDirectory un
             await insert.ExecuteNonQueryAsync(ct);
         }
         await using (var mark = new NpgsqlCommand("""
-            INSERT INTO notification_fanouts (notice_id, queued_at) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING
+            UPDATE notices SET queued_at = $2 WHERE id = ANY($1)
             """, connection, (NpgsqlTransaction)transaction.GetDbTransaction()))
         {
             mark.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = pending.Select(n => n.Id).ToArray() });

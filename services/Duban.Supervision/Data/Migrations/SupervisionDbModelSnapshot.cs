@@ -239,6 +239,10 @@ namespace Duban.Supervision.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("plan_id");
 
+                    b.Property<DateTimeOffset?>("QueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("queued_at");
+
                     b.Property<DateTimeOffset>("RaisedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("raised_at");
@@ -327,6 +331,14 @@ namespace Duban.Supervision.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_notices_assignment_id_kind_deadline_version_level_round");
 
+                    b.HasIndex(new[] { "Sequence" }, "ix_notices_awaiting_queue")
+                        .HasDatabaseName("ix_notices_awaiting_queue")
+                        .HasFilter("queued_at IS NULL AND recipient_person_ids IS NOT NULL");
+
+                    b.HasIndex(new[] { "Sequence" }, "ix_notices_awaiting_recipients")
+                        .HasDatabaseName("ix_notices_awaiting_recipients")
+                        .HasFilter("recipient_person_ids IS NULL");
+
                     b.ToTable("notices", (string)null);
                 });
 
@@ -414,22 +426,6 @@ namespace Duban.Supervision.Data.Migrations
                         .HasDatabaseName("ix_notification_deliveries_recipient_id_created_at_id");
 
                     b.ToTable("notification_deliveries", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Supervision.Data.NotificationFanout", b =>
-                {
-                    b.Property<Guid>("NoticeId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("notice_id");
-
-                    b.Property<DateTimeOffset>("QueuedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("queued_at");
-
-                    b.HasKey("NoticeId")
-                        .HasName("pk_notification_fanouts");
-
-                    b.ToTable("notification_fanouts", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Supervision.Data.NotificationTemplateRecord", b =>
@@ -843,16 +839,6 @@ namespace Duban.Supervision.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_notification_deliveries_notices_notice_id");
-                });
-
-            modelBuilder.Entity("Duban.Supervision.Data.NotificationFanout", b =>
-                {
-                    b.HasOne("Duban.Supervision.Data.Notice", null)
-                        .WithMany()
-                        .HasForeignKey("NoticeId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_notification_fanouts_notices_notice_id");
                 });
 
             modelBuilder.Entity("Duban.Supervision.Data.WebhookDelivery", b =>
