@@ -9,29 +9,21 @@ namespace Duban.Units.Grpc;
 /// <summary>Domain values to and from their wire form.</summary>
 internal static class UnitMapping
 {
-    public static Contract.Unit ToContract(this ResponsibilityUnit unit) => new()
+    /// <summary>The full view: the unit's own columns (<see cref="ToBasicContract"/>) with its aliases, ancestors, times and robots.</summary>
+    public static Contract.Unit ToContract(this ResponsibilityUnit unit)
     {
-        Id = unit.Id.ToString(),
-        Code = unit.Code,
-        Name = unit.Name,
-        ShortName = unit.ShortName,
-        Aliases = { unit.Aliases },
-        LevelCode = unit.LevelCode,
-        ParentId = unit.ParentId?.ToString() ?? "",
-        Kind = unit.Kind,
-        Status = unit.Status == UnitStatus.Active ? Contract.UnitStatus.Active : Contract.UnitStatus.Archived,
-        Version = unit.Version,
-        Depth = unit.Depth,
-        TimeZone = unit.TimeZone,
-        CreateTime = Timestamp.FromDateTimeOffset(unit.CreateTime),
-        UpdateTime = Timestamp.FromDateTimeOffset(unit.UpdateTime),
-        AncestorIds = { UnitPath.Ids(unit.Path).SkipLast(1).Select(id => id.ToString()) },
+        var contract = unit.ToBasicContract();
+        contract.Aliases.Add(unit.Aliases);
+        contract.CreateTime = Timestamp.FromDateTimeOffset(unit.CreateTime);
+        contract.UpdateTime = Timestamp.FromDateTimeOffset(unit.UpdateTime);
+        contract.AncestorIds.Add(UnitPath.Ids(unit.Path).SkipLast(1).Select(id => id.ToString()));
         // Tokens and secrets stay in the database: reads say only where the robot is and that it is set.
-        DingtalkRobot = unit.DingTalkWebhookUrl.Length == 0 ? null
-            : new Contract.DingTalkRobot { WebhookAddress = NotificationRules.Address(unit.DingTalkWebhookUrl), SecretSet = unit.DingTalkSecret.Length > 0 },
-        WecomRobot = unit.WeComWebhookUrl.Length == 0 ? null
-            : new Contract.WeComRobot { WebhookAddress = NotificationRules.Address(unit.WeComWebhookUrl), KeySet = true },
-    };
+        contract.DingtalkRobot = unit.DingTalkWebhookUrl.Length == 0 ? null
+            : new Contract.DingTalkRobot { WebhookAddress = NotificationRules.Address(unit.DingTalkWebhookUrl), SecretSet = unit.DingTalkSecret.Length > 0 };
+        contract.WecomRobot = unit.WeComWebhookUrl.Length == 0 ? null
+            : new Contract.WeComRobot { WebhookAddress = NotificationRules.Address(unit.WeComWebhookUrl), KeySet = true };
+        return contract;
+    }
 
     /// <summary>The unit's own columns only (<c>UNIT_VIEW_BASIC</c>): no aliases, ancestors, times or robots.</summary>
     public static Contract.Unit ToBasicContract(this ResponsibilityUnit unit) => new()
