@@ -90,6 +90,8 @@ public sealed class UnitsGrpcService(UnitStore units, PeopleStore people, NameRe
 
     public override async Task<Contract.ListDescendantsResponse> ListDescendants(Contract.ListDescendantsRequest request, ServerCallContext context)
     {
+        if (!System.Enum.IsDefined(request.View))
+            throw new ValidationFailedException("view", $"{(int)request.View} is not a view: UNIT_VIEW_FULL or UNIT_VIEW_BASIC (unset is the full view)");
         var basic = request.View == Contract.UnitView.Basic;
         var page = await units.ListDescendantsAsync(request.Id, request.PageSize, request.PageToken, request.IncludeArchived,
             withNames: !basic, context.CancellationToken);

@@ -134,6 +134,9 @@ public class UnitTreeTests(UnitsServiceFixture service) : IClassFixture<UnitsSer
         }
         Assert.Equal([park.Id, bureau.Id], basic.Units.Concat(rest.Units).Select(u => u.Id));
         Assert.Equal(park.Id, rest.Units.Single().ParentId);
+
+        await RpcAssert.ThrowsOnFieldAsync(StatusCode.InvalidArgument, "view", async () =>
+            await service.Staff.ListDescendantsAsync(new ListDescendantsRequest { Id = city.Id, View = (UnitView)7 }));
     }
 
     [Fact]
