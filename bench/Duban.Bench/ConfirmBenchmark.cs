@@ -51,7 +51,8 @@ public static class ConfirmBenchmark
         TasksSetup.Expect(confirmed == grpc.Ok, $"every OK call confirmed one assignment ({grpc.Ok} calls, {confirmed} confirmed)");
 
         await BenchSql.ExecuteAsync(setup.TasksConnectionString, "VACUUM ANALYZE assignments, assignment_history, task_events");
-        var sql = await RunPgbenchAsync(env, clients, seconds);
+        var sql = await Pgbench.RunAsync(env, "bench_tasks", Script, clients, seconds,
+            new Dictionary<string, string> { ["clients"] = $"{clients}", ["i"] = "0" });
         confirmed = await BenchSql.ScalarAsync(setup.TasksConnectionString, $"SELECT count(*) FROM assignments WHERE plan_id = '{sqlPlan.Id}' AND status = 4");
         TasksSetup.Expect(confirmed == sql.Transactions, $"every pgbench transaction confirmed one assignment ({sql.Transactions} transactions, {confirmed} confirmed)");
 
@@ -202,56 +203,4 @@ public static class ConfirmBenchmark
             VALUES (:id, 'COMPLETION_CONFIRMED', :version + 1, now(), :snap) RETURNING sequence, transaction_id;
         COMMIT;
         """;
-
-    private sealed record PgbenchResult(double Tps, Latency Latency, long Transactions, long Failed, string Cpu);
-
-    private static async Task<PgbenchResult> RunPgbenchAsync(BenchEnvironment env, int clients, int seconds)
-    {
-        var cluster = env.Cluster;
-        var folder = Directory.CreateTempSubdirectory("duban-pgbench-").FullName;
-        try
-        {
-            var script = Path.Combine(folder, "confirm.sql");
-            await File.WriteAllTextAsync(script, Script.Replace("\r", "") + "\n");
-            // pgbench is a client; it runs as root as well as any user.
-            var info = new ProcessStartInfo(Path.Combine(PostgresCluster.FindBinDirectory(), "pgbench"))
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = folder,
-            };
-            foreach (var arg in new[]
-            {
-                "-n", "-M", "extended", "-c", $"{clients}", "-j", "2", "-T", $"{seconds}", "-D", $"clients={clients}", "-D", "i=0",
-                "-l", "--log-prefix", Path.Combine(folder, "tx"), "-f", script, "-h", "127.0.0.1", "-p", $"{cluster.Port}", "-U", PostgresCluster.SuperUser,
-                "bench_tasks",
-            })
-                info.ArgumentList.Add(arg);
-            Console.WriteLine($"pgbench: {clients} clients, {seconds} s ...");
-            var cpu = CpuUsage.Take(env);
-            using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start pgbench");
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            var output = await stdout + await stderr;
-            var cpuAfter = CpuUsage.Take(env);
-            if (process.ExitCode != 0 || output.Contains("aborted"))
-                throw new InvalidOperationException($"pgbench failed ({process.ExitCode}):\n{output}");
-
-            string Value(string label) => output.Split('\n').First(l => l.StartsWith(label)).Split('=', ':')[1].Trim().Split(' ', '/')[0];
-            // Per-transaction log: client, transaction, latency (µs), script, epoch s, µs.
-            var samples = Directory.GetFiles(folder, "tx.*")
-                .SelectMany(File.ReadLines)
-                .Select(l => long.Parse(l.Split(' ')[2]) / 1000.0)
-                .ToList();
-            var transactions = long.Parse(Value("number of transactions actually processed"));
-            return new PgbenchResult(double.Parse(Value("tps")), Latency.FromSamples(samples), transactions,
-                long.Parse(Value("number of failed transactions")), cpuAfter.Since(cpu, transactions));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
 }

@@ -20,7 +20,7 @@ public static class ImportBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var sizes = (OptionValue(args, "--items") ?? "10000,100000").Split(',').Select(int.Parse).ToArray();
+        var sizes = (TasksSetup.Option(args, "--items") ?? "10000,100000").Split(',').Select(int.Parse).ToArray();
 
         await using var env = await BenchEnvironment.StartAsync();
         var setup = await TasksSetup.StartAsync(env);
@@ -157,11 +157,5 @@ public static class ImportBenchmark
             """, to) { Parameters = { new() { Value = Guid.Parse(planId) } } };
         var rows = (long)(await count.ExecuteScalarAsync())!;
         return (rows, seconds);
-    }
-
-    private static string? OptionValue(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }

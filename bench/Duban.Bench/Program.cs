@@ -6,6 +6,7 @@ return scenario switch
     "units" => await UnitsBenchmark.RunAsync(args.Skip(1).ToArray()),
     "import" => await ImportBenchmark.RunAsync(args.Skip(1).ToArray()),
     "confirm" => await ConfirmBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "decompose" => await DecomposeBenchmark.RunAsync(args.Skip(1).ToArray()),
     "supervision" => await SupervisionBenchmark.RunAsync(args.Skip(1).ToArray()),
     "attachments" => await AttachmentsBenchmark.RunAsync(args.Skip(1).ToArray()),
     "notifications" => await NotificationsBenchmark.RunAsync(args.Skip(1).ToArray()),
@@ -24,6 +25,9 @@ static int Usage()
           confirm [--clients 16] [--seconds 20] [--warmup 10] [--assignments 100000]
                 concurrent ConfirmCompletion calls by the lead units' leads (--assignments prepared per side),
                 beside pgbench running the same statements at the same concurrency
+          decompose [--clients 1,8] [--seconds 10] [--warmup 5] [--assignments 40000]
+                Decompose calls by the departments' leads, each breaking one imported assignment into one for the
+                department's 专班, beside pgbench running what a decomposition needs of the database at the least
           supervision [--assignments 1000000] [--overdue 100000] [--units 5000] [--parts scan,review,latency,tasks,documents,web]
                       [--changes 300] [--writers 8] [--gap-ms 20] [--tasks-assignments 1000000] [--web-iterations 200]
                       [--explain] [--echo]

@@ -78,7 +78,7 @@ public static class SupervisionBenchmark
         var changes = TasksSetup.IntOption(args, "--changes", 300);
         var writers = TasksSetup.IntOption(args, "--writers", 8);
         var gapMs = TasksSetup.IntOption(args, "--gap-ms", 20);
-        var parts = (OptionValue(args, "--parts") ?? "scan,review,latency,tasks").Split(',').ToHashSet();
+        var parts = (TasksSetup.Option(args, "--parts") ?? "scan,review,latency,tasks").Split(',').ToHashSet();
         // The office documents are exports of the review: they need it run first.
         if (parts.Contains("documents"))
             parts.Add("review");
@@ -651,11 +651,5 @@ public static class SupervisionBenchmark
             $"  {writers} writers, from its reply     {conReply.Summary}",
             $"  CPU per sequential change: {sequentialCpu}   (bench includes the polling)",
         ], follower);
-    }
-
-    private static string? OptionValue(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }

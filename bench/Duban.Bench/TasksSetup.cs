@@ -193,9 +193,12 @@ public sealed class TasksSetup
             throw new InvalidOperationException($"benchmark check failed: {what}");
     }
 
-    public static int IntOption(string[] args, string name, int fallback)
+    public static int IntOption(string[] args, string name, int fallback) => Option(args, name) is { } value ? int.Parse(value) : fallback;
+
+    /// <summary>The value after <paramref name="name"/> on the command line, or null when it is not given.</summary>
+    public static string? Option(string[] args, string name)
     {
         var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1]) : fallback;
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }
