@@ -74,7 +74,9 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
             item = await db.PlanItems.FirstOrDefaultAsync(i => i.Id == Ids.Parse(itemId, "item_id"), ct)
                 ?? throw new NotFoundException("plan item", itemId);
         }
-        var plan = await db.Plans.SingleAsync(p => p.Id == item.PlanId, ct);
+        // The plan's own columns only: its source text is the whole imported document, megabytes for a large plan.
+        var plan = await db.Plans.AsNoTracking().Where(p => p.Id == item.PlanId)
+            .Select(p => new { p.Id, p.IssuingUnitId, p.IssueDate, p.TimeZone, p.Source }).SingleAsync(ct);
         var decomposingUnit = parent?.LeadUnitId ?? plan.IssuingUnitId;
         var now = time.GetStoredUtcNow();
         var today = DueTime.LocalDate(now, plan.TimeZone);
