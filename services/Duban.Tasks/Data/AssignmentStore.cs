@@ -104,18 +104,34 @@ public sealed class AssignmentStore(TasksDb db, EventFeed feed, TimeProvider tim
     {
         while (parentId is { } id)
         {
+            var tracked = db.Assignments.Local.FindEntry(id) is not null;
             var parent = await db.Assignments.FromSql($"SELECT * FROM assignments WHERE id = {id} FOR UPDATE").SingleAsync(ct);
-            await db.Entry(parent).ReloadAsync(ct);
-            var children = await db.Assignments.AsNoTracking().Where(a => a.ParentAssignmentId == id)
-                .Select(a => new ProgressRollup.ChildState(a.Status, a.ProgressPercent)).ToListAsync(ct);
-            var progress = ProgressRollup.Average(children) ?? parent.ProgressPercent;
-            var entry = parent.RollUp(children.Count, children.Count(c => c.Status.IsOpen()), progress, now);
-            if (entry is null)
-                return;
-            Record(parent, entry);
-            await db.SaveChangesAsync(ct);
-            parentId = parent.ParentAssignmentId;
+            // A parent this context already tracks keeps the values it had through the query above: read them again under the lock.
+            if (tracked)
+                await db.Entry(parent).ReloadAsync(ct);
+            parentId = await RollUpOneAsync(parent, now, ct);
         }
+    }
+
+    /// <summary>
+    /// The same, from a parent this transaction has just written (so its row is locked and its tracked values are the
+    /// stored ones): no need to lock and read it again.
+    /// </summary>
+    public async Task RollUpWrittenAsync(Assignment parent, DateTimeOffset now, CancellationToken ct) =>
+        await RollUpAsync(await RollUpOneAsync(parent, now, ct), now, ct);
+
+    // One level: the parent's roll-up, stored; its own parent's id when it changed (the next level up), else null.
+    private async Task<Guid?> RollUpOneAsync(Assignment parent, DateTimeOffset now, CancellationToken ct)
+    {
+        var children = await db.Assignments.AsNoTracking().Where(a => a.ParentAssignmentId == parent.Id)
+            .Select(a => new ProgressRollup.ChildState(a.Status, a.ProgressPercent)).ToListAsync(ct);
+        var progress = ProgressRollup.Average(children) ?? parent.ProgressPercent;
+        var entry = parent.RollUp(children.Count, children.Count(c => c.Status.IsOpen()), progress, now);
+        if (entry is null)
+            return null;
+        Record(parent, entry);
+        await db.SaveChangesAsync(ct);
+        return parent.ParentAssignmentId;
     }
 
     public void Record(Assignment assignment, HistoryEntry entry)

@@ -183,7 +183,7 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
             store.Record(parent, parent.RecordDecomposition(actor, created.Count, now));
         await db.SaveChangesAsync(ct);
         if (parent is not null)
-            await store.RollUpAsync(parent.Id, now, ct);
+            await store.RollUpWrittenAsync(parent, now, ct);
         await transaction.CommitAsync(ct);
         return created;
     }
