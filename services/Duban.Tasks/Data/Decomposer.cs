@@ -76,7 +76,9 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
         }
         // The plan's own columns only: its source text is the whole imported document, megabytes for a large plan.
         var plan = await db.Plans.AsNoTracking().Where(p => p.Id == item.PlanId)
-            .Select(p => new { p.Id, p.IssuingUnitId, p.IssueDate, p.TimeZone, p.Source }).SingleAsync(ct);
+            .Select(p => new { p.Id, p.IssuingUnitId, p.IssueDate, p.TimeZone, p.Source, p.Status }).SingleAsync(ct);
+        if (plan.Status == PlanStatus.Withdrawn)
+            throw new FailedPreconditionException("STATE", $"plans/{plan.Id}", "the plan was withdrawn (撤回): nothing more is decomposed under it");
         var decomposingUnit = parent?.LeadUnitId ?? plan.IssuingUnitId;
         var now = time.GetStoredUtcNow();
         var today = DueTime.LocalDate(now, plan.TimeZone);

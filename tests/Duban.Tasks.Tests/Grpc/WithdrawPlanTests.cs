@@ -99,4 +99,20 @@ public class WithdrawPlanTests(TasksServiceFixture service) : IClassFixture<Task
         await RpcAssert.ThrowsAsync(StatusCode.FailedPrecondition, async () =>
             await service.Office.WithdrawPlanAsync(new WithdrawPlanRequest { Id = plan.Id, Reason = "重复导入" }));
     }
+
+    [Fact]
+    public async Task Nothing_more_is_decomposed_under_a_withdrawn_plan()
+    {
+        var (plan, assignments) = await NewPlanAsync();
+        await service.Office.WithdrawPlanAsync(new WithdrawPlanRequest { Id = plan.Id, Reason = "重复导入" });
+
+        var ex = await RpcAssert.ThrowsAsync(StatusCode.FailedPrecondition, async () =>
+            await service.Office.DecomposeAsync(new DecomposeRequest
+            {
+                ItemId = assignments[0].ItemId,
+                Assignments = { new NewAssignment { Title = "补充措施", LeadUnitId = service.Tree.Economy.Id, DeadlineText = "2023年12月底前" } },
+            }));
+        Assert.Contains("withdrawn", ex.Status.Detail);
+        Assert.Equal(3, await service.CountAsync($"SELECT count(*) FROM assignments WHERE plan_id = '{plan.Id}'"));
+    }
 }
