@@ -1,8 +1,4 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Duban.Contracts.Tasks.V1;
-using Duban.Harness.Postgres;
-using Duban.ServiceDefaults.Auth;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -71,15 +67,10 @@ public static class ConfirmBenchmark
         return grpc.Failed.Count == 0 ? 0 : 1;
     }
 
-    private sealed record GrpcResult(double PerSecond, Latency Latency, int Ok, IReadOnlyDictionary<StatusCode, int> Failed, string? FirstError, string Cpu);
-
-    private static async Task<GrpcResult> RunGrpcAsync(TasksSetup setup, string planId, int clients, TimeSpan warmup, TimeSpan duration)
+    private static async Task<GrpcLoadResult> RunGrpcAsync(TasksSetup setup, string planId, int clients, TimeSpan warmup, TimeSpan duration)
     {
         var work = new List<(string Id, Metadata Headers)>();
-        var headers = setup.Departments.ToDictionary(d => Guid.Parse(d.Id), d => new Metadata
-        {
-            { "Authorization", "Bearer " + setup.Env.Token(d.LeadPersonId, d.Id, DubanRoles.Lead) },
-        });
+        var headers = setup.LeadHeaders();
         await using (var connection = new NpgsqlConnection(setup.TasksConnectionString))
         {
             await connection.OpenAsync();
@@ -92,62 +83,14 @@ public static class ConfirmBenchmark
                 work.Add((reader.GetGuid(0).ToString(), headers[reader.GetGuid(1)]));
         }
 
-        // Each client is its own connection (HTTP/2), as separate callers would be.
-        var channels = Enumerable.Range(0, clients).Select(_ => setup.Env.PlainChannel(TasksSetup.TasksGrpcPort)).ToList();
         var next = -1;
-        var failed = new ConcurrentDictionary<StatusCode, int>();
-        string? firstError = null;
-        var ranOut = false;
-
-        async Task<(List<double> Samples, int Ok)> Client(TasksService.TasksServiceClient client, long stopAt)
+        return await GrpcLoad.RunAsync(setup, clients, warmup, duration, work.Count, () => Interlocked.Increment(ref next), async (client, i) =>
         {
-            var samples = new List<double>();
-            var ok = 0;
-            while (Stopwatch.GetTimestamp() < stopAt)
-            {
-                var i = Interlocked.Increment(ref next);
-                if (i >= work.Count)
-                {
-                    ranOut = true;
-                    break;
-                }
-                var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    var a = await client.ConfirmCompletionAsync(
-                        new ConfirmCompletionRequest { Id = work[i].Id, Version = AcceptedVersion, Evidence = Evidence, Links = { Link } },
-                        work[i].Headers, DateTime.UtcNow.AddSeconds(30));
-                    TasksSetup.Expect(a.Status == AssignmentStatus.CompletionRequested && a.Version == AcceptedVersion + 1, "the assignment waits for verification");
-                    ok++;
-                }
-                catch (RpcException ex)
-                {
-                    failed.AddOrUpdate(ex.StatusCode, 1, (_, n) => n + 1);
-                    Interlocked.CompareExchange(ref firstError, ex.Status.Detail, null);
-                }
-                samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-            return (samples, ok);
-        }
-
-        async Task<(List<double> Samples, int Ok, double Seconds)> Phase(TimeSpan length)
-        {
-            var started = Stopwatch.GetTimestamp();
-            var stopAt = started + (long)(length.TotalSeconds * Stopwatch.Frequency);
-            var results = await Task.WhenAll(channels.Select(c => Client(new TasksService.TasksServiceClient(c), stopAt)));
-            return (results.SelectMany(r => r.Samples).ToList(), results.Sum(r => r.Ok), Stopwatch.GetElapsedTime(started).TotalSeconds);
-        }
-
-        Console.WriteLine($"gRPC: {clients} clients, {duration.TotalSeconds:0} s ...");
-        var warm = await Phase(warmup);
-        var cpu = CpuUsage.Take(setup.Env);
-        var measured = await Phase(duration);
-        var cpuPerCall = CpuUsage.Take(setup.Env).Since(cpu, measured.Samples.Count);
-        foreach (var channel in channels)
-            channel.Dispose();
-        TasksSetup.Expect(!ranOut, $"the {work.Count:N0} prepared assignments lasted the run (raise --assignments)");
-        return new GrpcResult(measured.Ok / measured.Seconds, Latency.FromSamples(measured.Samples), warm.Ok + measured.Ok, failed, firstError,
-            cpuPerCall);
+            var a = await client.ConfirmCompletionAsync(
+                new ConfirmCompletionRequest { Id = work[i].Id, Version = AcceptedVersion, Evidence = Evidence, Links = { Link } },
+                work[i].Headers, DateTime.UtcNow.AddSeconds(30));
+            TasksSetup.Expect(a.Status == AssignmentStatus.CompletionRequested && a.Version == AcceptedVersion + 1, "the assignment waits for verification");
+        }, "assignments");
     }
 
     /// <summary>

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Duban.Contracts.Tasks.V1;
 using Duban.Contracts.Units.V1;
 using Duban.ServiceDefaults.Auth;
@@ -108,10 +106,7 @@ public static class DecomposeBenchmark
 
     private static async Task<List<Work>> GrpcWorkAsync(TasksSetup setup, string planId, Dictionary<string, string> teams)
     {
-        var headers = setup.Departments.ToDictionary(d => d.Id, d => new Metadata
-        {
-            { "Authorization", "Bearer " + setup.Env.Token(d.LeadPersonId, d.Id, DubanRoles.Lead) },
-        });
+        var headers = setup.LeadHeaders();
         var work = new List<Work>();
         await using var connection = new NpgsqlConnection(setup.TasksConnectionString);
         await connection.OpenAsync();
@@ -123,74 +118,23 @@ public static class DecomposeBenchmark
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            var lead = reader.GetGuid(1).ToString();
-            work.Add(new Work(reader.GetGuid(0).ToString(), reader.GetInt64(2), reader.GetString(3), teams[lead], headers[lead]));
+            var lead = reader.GetGuid(1);
+            work.Add(new Work(reader.GetGuid(0).ToString(), reader.GetInt64(2), reader.GetString(3), teams[lead.ToString()], headers[lead]));
         }
         return work;
     }
 
-    private sealed record GrpcResult(double PerSecond, Latency Latency, int Ok, IReadOnlyDictionary<StatusCode, int> Failed, string? FirstError, string Cpu);
-
-    private static async Task<GrpcResult> RunGrpcAsync(TasksSetup setup, List<Work> work, int clients, TimeSpan warmup, TimeSpan duration, Func<int> take)
-    {
-        // Each client is its own connection (HTTP/2), as separate callers would be.
-        var channels = Enumerable.Range(0, clients).Select(_ => setup.Env.PlainChannel(TasksSetup.TasksGrpcPort)).ToList();
-        var failed = new ConcurrentDictionary<StatusCode, int>();
-        string? firstError = null;
-        var ranOut = false;
-
-        async Task<(List<double> Samples, int Ok)> Client(TasksService.TasksServiceClient client, long stopAt)
+    private static Task<GrpcLoadResult> RunGrpcAsync(TasksSetup setup, List<Work> work, int clients, TimeSpan warmup, TimeSpan duration, Func<int> take) =>
+        GrpcLoad.RunAsync(setup, clients, warmup, duration, work.Count, take, async (client, i) =>
         {
-            var samples = new List<double>();
-            var ok = 0;
-            while (Stopwatch.GetTimestamp() < stopAt)
+            var w = work[i];
+            var response = await client.DecomposeAsync(new DecomposeRequest
             {
-                var i = take();
-                if (i >= work.Count)
-                {
-                    ranOut = true;
-                    break;
-                }
-                var w = work[i];
-                var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    var response = await client.DecomposeAsync(new DecomposeRequest
-                    {
-                        AssignmentId = w.ParentId, ParentVersion = w.Version,
-                        Assignments = { new NewAssignment { Title = ChildTitle, LeadUnitId = w.TeamId, DeadlineText = w.DeadlineText } },
-                    }, w.Headers, DateTime.UtcNow.AddSeconds(30));
-                    TasksSetup.Expect(response.Assignments.Count == 1 && response.Assignments[0].ParentAssignmentId == w.ParentId, "one child under the parent");
-                    ok++;
-                }
-                catch (RpcException ex)
-                {
-                    failed.AddOrUpdate(ex.StatusCode, 1, (_, n) => n + 1);
-                    Interlocked.CompareExchange(ref firstError, ex.Status.Detail, null);
-                }
-                samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-            return (samples, ok);
-        }
-
-        async Task<(List<double> Samples, int Ok, double Seconds)> Phase(TimeSpan length)
-        {
-            var started = Stopwatch.GetTimestamp();
-            var stopAt = started + (long)(length.TotalSeconds * Stopwatch.Frequency);
-            var results = await Task.WhenAll(channels.Select(c => Client(new TasksService.TasksServiceClient(c), stopAt)));
-            return (results.SelectMany(r => r.Samples).ToList(), results.Sum(r => r.Ok), Stopwatch.GetElapsedTime(started).TotalSeconds);
-        }
-
-        Console.WriteLine($"gRPC: {clients} clients, {duration.TotalSeconds:0} s ...");
-        var warm = await Phase(warmup);
-        var cpu = CpuUsage.Take(setup.Env);
-        var measured = await Phase(duration);
-        var cpuPerCall = CpuUsage.Take(setup.Env).Since(cpu, measured.Samples.Count);
-        foreach (var channel in channels)
-            channel.Dispose();
-        TasksSetup.Expect(!ranOut, $"the {work.Count:N0} prepared parents lasted the run (raise --assignments)");
-        return new GrpcResult(measured.Ok / measured.Seconds, Latency.FromSamples(measured.Samples), warm.Ok + measured.Ok, failed, firstError, cpuPerCall);
-    }
+                AssignmentId = w.ParentId, ParentVersion = w.Version,
+                Assignments = { new NewAssignment { Title = ChildTitle, LeadUnitId = w.TeamId, DeadlineText = w.DeadlineText } },
+            }, w.Headers, DateTime.UtcNow.AddSeconds(30));
+            TasksSetup.Expect(response.Assignments.Count == 1 && response.Assignments[0].ParentAssignmentId == w.ParentId, "one child under the parent");
+        }, "parents");
 
     /// <summary>
     /// Numbers the pgbench side's parents in a shuffled order, each with its department's 专班 and lead, the child's id and

@@ -554,10 +554,7 @@ public static class SupervisionBenchmark
                 ["Projection:Enabled"] = "true",
             });
 
-        var headers = setup.Departments.ToDictionary(d => Guid.Parse(d.Id), d => new Metadata
-        {
-            { "Authorization", "Bearer " + setup.Env.Token(d.LeadPersonId, d.Id, DubanRoles.Lead) },
-        });
+        var headers = setup.LeadHeaders();
         var targets = new List<Target>();
         await using (var connection = new NpgsqlConnection(setup.TasksConnectionString))
         {

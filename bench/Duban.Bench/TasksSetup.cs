@@ -4,6 +4,7 @@ using System.Text;
 using Duban.Contracts.Tasks.V1;
 using Duban.Contracts.Units.V1;
 using Duban.ServiceDefaults.Auth;
+using Grpc.Core;
 
 namespace Duban.Bench;
 
@@ -186,6 +187,12 @@ public sealed class TasksSetup
             }
         }
     }
+
+    /// <summary>Call headers with each department's lead's token, by department id.</summary>
+    public Dictionary<Guid, Metadata> LeadHeaders() => Departments.ToDictionary(d => Guid.Parse(d.Id), d => new Metadata
+    {
+        { "Authorization", "Bearer " + Env.Token(d.LeadPersonId, d.Id, DubanRoles.Lead) },
+    });
 
     public static void Expect(bool condition, string what)
     {
