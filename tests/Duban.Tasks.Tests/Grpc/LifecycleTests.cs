@@ -1,6 +1,7 @@
 using Duban.Contracts.Tasks.V1;
 using Duban.Testing;
 using Grpc.Core;
+using UnitsContract = Duban.Contracts.Units.V1;
 
 namespace Duban.Tasks.Tests.Grpc;
 
@@ -178,10 +179,10 @@ public class LifecycleTests(TasksServiceFixture service) : IClassFixture<TasksSe
         var parent = await NewAssignmentAsync("2023年9月底前");
         NewAssignment Child(string title, string ownerId) =>
             new() { Title = title, LeadUnitId = service.Tree.EconomyTeam.Id, DeadlineText = "2023年6月底前", OwnerPersonId = ownerId };
-        var teamMember = await new Duban.Contracts.Units.V1.UnitsService.UnitsServiceClient(service.Units.Channel(TestTokens.Office()))
-            .CreatePersonAsync(new Duban.Contracts.Units.V1.CreatePersonRequest
+        var teamMember = await new UnitsContract.UnitsService.UnitsServiceClient(service.Units.Channel(TestTokens.Office()))
+            .CreatePersonAsync(new UnitsContract.CreatePersonRequest
             {
-                Name = "韩雪", Roles = { new Duban.Contracts.Units.V1.RoleInUnit { UnitId = service.Tree.EconomyTeam.Id, Role = Duban.Contracts.Units.V1.UnitRole.Staff } },
+                Name = "韩雪", Roles = { new UnitsContract.RoleInUnit { UnitId = service.Tree.EconomyTeam.Id, Role = UnitsContract.UnitRole.Staff } },
             });
 
         var ex = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, async () =>
