@@ -43,7 +43,8 @@ public class EndToEndTests(CliFixture cli) : IClassFixture<CliFixture>
         // The office looks back: on 2026-11-17 the working group's deadline had passed; by 11-20 it was escalated.
         var scanned = await cli.RunOkAsync("scan", "--as-of", "2026-11-17T12:00:00+08:00", "--token", Office);
         Assert.Matches(@"^新增提醒：逾期 [1-9]", scanned);
-        await cli.RunOkAsync("scan", "--as-of", "2026-11-20T12:00:00+08:00", "--token", Office);
+        // A later scan under the same rules reads only the items that changed or came due since.
+        Assert.Matches(@"读取有变化或到点的事项 [1-9]", await cli.RunOkAsync("scan", "--as-of", "2026-11-20T12:00:00+08:00", "--token", Office));
         var notices = await cli.RunOkAsync("notices", "--unit", "产业承接专班", "--json", "--token", teamLead);
         Assert.Contains("NOTICE_KIND_OVERDUE", notices);
         Assert.Contains("NOTICE_KIND_ESCALATED", notices);

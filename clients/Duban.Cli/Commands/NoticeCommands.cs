@@ -117,7 +117,8 @@ public static class NoticeCommands
             if (context.Json)
                 context.WriteJson(result);
             else
-                context.Output.WriteLine($"新增提醒：逾期 {result.Overdue}，升级督办 {result.Escalated}，即将到期 {result.DueSoon}，进度滞后 {result.BehindSchedule}，节点逾期 {result.MilestoneOverdue}，未报进展 {result.ReportMissing}；解除 {result.Resolved}");
+                context.Output.WriteLine($"新增提醒：逾期 {result.Overdue}，升级督办 {result.Escalated}，即将到期 {result.DueSoon}，进度滞后 {result.BehindSchedule}，节点逾期 {result.MilestoneOverdue}，未报进展 {result.ReportMissing}；解除 {result.Resolved}；"
+                    + (result.ReadAll ? $"重新读取全部在办事项 {result.AssignmentsRead}" : $"读取有变化或到点的事项 {result.AssignmentsRead}"));
             return 0;
         });
         var explanationStatus = new Option<string?>("--status") { Description = "submitted（默认，督查室待审）, accepted, returned, all" };

@@ -182,6 +182,31 @@ public sealed record WeeklyReviewSummary(Guid Id, Guid ScopeUnitId, string Week,
     public bool Final => AsOf >= IsoWeek.Parse(Week).End(ReviewClock.DefaultTimeZone);
 }
 
+/// <summary>
+/// From when the scan must read an assignment again (<see cref="Domain.Notices.ScanSchedule"/>): the next instant a
+/// notice could fall due, or <see cref="Domain.Notices.ScanSchedule.ChangedSql"/> when the projection changed it; null when
+/// nothing can fall due any more. Kept beside the projection, not in it, so marking a row rewrites a narrow row.
+/// </summary>
+public sealed class ScanMark
+{
+    public Guid AssignmentId { get; init; }
+    /// <summary>The assignment's version the mark was set from: a scan stores an instant only for the version it read.</summary>
+    public long Version { get; set; }
+    public DateTimeOffset? NextScanAt { get; set; }
+}
+
+/// <summary>
+/// What the latest scan went by, in one row that every scan locks first (so scans take turns): the rules it applied and
+/// the instant it scanned as of. Other rules, or an earlier instant, make the next scan read every open assignment again.
+/// </summary>
+public sealed class ScanState
+{
+    public int Id { get; init; } = 1;
+    public string Rules { get; set; } = "";
+    public DateTimeOffset? LastAsOf { get; set; }
+    public DateTimeOffset? ScannedAt { get; set; }
+}
+
 /// <summary>Where the projection stands in the tasks feed.</summary>
 public sealed class FeedPosition
 {

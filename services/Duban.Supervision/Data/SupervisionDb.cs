@@ -10,6 +10,8 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
     public DbSet<Explanation> Explanations => Set<Explanation>();
     public DbSet<WeeklyReviewRecord> WeeklyReviews => Set<WeeklyReviewRecord>();
     public DbSet<FeedPosition> FeedPositions => Set<FeedPosition>();
+    public DbSet<ScanState> ScanStates => Set<ScanState>();
+    public DbSet<ScanMark> ScanMarks => Set<ScanMark>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<DocumentTemplateRecord> DocumentTemplates => Set<DocumentTemplateRecord>();
@@ -96,6 +98,22 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
             r.Property(x => x.ContentHash).HasMaxLength(64);
             // Two triggers racing for the same revision store it once; the latest revision is the first row of this index.
             r.HasIndex(x => new { x.ScopeUnitId, x.Week, x.Revision }).IsUnique();
+        });
+
+        model.Entity<ScanMark>(m =>
+        {
+            m.ToTable("scan_marks");
+            m.HasKey(x => x.AssignmentId);
+            m.Property(x => x.AssignmentId).ValueGeneratedNever();
+            // A scan reads only the rows whose next instant has come (or that changed) from this index.
+            m.HasIndex(x => x.NextScanAt, "ix_scan_marks_next_scan_at").HasDatabaseName("ix_scan_marks_next_scan_at").HasFilter("next_scan_at IS NOT NULL");
+        });
+
+        model.Entity<ScanState>(s =>
+        {
+            s.ToTable("scan_state");
+            s.HasKey(x => x.Id);
+            s.Property(x => x.Id).ValueGeneratedNever();
         });
 
         model.Entity<FeedPosition>(p =>

@@ -145,6 +145,8 @@ public sealed class SupervisionGrpcService(SupervisionDb db, NoticeScanner scann
             ReportMissing = outcome.ReportMissing,
             Resolved = outcome.Resolved,
             Superseded = outcome.Superseded,
+            AssignmentsRead = outcome.Read,
+            ReadAll = outcome.ReadAll,
         };
     }
 

@@ -12,7 +12,8 @@ public sealed record FollowOutcome(int Paused, int Resumed, int Resolved);
 
 /// <summary>
 /// Notices follow their assignments (<see cref="NoticeTransitions"/>): the projection calls this for the assignments a
-/// batch of events changed, and every scan for all of them, so a change missed by one is caught by the next.
+/// batch of events changed, and every scan for the assignments it reads again (all of them when it reads every row),
+/// so a change missed by one is caught by the next.
 /// </summary>
 public static class NoticeLifecycle
 {
@@ -30,14 +31,21 @@ public static class NoticeLifecycle
             follow.Add(row.Id);
     }
 
-    /// <summary>Moves the notices of <paramref name="ids"/> (all when null) to where their assignments' states put them.</summary>
-    public static async Task<FollowOutcome> FollowAsync(SupervisionDb db, Guid[]? ids, DateTimeOffset at, CancellationToken ct)
+    /// <summary>Moves the notices of <paramref name="ids"/> to where their assignments' states put them.</summary>
+    public static Task<FollowOutcome> FollowAsync(SupervisionDb db, Guid[] ids, DateTimeOffset at, CancellationToken ct) =>
+        FollowAsync(db, "n.assignment_id = ANY($2)", ids, at, ct);
+
+    /// <summary>Moves the notices that <paramref name="among"/> (an SQL condition on notice <c>n</c>; null: all) selects.</summary>
+    public static Task<FollowOutcome> FollowAsync(SupervisionDb db, string? among, DateTimeOffset at, CancellationToken ct) =>
+        FollowAsync(db, among, null, at, ct);
+
+    private static async Task<FollowOutcome> FollowAsync(SupervisionDb db, string? among, Guid[]? ids, DateTimeOffset at, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await using var command = new NpgsqlCommand(NoticeTransitions.ReconcileSql("$1", ids is null ? null : "$2"), connection,
+            await using var command = new NpgsqlCommand(NoticeTransitions.ReconcileSql("$1", among), connection,
                 (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction()) { CommandTimeout = 300 };
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at });
             if (ids is not null)

@@ -10,15 +10,18 @@ using Npgsql;
 
 namespace Duban.Supervision.Notices;
 
+/// <param name="Read">The assignments read: those that changed or came due (<see cref="ScanSchedule"/>), or every open one when <paramref name="ReadAll"/>.</param>
 public sealed record ScanOutcome(DateTimeOffset AsOf, int DueSoon, int Overdue, int Escalated, int BehindSchedule, int MilestoneOverdue,
-    int ReportMissing, int Resolved, int Superseded);
+    int ReportMissing, int Resolved, int Superseded, int Read, bool ReadAll);
 
 /// <summary>
 /// The overdue scan, as set-based statements over the projection — the rules of <see cref="NoticeScanRules"/> and
-/// <see cref="NoticeLedger"/>, held to them by an oracle test. First every notice follows its assignment (paused,
-/// resumed, resolved); then every notice that applies as of the given instant is inserted, and the unique key
-/// (assignment, kind, deadline version, level, round) turns every repeat — the next scan, or another instance scanning
-/// the same rows at the same moment — into nothing; last, what was raised supersedes the lower open notices of its chain.
+/// <see cref="NoticeLedger"/>, held to them by an oracle test. It reads only the assignments that changed since or whose
+/// next instant (<see cref="ScanSchedule"/>) has come, so its cost follows what changed, not the table. Over those, first
+/// every notice follows its assignment (paused, resumed, resolved); then every notice that applies as of the given
+/// instant is inserted, and the unique key (assignment, kind, deadline version, level, round) turns every repeat into
+/// nothing; what was raised supersedes the lower open notices of its chain; last, each row read gets its next instant.
+/// Scans take turns on the scan state row, so two instances scanning at once raise each notice once.
 /// </summary>
 public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> options, TimeProvider time)
 {
@@ -62,11 +65,15 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
     private async Task<ScanOutcome> ScanOnceAsync(DateTimeOffset asOf, CancellationToken ct)
     {
         var rules = options.Value;
-        var overridden = rules.Plans.Keys.Select(Guid.Parse).ToArray();
+        var ruleSets = rules.Plans.Select(p => (Plans: new[] { Guid.Parse(p.Key) }, Rules: p.Value, Exclude: false))
+            .Append((Plans: rules.Plans.Keys.Select(Guid.Parse).ToArray(), Rules: rules.Default, Exclude: true)).ToList();
         var raised = new Dictionary<NoticeKind, int>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Database.WithoutJitAsync(ct);
-        var resolved = (await NoticeLifecycle.FollowAsync(db, null, asOf, ct)).Resolved;
+        var readAll = await TakeTurnAsync(asOf, rules.RulesFingerprint(), ct);
+        var read = await MarkDueAsync(asOf, readAll, ct);
+        var among = readAll ? "TRUE" : "a.id IN (SELECT id FROM scan_due)";
+        var resolved = (await NoticeLifecycle.FollowAsync(db, readAll ? null : "n.assignment_id IN (SELECT id FROM scan_due)", asOf, ct)).Resolved;
         var superseded = 0;
         void Count(List<NoticeKind> kinds)
         {
@@ -78,9 +85,8 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
                     raised[kind] = raised.GetValueOrDefault(kind) + 1;
             }
         }
-        foreach (var (plans, planRules, exclude) in rules.Plans.Select(p => (new[] { Guid.Parse(p.Key) }, p.Value, false))
-                     .Append((overridden, rules.Default, true)))
-            Count(await RaiseAsync(asOf, planRules, plans, exclude, ct));
+        foreach (var (plans, planRules, exclude) in ruleSets)
+            Count(await RaiseAsync(asOf, planRules, plans, exclude, among, ct));
         raised[NoticeKind.MilestoneOverdue] = 0;
         raised[NoticeKind.ReportMissing] = 0;
         await using (var milestones = Command(RaiseAndSupersede("", $"""
@@ -89,7 +95,7 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
                    format('“%s”的时间节点“%s”（%s）已过', a.title, m.step->>'label', m.step->>'date'), ARRAY[a.lead_unit_id], $1
             FROM assignments a
             CROSS JOIN LATERAL jsonb_array_elements(a.milestones) WITH ORDINALITY AS m(step, idx)
-            WHERE a.status IN ({NoticeChains.OpenStatesSql}) AND a.milestones <> '[]'::jsonb
+            WHERE a.status IN ({NoticeChains.OpenStatesSql}) AND a.milestones <> '[]'::jsonb AND {among}
               AND (((m.step->>'date')::date + 1)::timestamp AT TIME ZONE a.time_zone) <= $1
             """)))
             Count(await ReadKindsAsync(milestones, asOf, ct));
@@ -98,14 +104,88 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
                    a.supervision_round, {(int)NoticeStatus.Open}, a.plan_id, a.lead_unit_id, a.owner_person_id, a.title, a.report_due_date,
                    format('“%s”应于%s前报送进展，尚未报送', a.title, a.report_due_date), ARRAY[a.lead_unit_id], $1
             FROM assignments a
-            WHERE a.status IN ({NoticeChains.OpenStatesSql}) AND a.report_due_date IS NOT NULL
+            WHERE a.status IN ({NoticeChains.OpenStatesSql}) AND a.report_due_date IS NOT NULL AND {among}
               AND ((a.report_due_date + 1)::timestamp AT TIME ZONE a.time_zone) <= $1
             """)))
             Count(await ReadKindsAsync(reports, asOf, ct));
+        foreach (var (plans, planRules, exclude) in ruleSets)
+            await ScheduleAsync(asOf, planRules, plans, exclude, ct);
         await transaction.CommitAsync(ct);
         return new ScanOutcome(asOf, raised.GetValueOrDefault(NoticeKind.DueSoon), raised.GetValueOrDefault(NoticeKind.Overdue),
             raised.GetValueOrDefault(NoticeKind.Escalated), raised.GetValueOrDefault(NoticeKind.BehindSchedule),
-            raised.GetValueOrDefault(NoticeKind.MilestoneOverdue), raised.GetValueOrDefault(NoticeKind.ReportMissing), resolved, superseded);
+            raised.GetValueOrDefault(NoticeKind.MilestoneOverdue), raised.GetValueOrDefault(NoticeKind.ReportMissing), resolved, superseded, read, readAll);
+    }
+
+    /// <summary>
+    /// Locks the scan state, so scans (of this instance or another) take turns, and records this one. Returns whether this
+    /// scan reads every open assignment: the first scan, one under other rules than the last, or one as of an earlier instant
+    /// (the instants stored for the rows were worked out from later ones).
+    /// </summary>
+    private async Task<bool> TakeTurnAsync(DateTimeOffset asOf, string fingerprint, CancellationToken ct)
+    {
+        await using (var first = Command("INSERT INTO scan_state (id, rules) VALUES (1, '') ON CONFLICT (id) DO NOTHING"))
+            await first.ExecuteNonQueryAsync(ct);
+        await using var same = Command("SELECT rules = $1 AND last_as_of <= $2 FROM scan_state WHERE id = 1 FOR UPDATE");
+        same.Parameters.Add(new NpgsqlParameter<string> { TypedValue = fingerprint });
+        same.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
+        var readAll = await same.ExecuteScalarAsync(ct) is not true;
+        await using var record = Command("UPDATE scan_state SET rules = $1, last_as_of = $2, scanned_at = $3 WHERE id = 1");
+        record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = fingerprint });
+        record.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
+        record.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = time.GetUtcNow() });
+        await record.ExecuteNonQueryAsync(ct);
+        return readAll;
+    }
+
+    /// <summary>
+    /// The rows to read, with the version read: those whose next instant has come or that changed; when reading all,
+    /// every open one and every one marked.
+    /// </summary>
+    private async Task<int> MarkDueAsync(DateTimeOffset asOf, bool readAll, CancellationToken ct)
+    {
+        await using (var create = Command("CREATE TEMP TABLE scan_due (id uuid PRIMARY KEY, version bigint NOT NULL) ON COMMIT DROP"))
+            await create.ExecuteNonQueryAsync(ct);
+        await using var command = Command(readAll
+            ? $"""
+              INSERT INTO scan_due SELECT a.id, a.version FROM assignments a
+              WHERE a.status IN ({NoticeChains.OpenStatesSql})
+                 OR EXISTS (SELECT 1 FROM scan_marks m WHERE m.assignment_id = a.id AND m.next_scan_at IS NOT NULL)
+              """
+            : "INSERT INTO scan_due SELECT assignment_id, version FROM scan_marks WHERE next_scan_at <= $1");
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
+        var due = await command.ExecuteNonQueryAsync(ct);
+        // Without statistics the planner would take a few rows for thousands, or the reverse.
+        await using var analyze = Command("ANALYZE scan_due");
+        await analyze.ExecuteNonQueryAsync(ct);
+        return due;
+    }
+
+    /// <summary>
+    /// Stores when each row read must be read next (<see cref="ScanSchedule"/>), from the rows as they were read: a row the
+    /// projection changed meanwhile (a new version, even one committing while this runs) keeps its mark, so the next scan reads it.
+    /// </summary>
+    private async Task ScheduleAsync(DateTimeOffset asOf, NoticeRules rules, Guid[] plans, bool exclude, CancellationToken ct)
+    {
+        await using var command = Command($"""
+            INSERT INTO scan_marks AS m (assignment_id, version, next_scan_at)
+            SELECT a.id, a.version, {ScanSchedule.NextAfterSql("$1", "$2", "$3", rules.Escalations.Count, "$4", "$5")}
+            FROM scan_due s JOIN assignments a ON a.id = s.id AND a.version = s.version
+            WHERE (a.plan_id = ANY($6)) <> $7
+            ON CONFLICT (assignment_id) DO UPDATE SET next_scan_at = EXCLUDED.next_scan_at WHERE m.version = EXCLUDED.version
+            """);
+        AddRules(command, asOf, rules, plans, exclude);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static void AddRules(NpgsqlCommand command, DateTimeOffset asOf, NoticeRules rules, Guid[] plans, bool exclude)
+    {
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(rules.DueSoonDays, 0) });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = rules.Escalations.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = rules.BehindScheduleYellowPoints });
+        command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = rules.BehindScheduleRedPoints });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = plans });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = exclude });
     }
 
     /// <summary>
@@ -150,7 +230,7 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
     /// raises at most the one deadline notice the days earn (DUE_SOON, OVERDUE or the escalation level) and the one
     /// behind-schedule level the lag earns.
     /// </summary>
-    private async Task<List<NoticeKind>> RaiseAsync(DateTimeOffset asOf, NoticeRules rules, Guid[] plans, bool exclude, CancellationToken ct)
+    private async Task<List<NoticeKind>> RaiseAsync(DateTimeOffset asOf, NoticeRules rules, Guid[] plans, bool exclude, string among, CancellationToken ct)
     {
         await using var command = Command(RaiseAndSupersede($"""
             working AS (
@@ -160,7 +240,7 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
                        END - a.progress_percent AS lag
                 FROM assignments a
                 WHERE a.status IN ({NoticeChains.OpenStatesSql}) AND a.due_at IS NOT NULL AND a.due_at <= $1 + make_interval(hours => 24 * $2)
-                  AND (a.plan_id = ANY($6)) <> $7),
+                  AND (a.plan_id = ANY($6)) <> $7 AND {among}),
             leveled AS (
                 SELECT w.*, (SELECT count(*)::int FROM unnest($3::int[]) d WHERE w.days_over > d) AS escalation FROM working w),
             candidates AS (
@@ -185,13 +265,7 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
             FROM candidates c
             WHERE {NotYetAsFar}
             """));
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(rules.DueSoonDays, 0) });
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = rules.Escalations.ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = rules.BehindScheduleYellowPoints });
-        command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = rules.BehindScheduleRedPoints });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = plans });
-        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = exclude });
+        AddRules(command, asOf, rules, plans, exclude);
         return await ReadKindsAsync(command, asOf, ct);
     }
 }

@@ -17,6 +17,16 @@ public sealed class ScanOptions
     /// <summary>The rules in force for a plan: its own, else the defaults.</summary>
     public NoticeRules RulesFor(Guid planId) => Plans.GetValueOrDefault(planId.ToString()) ?? Default;
 
+    /// <summary>
+    /// The rules in force as one string: a scan under rules other than the last one's reads every open assignment again,
+    /// because the instants stored for the rows were worked out from the old rules.
+    /// </summary>
+    public string RulesFingerprint() => System.Text.Json.JsonSerializer.Serialize(
+        Plans.Select(p => (Plan: Guid.TryParse(p.Key, out var id) ? id.ToString() : p.Key, Rules: p.Value))
+            .OrderBy(p => p.Plan, StringComparer.Ordinal)
+            .Prepend((Plan: "*", Rules: Default))
+            .Select(p => new object[] { p.Plan, p.Rules.DueSoonDays, p.Rules.Escalations, p.Rules.BehindScheduleYellowPoints, p.Rules.BehindScheduleRedPoints }));
+
     /// <summary>Every problem of the configuration, so start-up names them all.</summary>
     public IEnumerable<string> Problems()
     {

@@ -20,6 +20,7 @@ public sealed class ProjectionApplier(SupervisionDb db, TimeProvider time)
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var rows = await db.Assignments.Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
         var follow = new HashSet<Guid>();
+        var changed = new Dictionary<Guid, long>();
         var now = time.GetStoredUtcNow();
 
         foreach (var e in events)
@@ -57,6 +58,7 @@ public sealed class ProjectionApplier(SupervisionDb db, TimeProvider time)
 
             // Which assignments' notices move (paused, resumed, resolved) with this batch.
             NoticeLifecycle.Observe(e.Type, row, deadlineMoved, follow);
+            changed[id] = row.Version;
         }
 
         var position = await db.FeedPositions.SingleAsync(ct);
@@ -72,6 +74,9 @@ public sealed class ProjectionApplier(SupervisionDb db, TimeProvider time)
         position.AppliedAt = now;
         await db.SaveChangesAsync(ct);
 
+        // Whatever changed, the next scan reads the row again and works out when to read it after that.
+        if (changed.Count > 0)
+            await ScanMarks.MarkChangedAsync(db, changed, ct);
         if (follow.Count > 0)
             await NoticeLifecycle.FollowAsync(db, follow.ToArray(), now, ct);
         await transaction.CommitAsync(ct);

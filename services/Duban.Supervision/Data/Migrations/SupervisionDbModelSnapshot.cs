@@ -624,6 +624,55 @@ namespace Duban.Supervision.Data.Migrations
                     b.ToTable("robot_sends", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Supervision.Data.ScanMark", b =>
+                {
+                    b.Property<Guid>("AssignmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assignment_id");
+
+                    b.Property<DateTimeOffset?>("NextScanAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_scan_at");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("AssignmentId")
+                        .HasName("pk_scan_marks");
+
+                    b.HasIndex(new[] { "NextScanAt" }, "ix_scan_marks_next_scan_at")
+                        .HasDatabaseName("ix_scan_marks_next_scan_at")
+                        .HasFilter("next_scan_at IS NOT NULL");
+
+                    b.ToTable("scan_marks", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Supervision.Data.ScanState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("LastAsOf")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_as_of");
+
+                    b.Property<string>("Rules")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("rules");
+
+                    b.Property<DateTimeOffset?>("ScannedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scanned_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_scan_state");
+
+                    b.ToTable("scan_state", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Supervision.Data.WebhookDelivery", b =>
                 {
                     b.Property<Guid>("Id")

@@ -27,9 +27,10 @@ public static class NoticeTransitions
 
     /// <summary>
     /// The same rule as one SQL statement's SET and WHERE, over notices <c>n</c> and assignments <c>a</c>; the instant is
-    /// parameter <paramref name="at"/>. Written from the same enums as <see cref="Follow"/>.
+    /// parameter <paramref name="at"/>, <paramref name="among"/> an SQL condition on <c>n</c> (null: every notice).
+    /// Written from the same enums as <see cref="Follow"/>.
     /// </summary>
-    public static string ReconcileSql(string at, string? idsFilter)
+    public static string ReconcileSql(string at, string? among)
     {
         var resolves = $"(a.status IN ({NoticeChains.ClosedStatesSql}) OR n.deadline_version < a.deadline_version)";
         return $"""
@@ -39,7 +40,7 @@ public static class NoticeTransitions
                               WHEN n.acknowledged_at IS NULL THEN {(int)NoticeStatus.Open} ELSE {(int)NoticeStatus.Acknowledged} END,
                 resolved_at = CASE WHEN {resolves} THEN {at} END
             FROM assignments a
-            WHERE a.id = n.assignment_id {(idsFilter is null ? "" : $"AND n.assignment_id = ANY({idsFilter})")}
+            WHERE a.id = n.assignment_id {(among is null ? "" : $"AND {among}")}
               AND n.kind NOT IN ({NoticeChains.OfficeKindsSql})
               AND n.status IN ({(int)NoticeStatus.Open}, {(int)NoticeStatus.Acknowledged}, {(int)NoticeStatus.Paused})
               AND ({resolves}
