@@ -139,10 +139,13 @@ public static class SupervisionBenchmark
 
         if (parts.Contains("scan"))
         {
-            // Untimed: the first call JITs the scan and opens the connection; as of 2026-01-01 nothing applies.
+            // The first scan after loading reads every row and stores when each must be read next; as of 2026-01-01 nothing applies.
+            started = Stopwatch.GetTimestamp();
             var warm = await office.ScanNowAsync(new ScanNowRequest { AsOf = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)) },
                 deadline: DateTime.UtcNow.AddMinutes(5));
-            TasksSetup.Expect(Raised(warm) == 0, "the warm-up scan (as of 2026-01-01) raises nothing");
+            var warmSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            TasksSetup.Expect(Raised(warm) == 0 && warm.ReadAll && warm.AssignmentsRead == total,
+                $"the first scan (as of 2026-01-01) reads all {total} rows and raises nothing (read {warm.AssignmentsRead}, raised {Raised(warm)})");
 
             Console.WriteLine($"ScanNow as of {ScanAsOf:yyyy-MM-dd HH:mm zzz} over {total:N0} open assignments ...");
             var request = new ScanNowRequest { AsOf = Timestamp.FromDateTimeOffset(ScanAsOf) };
@@ -169,8 +172,11 @@ public static class SupervisionBenchmark
             var office2 = new SupervisionService.SupervisionServiceClient(env.Channel(otherHttp + 1, DubanRoles.Office));
             TasksSetup.Expect(Raised(await office2.ScanNowAsync(request, deadline: DateTime.UtcNow.AddMinutes(5))) == 0,
                 "a second instance's warm-up scan raises nothing (the notices exist)");
+            // Emptied notices, their assignments marked changed (as the projection marks them), so they are read again.
+            await BenchSql.ExecuteAsync(supervisionDb, "UPDATE scan_marks SET next_scan_at = 'epoch' WHERE assignment_id IN (SELECT assignment_id FROM notices)");
             await BenchSql.ExecuteAsync(supervisionDb, "TRUNCATE notices CASCADE");
             await BenchSql.ExecuteAsync(supervisionDb, "VACUUM ANALYZE notices");
+            await BenchSql.ExecuteAsync(supervisionDb, "VACUUM ANALYZE scan_marks");
             Console.WriteLine("two instances scan the same rows at once ...");
             started = Stopwatch.GetTimestamp();
             var both = await Task.WhenAll(Try(office.ScanNowAsync(request, deadline: DateTime.UtcNow.AddMinutes(5)).ResponseAsync),
@@ -179,11 +185,22 @@ public static class SupervisionBenchmark
             var memoryScanned = ResidentMemory.Take(env);
             await env.StopServiceAsync(other);
 
-            var verdict = firstSeconds < 5 ? "met" : "MISSED";
-            summary.Add($"overdue scan, one ScanNow call as of {ScanAsOf:yyyy-MM-dd HH:mm zzz} (after an untimed warm-up scan that raises nothing):");
-            summary.Add($"  {total:N0} open assignments, {overdue:N0} notices raised      {firstSeconds,7:0.000} s   (target < 5 s: {verdict}; each exactly once: checked)");
+            // The cost a scan had when it read every row, as one still does under changed rules: notices emptied, scan state forgotten.
+            await BenchSql.ExecuteAsync(supervisionDb, "TRUNCATE notices CASCADE; DELETE FROM scan_state");
+            await BenchSql.ExecuteAsync(supervisionDb, "VACUUM ANALYZE notices");
+            started = Stopwatch.GetTimestamp();
+            var full = await office.ScanNowAsync(request, deadline: DateTime.UtcNow.AddMinutes(5));
+            var fullSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            TasksSetup.Expect(full.ReadAll && full.Overdue == overdue && Raised(full) == overdue, $"the scan reading every row raised {overdue} (got {Raised(full)})");
+            await CheckNoticesAsync(supervisionDb, overdue);
+
+            summary.Add($"overdue scan, one ScanNow call as of {ScanAsOf:yyyy-MM-dd HH:mm zzz}, reading only the rows changed or come due:");
+            summary.Add($"  first scan after loading (as of 2026-01-01): reads all {warm.AssignmentsRead:N0}, raises 0   {warmSeconds,7:0.000} s");
+            summary.Add($"  {total:N0} open assignments, {overdue:N0} notices raised      {firstSeconds,7:0.000} s   (target < 2 s: {(firstSeconds < 2 ? "met" : "MISSED")}; "
+                + $"read {first.AssignmentsRead:N0}; each exactly once: checked)");
             summary.Add($"  CPU during it: {firstCpu}");
-            summary.Add($"  the same scan again, raising 0                  {secondSeconds,7:0.000} s");
+            summary.Add($"  the same scan again, raising 0, reading {second.AssignmentsRead:N0}          {secondSeconds,7:0.000} s   (target < 0.2 s: {(secondSeconds < 0.2 ? "met" : "MISSED")})");
+            summary.Add($"  reading every row (as under changed rules), raising {Raised(full):N0}  {fullSeconds,7:0.000} s   (read {full.AssignmentsRead:N0})");
             if (both.All(b => b.Result is not null))
             {
                 var split = both.Select(b => b.Result!.Overdue).ToArray();
@@ -210,9 +227,20 @@ public static class SupervisionBenchmark
                 await Task.Delay(1000);
             }
             summary.Add($"  then {settling.Elapsed.TotalSeconds:0} s until the service had named and queued the notices' recipients in the background");
-            summary.Add("");
             await BenchSql.ExecuteAsync(supervisionDb, "VACUUM ANALYZE notices");
             await BenchSql.ExecuteAsync(supervisionDb, "CHECKPOINT");
+            // The repeat scan above ran beside that background work; the same on a quiet database, a few times.
+            var quiet = new List<double>();
+            for (var i = 0; i < 5; i++)
+            {
+                started = Stopwatch.GetTimestamp();
+                var repeat = await office.ScanNowAsync(request, deadline: DateTime.UtcNow.AddMinutes(5));
+                quiet.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                TasksSetup.Expect(Raised(repeat) == 0 && repeat.AssignmentsRead == 0, "a quiet repeat scan reads and raises nothing");
+            }
+            summary.Add($"  the same scan again on a quiet database, 5 times: {string.Join(" / ", quiet.Select(q => $"{q:0.000}"))} s   "
+                + $"(target < 0.2 s: {(quiet.Max() < 0.2 ? "met" : "MISSED")})");
+            summary.Add("");
         }
         MemoryColumns.Insert(0, ("after load", memoryLoaded));
 
