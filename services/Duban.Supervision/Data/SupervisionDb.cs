@@ -114,6 +114,8 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
             s.ToTable("scan_state");
             s.HasKey(x => x.Id);
             s.Property(x => x.Id).ValueGeneratedNever();
+            // The one row, there from the start: a scan only updates it (a first scan, with no rules recorded, reads every row).
+            s.HasData(new ScanState { Id = 1 });
         });
 
         model.Entity<FeedPosition>(p =>

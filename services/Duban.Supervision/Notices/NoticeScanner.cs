@@ -123,8 +123,6 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
     /// </summary>
     private async Task<bool> TakeTurnAsync(DateTimeOffset asOf, string fingerprint, CancellationToken ct)
     {
-        await using (var first = Command("INSERT INTO scan_state (id, rules) VALUES (1, '') ON CONFLICT (id) DO NOTHING"))
-            await first.ExecuteNonQueryAsync(ct);
         await using var same = Command("SELECT rules = $1 AND last_as_of <= $2 FROM scan_state WHERE id = 1 FOR UPDATE");
         same.Parameters.Add(new NpgsqlParameter<string> { TypedValue = fingerprint });
         same.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });

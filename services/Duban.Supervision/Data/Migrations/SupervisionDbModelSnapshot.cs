@@ -671,6 +671,13 @@ namespace Duban.Supervision.Data.Migrations
                         .HasName("pk_scan_state");
 
                     b.ToTable("scan_state", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Rules = ""
+                        });
                 });
 
             modelBuilder.Entity("Duban.Supervision.Data.WebhookDelivery", b =>

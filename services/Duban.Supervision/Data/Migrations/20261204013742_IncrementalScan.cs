@@ -38,6 +38,11 @@ namespace Duban.Supervision.Data.Migrations
                     table.PrimaryKey("pk_scan_state", x => x.id);
                 });
 
+            migrationBuilder.InsertData(
+                table: "scan_state",
+                columns: new[] { "id", "last_as_of", "rules", "scanned_at" },
+                values: new object[] { 1, null, "", null });
+
             migrationBuilder.CreateIndex(
                 name: "ix_scan_marks_next_scan_at",
                 table: "scan_marks",

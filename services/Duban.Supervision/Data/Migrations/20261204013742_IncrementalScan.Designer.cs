@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Duban.Supervision.Data.Migrations
 {
     [DbContext(typeof(SupervisionDb))]
-    [Migration("20261204010654_IncrementalScan")]
+    [Migration("20261204013742_IncrementalScan")]
     partial class IncrementalScan
     {
         /// <inheritdoc />
@@ -674,6 +674,13 @@ namespace Duban.Supervision.Data.Migrations
                         .HasName("pk_scan_state");
 
                     b.ToTable("scan_state", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Rules = ""
+                        });
                 });
 
             modelBuilder.Entity("Duban.Supervision.Data.WebhookDelivery", b =>
