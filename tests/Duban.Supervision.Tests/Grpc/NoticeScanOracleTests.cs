@@ -30,14 +30,7 @@ public class NoticeScanOracleTests(SupervisionFixture service) : IClassFixture<S
     [InlineData(2026)]
     public async Task Every_scan_leaves_exactly_the_notices_the_reference_computes(int seed)
     {
-        await using var supervision = service.NewSupervision(database: null, followFeed: false)
-            .With($"Scan:Plans:{OwnRules}:DueSoonDays", "7")
-            .With($"Scan:Plans:{OwnRules}:EscalationDays:0", "1")
-            .With($"Scan:Plans:{OwnRules}:EscalationDays:1", "5")
-            .With($"Scan:Plans:{OwnRules}:EscalationDays:2", "10")
-            .With($"Scan:Plans:{OwnRules}:BehindScheduleYellowPoints", "20")
-            .With($"Scan:Plans:{OwnRules}:BehindScheduleRedPoints", "40");
-        await supervision.StartAsync();
+        await using var supervision = await StartWithOwnPlanRulesAsync();
         var office = service.SupervisionAs(DubanRoles.Office, instance: supervision);
         await using var connection = new NpgsqlConnection(supervision.ConnectionString);
         await connection.OpenAsync();
@@ -93,14 +86,7 @@ public class NoticeScanOracleTests(SupervisionFixture service) : IClassFixture<S
     [Fact]
     public async Task A_scan_reads_only_what_changed_or_came_due_and_misses_nothing()
     {
-        await using var supervision = service.NewSupervision(database: null, followFeed: false)
-            .With($"Scan:Plans:{OwnRules}:DueSoonDays", "7")
-            .With($"Scan:Plans:{OwnRules}:EscalationDays:0", "1")
-            .With($"Scan:Plans:{OwnRules}:EscalationDays:1", "5")
-            .With($"Scan:Plans:{OwnRules}:EscalationDays:2", "10")
-            .With($"Scan:Plans:{OwnRules}:BehindScheduleYellowPoints", "20")
-            .With($"Scan:Plans:{OwnRules}:BehindScheduleRedPoints", "40");
-        await supervision.StartAsync();
+        await using var supervision = await StartWithOwnPlanRulesAsync();
         var office = service.SupervisionAs(DubanRoles.Office, instance: supervision);
         await using var connection = new NpgsqlConnection(supervision.ConnectionString);
         await connection.OpenAsync();
@@ -142,6 +128,20 @@ public class NoticeScanOracleTests(SupervisionFixture service) : IClassFixture<S
         Assert.Contains(ledger.Notices, n => n.Raised.Kind == DataKind.Escalated && n.Raised.Level == 3);
         // Reading each row at every scan would have been about open × scans; the rows read follow the instants and the changes.
         Assert.InRange(readTotal, 1, assignments.Count * 10);
+    }
+
+    /// <summary>A supervision instance of its own database, with <see cref="OwnPlanRules"/> configured for <see cref="OwnRules"/>.</summary>
+    private async Task<Duban.Testing.GrpcServiceFactory<Duban.Supervision.Data.SupervisionDb>> StartWithOwnPlanRulesAsync()
+    {
+        var supervision = service.NewSupervision(database: null, followFeed: false)
+            .With($"Scan:Plans:{OwnRules}:DueSoonDays", "7")
+            .With($"Scan:Plans:{OwnRules}:EscalationDays:0", "1")
+            .With($"Scan:Plans:{OwnRules}:EscalationDays:1", "5")
+            .With($"Scan:Plans:{OwnRules}:EscalationDays:2", "10")
+            .With($"Scan:Plans:{OwnRules}:BehindScheduleYellowPoints", "20")
+            .With($"Scan:Plans:{OwnRules}:BehindScheduleRedPoints", "40");
+        await supervision.StartAsync();
+        return supervision;
     }
 
     private static DateTimeOffset At(int year, int month, int day, int hour, int minute) => new(year, month, day, hour, minute, 0, TimeSpan.Zero);
