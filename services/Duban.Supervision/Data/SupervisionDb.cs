@@ -10,8 +10,6 @@ public sealed class SupervisionDb(DbContextOptions<SupervisionDb> options) : DbC
     public DbSet<Explanation> Explanations => Set<Explanation>();
     public DbSet<WeeklyReviewRecord> WeeklyReviews => Set<WeeklyReviewRecord>();
     public DbSet<FeedPosition> FeedPositions => Set<FeedPosition>();
-    public DbSet<ScanState> ScanStates => Set<ScanState>();
-    public DbSet<ScanMark> ScanMarks => Set<ScanMark>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<DocumentTemplateRecord> DocumentTemplates => Set<DocumentTemplateRecord>();

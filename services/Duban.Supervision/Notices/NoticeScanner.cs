@@ -150,7 +150,8 @@ public sealed class NoticeScanner(SupervisionDb db, IOptions<ScanOptions> option
                  OR EXISTS (SELECT 1 FROM scan_marks m WHERE m.assignment_id = a.id AND m.next_scan_at IS NOT NULL)
               """
             : "INSERT INTO scan_due SELECT assignment_id, version FROM scan_marks WHERE next_scan_at <= $1");
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
+        if (!readAll)
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf });
         var due = await command.ExecuteNonQueryAsync(ct);
         // Without statistics the planner would take a few rows for thousands, or the reverse.
         await using var analyze = Command("ANALYZE scan_due");

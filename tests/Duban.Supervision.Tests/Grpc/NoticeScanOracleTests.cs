@@ -25,6 +25,8 @@ public class NoticeScanOracleTests(SupervisionFixture service) : IClassFixture<S
     private static readonly NoticeRules OwnPlanRules = new() { DueSoonDays = 7, EscalationDays = [1, 5, 10], BehindScheduleYellowPoints = 20, BehindScheduleRedPoints = 40 };
     private static readonly NoticeRules Defaults = new();
 
+    private static NoticeRules RulesOf(Guid plan) => plan == OwnRules ? OwnPlanRules : Defaults;
+
     [Theory]
     [InlineData(9)]
     [InlineData(2026)]
@@ -57,7 +59,7 @@ public class NoticeScanOracleTests(SupervisionFixture service) : IClassFixture<S
         foreach (var asOf in instants)
         {
             var result = await office.ScanNowAsync(new ScanNowRequest { AsOf = Timestamp.FromDateTimeOffset(asOf) });
-            var expected = ledger.Scan(assignments, plan => plan == OwnRules ? OwnPlanRules : Defaults, asOf);
+            var expected = ledger.Scan(assignments, RulesOf, asOf);
             var stored = await StoredAsync(connection);
             Assert.Equal(Describe(ledger.Notices), stored);
             Assert.Equal((expected.Raised, expected.Superseded, expected.Resolved),
@@ -107,7 +109,7 @@ public class NoticeScanOracleTests(SupervisionFixture service) : IClassFixture<S
         for (var step = 0; asOf < At(2026, 11, 30, 0, 0); step++)
         {
             var result = await office.ScanNowAsync(new ScanNowRequest { AsOf = Timestamp.FromDateTimeOffset(asOf) });
-            var expected = ledger.Scan(assignments, plan => plan == OwnRules ? OwnPlanRules : Defaults, asOf);
+            var expected = ledger.Scan(assignments, RulesOf, asOf);
             Assert.Equal(Describe(ledger.Notices), await StoredAsync(connection));
             Assert.Equal(expected.Raised, result.DueSoon + result.Overdue + result.Escalated + result.BehindSchedule + result.MilestoneOverdue + result.ReportMissing);
             // The first scan reads every row (each was just written, so marked changed); later ones only what changed or came due.
