@@ -25,6 +25,10 @@ public static class DatabaseExtensions
         // The services set no session state outside transactions, so a pooled connection needs no
         // DISCARD ALL on every return to the pool.
         sourceBuilder.ConnectionStringBuilder.NoResetOnClose = true;
+        // The same few statements run on every call: prepared on each pooled connection once they recur, PostgreSQL stops
+        // parsing and planning them each time. A connection string that sets its own value keeps it.
+        if (sourceBuilder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            sourceBuilder.ConnectionStringBuilder.MaxAutoPrepare = 200;
         var dataSource = sourceBuilder.Build();
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddDbContextPool<TContext>(options =>
