@@ -5,8 +5,11 @@ using Duban.ServiceDefaults.Data;
 using Duban.ServiceDefaults.Errors;
 using Duban.Tasks.Domain;
 using Duban.Tasks.Domain.Deadlines;
+using Duban.Tasks.Events;
 using Duban.Units.Client;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Duban.Tasks.Data;
 
@@ -20,6 +23,8 @@ public sealed record NewAssignmentSpec(string Title, string LeadUnitId, IReadOnl
 public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory units, WorkingCalendar calendar, TimeProvider time)
 {
     private const int MaxPerCall = 500;
+    /// <summary>How often a decomposition is worked out again when a sibling changed between its read and its write.</summary>
+    private const int MaxAttempts = 3;
 
     public async Task<IReadOnlyList<Assignment>> DecomposeAsync(string itemId, string assignmentId, long parentVersion,
         IReadOnlyList<NewAssignmentSpec> specs, string requestId, Caller caller, CancellationToken ct)
@@ -45,49 +50,135 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
         }
         violations.ThrowIfAny();
 
+        var requestHash = requestId.Length > 0 ? BodyHash(itemId, assignmentId, parentVersion, specs) : null;
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            // Units and owners are asked of the units service while the parent is read.
+            var lookups = LookUpAsync(specs, ct);
+            var reading = ReadTargetAsync(itemId, assignmentId, requestId, requestHash, caller, ct);
+            await Task.WhenAll(reading, lookups);
+            for (var attempt = 1; ; attempt++)
+            {
+                var target = await reading;
+                if (target.Repeated is { } repeated)
+                    return repeated;
+                target.Parent?.CheckVersion(parentVersion);
+                var (known, owners) = await lookups;
+                var decomposition = Prepare(target, specs, known, owners, requestId, requestHash, caller);
+                var result = await WriteAsync(target, decomposition, requestId.Length > 0 ? requestId : null, ct);
+                switch (result.Outcome)
+                {
+                    case DecompositionWriter.Outcome.Stored:
+                        return decomposition.Children;
+                    case DecompositionWriter.Outcome.ParentChanged:
+                        throw new StaleVersionException("assignment", assignmentId, parentVersion, result.ParentVersionNow);
+                    case DecompositionWriter.Outcome.RequestIdTaken when await EarlierAsync(requestId, requestHash!, ct) is { } first:
+                        return first;
+                }
+                // A sibling changed between the read and the write: the roll-up is worked out again from what is stored now.
+                if (attempt == MaxAttempts)
+                    throw new StaleVersionException("assignment", assignmentId, parentVersion, result.ParentVersionNow);
+                reading = ReadTargetAsync(itemId, assignmentId, requestId, requestHash, caller, ct);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>What is decomposed: the parent assignment (or none, for a plan item), its plan and its children as stored.</summary>
+    private sealed record Target(Assignment? Parent, Guid ItemId, PlanColumns Plan, IReadOnlyList<StoredChild> Children,
+        IReadOnlyList<Assignment>? Repeated = null)
+    {
+        /// <summary>The parent as read, before the decomposition changes it: what the write checks is still so.</summary>
+        public DecompositionWriter.ParentAsRead? AsRead { get; } = Parent is null ? null
+            : new(Parent.Id, Parent.Version, Children.Count, Children.Sum(c => c.Version));
+    }
+
+    private sealed record PlanColumns(Guid Id, Guid IssuingUnitId, DateOnly IssueDate, string TimeZone, string Source, PlanStatus Status);
+
+    private sealed record StoredChild(AssignmentStatus Status, int ProgressPercent, long Version);
+
+    /// <summary>What one call stores: the new assignments, every history entry and event, and the parent as it then stands.</summary>
+    private sealed record Decomposition(List<Assignment> Children, List<HistoryEntry> Entries, List<TaskEvent> Events, bool ParentRolledUp,
+        DateTimeOffset Now);
+
+    private static readonly Func<TasksDb, Guid, CancellationToken, Task<Assignment?>> FindUntracked =
+        EF.CompileAsyncQuery((TasksDb db, Guid id, CancellationToken ct) => db.Assignments.AsNoTracking().FirstOrDefault(a => a.Id == id));
+
+    private async Task<Target> ReadTargetAsync(string itemId, string assignmentId, string requestId, string? requestHash, Caller caller,
+        CancellationToken ct)
+    {
         // Who may decompose comes first: a request id must not hand anyone else's result back.
         Assignment? parent = null;
         if (assignmentId.Length > 0)
-        {
-            parent = await db.Assignments.FirstOrDefaultAsync(a => a.Id == Ids.Parse(assignmentId, "assignment_id"), ct)
-                ?? throw new NotFoundException("assignment", assignmentId);
-            AssignmentPermissions.CheckDecompose(caller, parent);
-        }
-        else
-        {
-            AssignmentPermissions.CheckDecompose(caller, null);
-        }
-        var requestHash = requestId.Length > 0 ? BodyHash(itemId, assignmentId, parentVersion, specs) : null;
+            parent = await FindUntracked(db, Ids.Parse(assignmentId, "assignment_id"), ct) ?? throw new NotFoundException("assignment", assignmentId);
+        AssignmentPermissions.CheckDecompose(caller, parent);
         // A repeat comes before the version check: the first call bumped the parent's version.
         if (requestHash is not null && await EarlierAsync(requestId, requestHash, ct) is { } repeated)
-            return repeated;
+            return new Target(parent, Guid.Empty, null!, [], repeated);
 
-        // What is decomposed, by whom, and under which deadline.
-        PlanItem item;
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var batch = new NpgsqlBatch(connection);
+        // The plan's own columns only: its source text is the whole imported document, megabytes for a large plan.
+        var plan = new NpgsqlBatchCommand(parent is not null
+            ? "SELECT $2::uuid, id, issuing_unit_id, issue_date, time_zone, source, status FROM plans WHERE id = $1"
+            : "SELECT i.id, p.id, p.issuing_unit_id, p.issue_date, p.time_zone, p.source, p.status FROM plan_items i JOIN plans p ON p.id = i.plan_id WHERE i.id = $1");
+        plan.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = parent?.PlanId ?? Ids.Parse(itemId, "item_id") });
+        if (parent is not null)
+            plan.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = parent.ItemId });
+        batch.BatchCommands.Add(plan);
+        if (parent is not null)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT status, progress_percent, version FROM assignments WHERE parent_assignment_id = $1")
+            {
+                Parameters = { new NpgsqlParameter<Guid> { TypedValue = parent.Id } },
+            });
+        await batch.PrepareAsync(ct);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+            throw new NotFoundException("plan item", itemId);
+        var item = reader.GetGuid(0);
+        var columns = new PlanColumns(reader.GetGuid(1), reader.GetGuid(2), reader.GetFieldValue<DateOnly>(3), reader.GetString(4), reader.GetString(5),
+            (PlanStatus)reader.GetInt32(6));
+        var children = new List<StoredChild>();
         if (parent is not null)
         {
-            parent.CheckVersion(parentVersion);
-            item = await db.PlanItems.SingleAsync(i => i.Id == parent.ItemId, ct);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+                children.Add(new StoredChild((AssignmentStatus)reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2)));
         }
-        else
-        {
-            item = await db.PlanItems.FirstOrDefaultAsync(i => i.Id == Ids.Parse(itemId, "item_id"), ct)
-                ?? throw new NotFoundException("plan item", itemId);
-        }
-        // The plan's own columns only: its source text is the whole imported document, megabytes for a large plan.
-        var plan = await db.Plans.AsNoTracking().Where(p => p.Id == item.PlanId)
-            .Select(p => new { p.Id, p.IssuingUnitId, p.IssueDate, p.TimeZone, p.Source, p.Status }).SingleAsync(ct);
+        return new Target(parent, item, columns, children);
+    }
+
+    private async Task<(IReadOnlyDictionary<Guid, Contracts.Units.V1.Unit> Units, IReadOnlyDictionary<Guid, Contracts.Units.V1.Person> Owners)> LookUpAsync(
+        IReadOnlyList<NewAssignmentSpec> specs, CancellationToken ct)
+    {
+        var unitIds = specs.SelectMany(s => s.CoUnitIds.Append(s.LeadUnitId)).Select(Guid.Parse);
+        var ownerIds = specs.Where(s => s.OwnerPersonId.Length > 0).Select(s => Guid.Parse(s.OwnerPersonId)).ToList();
+        var known = units.GetUnitsAsync(unitIds, ct);
+        var owners = ownerIds.Count > 0 ? units.GetPeopleAsync(ownerIds, ct) : Task.FromResult<IReadOnlyDictionary<Guid, Contracts.Units.V1.Person>>(
+            new Dictionary<Guid, Contracts.Units.V1.Person>());
+        await Task.WhenAll(known, owners);
+        return (await known, await owners);
+    }
+
+    /// <summary>
+    /// The new assignments checked against the decomposing unit's subtree and the parent's deadline, and the parent after
+    /// the decomposition and its roll-up, with every history entry and feed event; nothing is stored yet.
+    /// </summary>
+    private Decomposition Prepare(Target target, IReadOnlyList<NewAssignmentSpec> specs, IReadOnlyDictionary<Guid, Contracts.Units.V1.Unit> known,
+        IReadOnlyDictionary<Guid, Contracts.Units.V1.Person> owners, string requestId, string? requestHash, Caller caller)
+    {
+        var (parent, plan) = (target.Parent, target.Plan);
         if (plan.Status == PlanStatus.Withdrawn)
             throw new FailedPreconditionException("STATE", $"plans/{plan.Id}", "the plan was withdrawn (撤回): nothing more is decomposed under it");
         var decomposingUnit = parent?.LeadUnitId ?? plan.IssuingUnitId;
         var now = time.GetStoredUtcNow();
         var today = DueTime.LocalDate(now, plan.TimeZone);
-
-        // Units and owners, asked of the units service in as few calls as possible.
-        var unitIds = specs.SelectMany(s => s.CoUnitIds.Append(s.LeadUnitId)).Select(Guid.Parse);
-        var known = await units.GetUnitsAsync(unitIds, ct);
-        var owners = await units.GetPeopleAsync(specs.Where(s => s.OwnerPersonId.Length > 0).Select(s => Guid.Parse(s.OwnerPersonId)), ct);
         var context = new DeadlineContext(plan.IssueDate.Year, plan.IssueDate, plan.TimeZone);
+        var violations = new Violations();
         var created = new List<Assignment>();
         for (var i = 0; i < specs.Count; i++)
         {
@@ -130,7 +221,7 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
             {
                 Id = Guid.CreateVersion7(),
                 PlanId = plan.Id,
-                ItemId = item.Id,
+                ItemId = target.ItemId,
                 ParentAssignmentId = parent?.Id,
                 AssigningUnitId = decomposingUnit,
                 LeadUnitId = leadId,
@@ -156,19 +247,16 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
         }
         violations.ThrowIfAny();
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (requestHash is not null)
-        {
-            // Calls with one request id queue here; each later one finds the first one's assignments once it committed.
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('decompose'), hashtext({requestId}))", ct);
-            if (await EarlierAsync(requestId, requestHash, ct) is { } first)
-                return first;
-        }
         var actor = AssignmentStore.ActorOf(caller);
-        foreach (var assignment in created)
+        var entries = new List<HistoryEntry>();
+        var events = new List<TaskEvent>();
+        void Record(Assignment assignment, HistoryEntry entry)
         {
-            db.Assignments.Add(assignment);
-            store.Record(assignment, new HistoryEntry
+            entries.Add(entry);
+            events.Add(EventFeed.NewEvent(assignment, entry.Type, time.GetUtcNow()));
+        }
+        foreach (var assignment in created)
+            Record(assignment, new HistoryEntry
             {
                 AssignmentId = assignment.Id,
                 Type = HistoryTypes.Assigned,
@@ -180,14 +268,42 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
                 DueDate = assignment.DueDate,
                 Version = assignment.Version,
             });
+        var rolledUp = false;
+        if (parent is not null)
+        {
+            Record(parent, parent.RecordDecomposition(actor, created.Count, now));
+            // The parent's progress and open children follow its children, the new ones among them.
+            var children = target.Children.Select(c => new ProgressRollup.ChildState(c.Status, c.ProgressPercent))
+                .Concat(created.Select(c => new ProgressRollup.ChildState(c.Status, c.ProgressPercent))).ToList();
+            var progress = ProgressRollup.Average(children) ?? parent.ProgressPercent;
+            if (parent.RollUp(children.Count, children.Count(c => c.Status.IsOpen()), progress, now) is { } rollUp)
+            {
+                Record(parent, rollUp);
+                rolledUp = true;
+            }
         }
-        if (parent is not null)
-            store.Record(parent, parent.RecordDecomposition(actor, created.Count, now));
-        await db.SaveChangesAsync(ct);
-        if (parent is not null)
-            await store.RollUpWrittenAsync(parent, now, ct);
+        return new Decomposition(created, entries, events, rolledUp, now);
+    }
+
+    /// <summary>
+    /// Stores the decomposition in one round trip; when the parent's roll-up changed it and it has a parent of its own,
+    /// the chain above is rolled up in the same transaction.
+    /// </summary>
+    private async Task<DecompositionWriter.Result> WriteAsync(Target target, Decomposition decomposition, string? requestId, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var parent = target.Parent;
+        if (!(decomposition.ParentRolledUp && parent!.ParentAssignmentId is not null))
+            return await DecompositionWriter.WriteAsync(connection, null, target.AsRead, parent, decomposition.Children, decomposition.Entries,
+                decomposition.Events, requestId, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var result = await DecompositionWriter.WriteAsync(connection, (NpgsqlTransaction)transaction.GetDbTransaction(), target.AsRead, parent,
+            decomposition.Children, decomposition.Entries, decomposition.Events, requestId, ct);
+        if (result.Outcome != DecompositionWriter.Outcome.Stored)
+            return result;
+        await store.RollUpAsync(parent.ParentAssignmentId, decomposition.Now, ct);
         await transaction.CommitAsync(ct);
-        return created;
+        return result;
     }
 
     /// <summary>What an earlier call with this request id created; refused when that call asked for something else.</summary>
