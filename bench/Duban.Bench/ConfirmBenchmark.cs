@@ -130,7 +130,7 @@ public static class ConfirmBenchmark
     /// <summary>
     /// What ConfirmCompletion runs: read the assignment by id, update it under the version the caller read,
     /// add the history entry and the feed event (its trigger notifies watchers). Transaction i of client c takes
-    /// assignment c + clients·i + 1, so no two transactions share one. Extended protocol, as Npgsql speaks it.
+    /// assignment c + clients·i + 1, so no two transactions share one. Prepared, as the service prepares its statements.
     /// </summary>
     private const string Script = """
         \set n :client_id + :clients * :i + 1

@@ -5,12 +5,15 @@ namespace Duban.Bench;
 
 public sealed record PgbenchResult(double Tps, Latency Latency, long Transactions, long Failed, string Cpu);
 
-/// <summary>pgbench on the benchmark's cluster: a custom script, extended protocol (as Npgsql speaks it), one log line per transaction.</summary>
+/// <summary>
+/// pgbench on the benchmark's cluster: a custom script, one log line per transaction. Prepared statements by default, as the
+/// services' connections prepare the statements that recur (Npgsql's automatic preparation); "extended" runs them unprepared.
+/// </summary>
 public static class Pgbench
 {
     /// <param name="defines">Script variables (<c>-D name=value</c>).</param>
     public static async Task<PgbenchResult> RunAsync(BenchEnvironment env, string database, string script, int clients, int seconds,
-        IReadOnlyDictionary<string, string> defines)
+        IReadOnlyDictionary<string, string> defines, string protocol = "prepared")
     {
         var cluster = env.Cluster;
         var folder = Directory.CreateTempSubdirectory("duban-pgbench-").FullName;
@@ -26,7 +29,7 @@ public static class Pgbench
                 UseShellExecute = false,
                 WorkingDirectory = folder,
             };
-            foreach (var arg in new[] { "-n", "-M", "extended", "-c", $"{clients}", "-j", $"{Math.Min(clients, 2)}", "-T", $"{seconds}" })
+            foreach (var arg in new[] { "-n", "-M", protocol, "-c", $"{clients}", "-j", $"{Math.Min(clients, 2)}", "-T", $"{seconds}" })
                 info.ArgumentList.Add(arg);
             foreach (var (name, value) in defines)
             {
@@ -39,7 +42,7 @@ public static class Pgbench
                 database,
             })
                 info.ArgumentList.Add(arg);
-            Console.WriteLine($"pgbench: {clients} clients, {seconds} s ...");
+            Console.WriteLine($"pgbench ({protocol}): {clients} clients, {seconds} s ...");
             var cpu = CpuUsage.Take(env);
             using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start pgbench");
             var stdout = process.StandardOutput.ReadToEndAsync();
