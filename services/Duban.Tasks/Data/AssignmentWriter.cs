@@ -64,7 +64,7 @@ public static class AssignmentWriter
             throw new StaleVersionException("assignment", a.Id.ToString(), readVersion, a.Version);
     }
 
-    private static NpgsqlParameter Nullable<T>(T? value, NpgsqlDbType type) where T : struct =>
+    internal static NpgsqlParameter Nullable<T>(T? value, NpgsqlDbType type) where T : struct =>
         new() { Value = value is { } v ? v : DBNull.Value, NpgsqlDbType = type };
 
     /// <summary>A value as jsonb; no value is SQL NULL (not the JSON literal null), as EF writes it and the queries test it.</summary>

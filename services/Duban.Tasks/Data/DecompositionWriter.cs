@@ -82,7 +82,7 @@ public static class DecompositionWriter
             batch.BatchCommands.Add(new NpgsqlBatchCommand(LockParent) { Parameters = { new NpgsqlParameter<Guid> { TypedValue = asRead.Id } } });
         var write = new NpgsqlBatchCommand(Sql);
         var p = write.Parameters;
-        p.Add(Nullable(asRead?.Id, NpgsqlDbType.Uuid));
+        p.Add(AssignmentWriter.Nullable(asRead?.Id, NpgsqlDbType.Uuid));
         p.Add(new NpgsqlParameter<long> { TypedValue = asRead?.Version ?? 0 });
         p.Add(new NpgsqlParameter<long> { TypedValue = asRead?.ChildCount ?? 0 });
         p.Add(new NpgsqlParameter<long> { TypedValue = asRead?.ChildVersionSum ?? 0 });
@@ -174,7 +174,4 @@ public static class DecompositionWriter
         Value = rows.Select(r => value(r) is { } v ? JsonSerializer.Serialize(v, JsonSerializerOptions.Web) : null).ToArray(),
         NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
     };
-
-    private static NpgsqlParameter Nullable<T>(T? value, NpgsqlDbType type) where T : struct =>
-        new() { Value = value is { } v ? v : DBNull.Value, NpgsqlDbType = type };
 }
