@@ -116,6 +116,30 @@ public class DecomposeWriteTests(TasksServiceFixture service) : IClassFixture<Ta
     }
 
     [Fact]
+    public async Task The_office_decomposes_a_plan_item_into_an_assignment_of_its_own_and_an_unknown_item_is_not_found()
+    {
+        var imported = await NewAssignmentAsync();
+        var item = Child("补充措施：建立项目台账", "2023年11月底前");
+        item.LeadUnitId = service.Tree.Finance.Id;
+        item.CoUnitIds.Add(service.Tree.Economy.Id);
+        var created = (await service.Office.DecomposeAsync(new DecomposeRequest { ItemId = imported.ItemId, Assignments = { item } })).Assignments.Single();
+
+        Assert.Equal(("", imported.PlanId, imported.ItemId, service.Tree.Park.Id), (created.ParentAssignmentId, created.PlanId, created.ItemId, created.AssigningUnitId));
+        var stored = await GetAsync(created.Id);
+        created.History.Clear();
+        stored.History.Clear();
+        Assert.Equal(created, stored);
+        Assert.Equal(await StoredFactsAsync(created.Id), Assert.Single(await EventsOfAsync(created.Id)).Assignment);
+        Assert.Equal(imported.Version, (await GetAsync(imported.Id)).Version);
+
+        var before = await RowCountsAsync();
+        var missing = await RpcAssert.ThrowsAsync(StatusCode.NotFound, async () =>
+            await service.Office.DecomposeAsync(new DecomposeRequest { ItemId = Guid.NewGuid().ToString(), Assignments = { item } }));
+        Assert.Contains("plan item", missing.Status.Detail);
+        Assert.Equal(before, await RowCountsAsync());
+    }
+
+    [Fact]
     public async Task Decomposing_below_a_decomposed_assignment_rolls_the_whole_chain_up()
     {
         var top = await NewAssignmentAsync();
