@@ -113,13 +113,6 @@ public sealed class AssignmentStore(TasksDb db, EventFeed feed, TimeProvider tim
         }
     }
 
-    /// <summary>
-    /// The same, from a parent this transaction has just written (so its row is locked and its tracked values are the
-    /// stored ones): no need to lock and read it again.
-    /// </summary>
-    public async Task RollUpWrittenAsync(Assignment parent, DateTimeOffset now, CancellationToken ct) =>
-        await RollUpAsync(await RollUpOneAsync(parent, now, ct), now, ct);
-
     // One level: the parent's roll-up, stored; its own parent's id when it changed (the next level up), else null.
     private async Task<Guid?> RollUpOneAsync(Assignment parent, DateTimeOffset now, CancellationToken ct)
     {
