@@ -22,13 +22,7 @@ public static class DatabaseExtensions
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set.");
 
         var sourceBuilder = new NpgsqlDataSourceBuilder(connectionString) { Name = connectionName };
-        // The services set no session state outside transactions, so a pooled connection needs no
-        // DISCARD ALL on every return to the pool.
-        sourceBuilder.ConnectionStringBuilder.NoResetOnClose = true;
-        // The same few statements run on every call: prepared on each pooled connection once they recur, PostgreSQL stops
-        // parsing and planning them each time. A connection string that sets its own value keeps it.
-        if (sourceBuilder.ConnectionStringBuilder.MaxAutoPrepare == 0)
-            sourceBuilder.ConnectionStringBuilder.MaxAutoPrepare = 200;
+        Tune(sourceBuilder.ConnectionStringBuilder, connectionString);
         var dataSource = sourceBuilder.Build();
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddDbContextPool<TContext>(options =>
@@ -42,6 +36,23 @@ public static class DatabaseExtensions
         builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection(DatabaseOptions.Section));
         builder.Services.AddHostedService<DatabaseMigrator<TContext>>();
         return builder;
+    }
+
+    /// <summary>How many recurring statements each pooled connection prepares unless the connection string says otherwise.</summary>
+    public const int DefaultMaxAutoPrepare = 200;
+
+    /// <summary>The services' connection settings, on top of what <paramref name="connectionString"/> sets.</summary>
+    public static void Tune(NpgsqlConnectionStringBuilder settings, string connectionString)
+    {
+        // The services set no session state outside transactions, so a pooled connection needs no
+        // DISCARD ALL on every return to the pool.
+        settings.NoResetOnClose = true;
+        // The same few statements run on every call: prepared on each pooled connection once they recur, PostgreSQL stops
+        // parsing and planning them each time. A connection string that names its own value keeps it: 0 turns it off, for
+        // a pooler in front of PostgreSQL that cannot keep prepared statements.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+            settings.MaxAutoPrepare = DefaultMaxAutoPrepare;
     }
 
     /// <summary>
