@@ -57,7 +57,14 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
             // Units and owners are asked of the units service while the parent is read.
             var lookups = LookUpAsync(specs, ct);
             var reading = ReadTargetAsync(itemId, assignmentId, requestId, requestHash, caller, ct);
-            await Task.WhenAll(reading, lookups);
+            try
+            {
+                await Task.WhenAll(reading, lookups);
+            }
+            catch when (reading.IsCompletedSuccessfully)
+            {
+                // The lookups failed: that matters only to a call that goes on to store, not to a repeat answered from what is stored.
+            }
             for (var attempt = 1; ; attempt++)
             {
                 var target = await reading;

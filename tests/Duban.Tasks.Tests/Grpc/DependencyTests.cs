@@ -49,10 +49,21 @@ public class DependencyTests(StoppableUnitsFixture service) : IClassFixture<Stop
     {
         var plan = await service.Office.ImportPlanAsync(Request());
         var assignment = (await service.Office.ListAssignmentsAsync(new ListAssignmentsRequest { PlanId = plan.Plan.Id })).Assignments.Single();
+        var decomposition = new DecomposeRequest
+        {
+            AssignmentId = assignment.Id, ParentVersion = assignment.Version, RequestId = Guid.NewGuid().ToString(),
+            Assignments = { new NewAssignment { Title = "先行子项", LeadUnitId = service.Tree.EconomyTeam.Id, DeadlineText = "2023年4月底前" } },
+        };
+        var first = await service.LeadOf(service.Tree.Economy).DecomposeAsync(decomposition);
+        assignment = await service.Office.GetAssignmentAsync(new GetAssignmentRequest { Id = assignment.Id });
         var plans = await service.CountAsync("SELECT count(*) FROM plans");
         var events = await service.CountAsync("SELECT count(*) FROM task_events");
 
         await service.Units.DisposeAsync();
+
+        // A repeat of a stored decomposition (a retry after a lost answer) needs no unit looked up: it gets the first result.
+        var again = await service.LeadOf(service.Tree.Economy).DecomposeAsync(decomposition);
+        Assert.Equal(first.Assignments.Single().Id, again.Assignments.Single().Id);
 
         await RpcAssert.ThrowsAsync(StatusCode.Unavailable, async () => await service.Office.ImportPlanAsync(Request()));
         await RpcAssert.ThrowsAsync(StatusCode.Unavailable, async () => await service.LeadOf(service.Tree.Economy).DecomposeAsync(new DecomposeRequest
