@@ -71,6 +71,8 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
                 if (target.Repeated is { } repeated)
                     return repeated;
                 target.Parent?.CheckVersion(parentVersion);
+                if (target.Plan.Status == PlanStatus.Withdrawn)
+                    throw new FailedPreconditionException("STATE", $"plans/{target.Plan.Id}", "the plan was withdrawn (撤回): nothing more is decomposed under it");
                 var (known, owners) = await lookups;
                 var decomposition = Prepare(target, specs, known, owners, requestId, requestHash, caller);
                 var result = await WriteAsync(target, decomposition, requestId.Length > 0 ? requestId : null, ct);
@@ -179,8 +181,6 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
         IReadOnlyDictionary<Guid, Contracts.Units.V1.Person> owners, string requestId, string? requestHash, Caller caller)
     {
         var (parent, plan) = (target.Parent, target.Plan);
-        if (plan.Status == PlanStatus.Withdrawn)
-            throw new FailedPreconditionException("STATE", $"plans/{plan.Id}", "the plan was withdrawn (撤回): nothing more is decomposed under it");
         var decomposingUnit = parent?.LeadUnitId ?? plan.IssuingUnitId;
         var now = time.GetStoredUtcNow();
         var today = DueTime.LocalDate(now, plan.TimeZone);
