@@ -20,7 +20,8 @@ public sealed class AssignmentStore(TasksDb db, EventFeed feed, TimeProvider tim
     /// <summary>Evidence files a report or a completion names (attachment_ids), tied to its history entry in the same transaction.</summary>
     public sealed record Evidence(IReadOnlyList<string> AttachmentIds, Domain.Attachments.AttachmentRecordKind Kind);
 
-    private static readonly Func<TasksDb, Guid, CancellationToken, Task<Assignment?>> FindUntracked =
+    /// <summary>One assignment by id, untracked: what a change or a decomposition reads before it writes in its own statement.</summary>
+    internal static readonly Func<TasksDb, Guid, CancellationToken, Task<Assignment?>> FindUntracked =
         EF.CompileAsyncQuery((TasksDb db, Guid id, CancellationToken ct) => db.Assignments.AsNoTracking().FirstOrDefault(a => a.Id == id));
 
     public async Task<Assignment> ChangeAsync(string id, long version, Caller caller, Action<Assignment> authorize, Change change,

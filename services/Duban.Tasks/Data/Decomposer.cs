@@ -114,16 +114,13 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
     private sealed record Decomposition(List<Assignment> Children, List<HistoryEntry> Entries, List<TaskEvent> Events, bool ParentRolledUp,
         DateTimeOffset Now);
 
-    private static readonly Func<TasksDb, Guid, CancellationToken, Task<Assignment?>> FindUntracked =
-        EF.CompileAsyncQuery((TasksDb db, Guid id, CancellationToken ct) => db.Assignments.AsNoTracking().FirstOrDefault(a => a.Id == id));
-
     private async Task<Target> ReadTargetAsync(string itemId, string assignmentId, string requestId, string? requestHash, Caller caller,
         CancellationToken ct)
     {
         // Who may decompose comes first: a request id must not hand anyone else's result back.
         Assignment? parent = null;
         if (assignmentId.Length > 0)
-            parent = await FindUntracked(db, Ids.Parse(assignmentId, "assignment_id"), ct) ?? throw new NotFoundException("assignment", assignmentId);
+            parent = await AssignmentStore.FindUntracked(db, Ids.Parse(assignmentId, "assignment_id"), ct) ?? throw new NotFoundException("assignment", assignmentId);
         AssignmentPermissions.CheckDecompose(caller, parent);
         // A repeat comes before the version check: the first call bumped the parent's version.
         if (requestHash is not null && await EarlierAsync(requestId, requestHash, ct) is { } repeated)
@@ -144,7 +141,6 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
             {
                 Parameters = { new NpgsqlParameter<Guid> { TypedValue = parent.Id } },
             });
-        await batch.PrepareAsync(ct);
         await using var reader = await batch.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
             throw new NotFoundException("plan item", itemId);
@@ -298,18 +294,18 @@ public sealed class Decomposer(TasksDb db, AssignmentStore store, UnitsDirectory
     /// </summary>
     private async Task<DecompositionWriter.Result> WriteAsync(Target target, Decomposition decomposition, string? requestId, CancellationToken ct)
     {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var parent = target.Parent;
-        if (!(decomposition.ParentRolledUp && parent!.ParentAssignmentId is not null))
-            return await DecompositionWriter.WriteAsync(connection, null, target.AsRead, parent, decomposition.Children, decomposition.Entries,
-                decomposition.Events, requestId, ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var result = await DecompositionWriter.WriteAsync(connection, (NpgsqlTransaction)transaction.GetDbTransaction(), target.AsRead, parent,
-            decomposition.Children, decomposition.Entries, decomposition.Events, requestId, ct);
-        if (result.Outcome != DecompositionWriter.Outcome.Stored)
-            return result;
-        await store.RollUpAsync(parent.ParentAssignmentId, decomposition.Now, ct);
-        await transaction.CommitAsync(ct);
+        // Only a roll-up that moved a parent with a parent of its own needs more than the one statement.
+        var chain = decomposition.ParentRolledUp && parent!.ParentAssignmentId is not null;
+        await using var transaction = chain ? await db.Database.BeginTransactionAsync(ct) : null;
+        var result = await DecompositionWriter.WriteAsync((NpgsqlConnection)db.Database.GetDbConnection(),
+            (NpgsqlTransaction?)transaction?.GetDbTransaction(), target.AsRead, parent, decomposition.Children, decomposition.Entries,
+            decomposition.Events, requestId, ct);
+        if (transaction is not null && result.Outcome == DecompositionWriter.Outcome.Stored)
+        {
+            await store.RollUpAsync(parent!.ParentAssignmentId, decomposition.Now, ct);
+            await transaction.CommitAsync(ct);
+        }
         return result;
     }
 

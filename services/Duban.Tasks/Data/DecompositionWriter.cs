@@ -143,8 +143,6 @@ public static class DecompositionWriter
         p.Add(Column(events, e => e.Facts));
         batch.BatchCommands.Add(write);
 
-        // Prepared once per pooled connection: parsing and planning this statement cost PostgreSQL more than running it.
-        await batch.PrepareAsync(ct);
         await using var reader = await batch.ExecuteReaderAsync(ct);
         if (requestId is not null)
             await reader.NextResultAsync(ct);
