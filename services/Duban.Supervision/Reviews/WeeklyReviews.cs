@@ -174,8 +174,9 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
     /// open — closed, assigned after the as-of instant, or with a due or original date before next week is out — come one
     /// by one, with a title and owner only when they may be listed (due by next week's end, or verified within the week).
     /// The many others are counted: the statement gives each unit's count of open assignments
-    /// (<see cref="WeeklyReviewBuilder.CountOpen"/>), which a partial index of the open ones answers without reading the
-    /// table a second time, and the builder takes out those it was given one by one.
+    /// (<see cref="WeeklyReviewBuilder.CountOpen"/>) as the projection's triggers keep it in <c>open_assignments_by_unit</c>
+    /// (see the migration <c>OpenAssignmentsCountedByUnit</c>), read in the same snapshot as the rows, so the table is
+    /// passed over once; the builder takes out those it was given one by one.
     /// </summary>
     private async Task FeedReviewAsync(Guid[] unitIds, WeeklyReviewBuilder review, DateTimeOffset asOf, CancellationToken ct)
     {
@@ -194,10 +195,9 @@ public sealed class WeeklyReviews(SupervisionDb db, UnitsDirectory units, TimePr
             LEFT JOIN (SELECT DISTINCT assignment_id FROM explanations WHERE status IN (1, 2)) e ON e.assignment_id = a.id
             WHERE a.lead_unit_id = ANY($1) AND NOT ({simplyOpen})
             UNION ALL
-            SELECT NULL, NULL, a.lead_unit_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*)::int
-            FROM assignments a
-            WHERE a.lead_unit_id = ANY($1) AND a.status IN (1, 2, 3)
-            GROUP BY a.lead_unit_id
+            SELECT NULL, NULL, c.lead_unit_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, c.open_count
+            FROM open_assignments_by_unit c
+            WHERE c.lead_unit_id = ANY($1)
             """,
             [
                 new NpgsqlParameter<Guid[]> { TypedValue = unitIds },
