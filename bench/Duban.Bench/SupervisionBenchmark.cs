@@ -127,7 +127,10 @@ public static class SupervisionBenchmark
         var expectedOverdue = await LoadAssignmentsAsync(supervisionDb, below, total, overdue);
         var copySeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         started = Stopwatch.GetTimestamp();
+        // And a checkpoint: the load leaves much of the table in dirty buffers, which the first statement to read it would
+        // otherwise write out itself (the review did, at the first run); a database in use has long flushed them.
         await BenchSql.ExecuteAsync(supervisionDb, "VACUUM ANALYZE assignments");
+        await BenchSql.ExecuteAsync(supervisionDb, "CHECKPOINT");
         var vacuumSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         TasksSetup.Expect(expectedOverdue == overdue, $"{overdue} overdue rows generated (got {expectedOverdue})");
         TasksSetup.Expect(await BenchSql.ScalarAsync(supervisionDb, "SELECT count(*) FROM assignments WHERE status IN (1, 2, 3)") == total,
@@ -283,7 +286,7 @@ public static class SupervisionBenchmark
             var csv = await StreamAsync(BulletinFormat.Csv, BulletinTable.Items);
             var json = await StreamAsync(BulletinFormat.Json);
             // The ceiling: PostgreSQL alone passing once over every projected row (reading each title), one process as the
-            // review's listing pass runs; the review passes twice (items, then the counts of the simply-open) and writes.
+            // review's listing pass runs; the review passes once (the counts of the simply-open are kept by the projection) and writes.
             started = Stopwatch.GetTimestamp();
             await BenchSql.ScalarAsync(supervisionDb, "SET max_parallel_workers_per_gather = 0; SELECT count(*) + max(length(title)) FROM assignments");
             var passSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -292,7 +295,7 @@ public static class SupervisionBenchmark
 
             summary.Add($"weekly review {ReviewWeek} (frozen as of its Sunday 24:00), scope {scope.Name} with {below.Length:N0} units below it, {total:N0} assignments");
             summary.Add($"(after an untimed review of one district, {district.Name}, {warm.Assigned:N0} assignments):");
-            summary.Add($"  RunWeeklyReview, computed and stored              {reviewSeconds,7:0.000} s   (target < 2 s: {(reviewSeconds < 2 ? "met" : "MISSED")})");
+            summary.Add($"  RunWeeklyReview, computed and stored              {reviewSeconds,7:0.000} s   (target < 1 s: {(reviewSeconds < 1 ? "met" : "MISSED")})");
             summary.Add($"  ceiling: one pass of PostgreSQL alone over the projection {passSeconds,7:0.000} s   (review / pass = {reviewSeconds / passSeconds:0.0})");
             summary.Add($"  RunWeeklyReview again, the stored review          {againSeconds,7:0.000} s");
             summary.Add($"  ExportBulletin, Markdown ({System.Text.Encoding.UTF8.GetByteCount(bulletin.Content) / 1e6:0.0} MB)              {exportSeconds,7:0.000} s");
@@ -367,7 +370,7 @@ public static class SupervisionBenchmark
 
         Console.WriteLine();
         Console.WriteLine($"set-up: {unitCount:N0} units by COPY in {unitsLoadSeconds:0.0} s; {total:N0} projection rows by binary COPY in {copySeconds:0.0} s, "
-            + $"VACUUM ANALYZE {vacuumSeconds:0.0} s" + (importSeconds > 0 ? $"; {tasksTotal:N0} assignments imported into tasks in {importSeconds:0} s" : ""));
+            + $"VACUUM ANALYZE and CHECKPOINT {vacuumSeconds:0.0} s" + (importSeconds > 0 ? $"; {tasksTotal:N0} assignments imported into tasks in {importSeconds:0} s" : ""));
         Console.WriteLine();
         foreach (var line in summary)
             Console.WriteLine(line);
