@@ -15,8 +15,9 @@ namespace Duban.Supervision.Data.Migrations
             // same snapshot as the rows it lists. Triggers rather than the applier's code: every writer (the feed, a bulk
             // COPY) keeps the count. Inserts and deletes are counted per statement from their transition tables (a COPY of
             // a million rows is one upsert of its units); an update only when it moves a row in or out of open or to another
-            // unit, which PostgreSQL checks before calling the function. Units are upserted in id order, so two writers
-            // lock the counts in one order.
+            // unit, which PostgreSQL checks before calling the function. A unit's count stays locked until its writer commits;
+            // two writers locking the same counts in different orders deadlock, PostgreSQL rolls one back whole, and the feed
+            // follower applies that batch again from its stored cursor.
             migrationBuilder.Sql("""
                 CREATE TABLE open_assignments_by_unit (
                     lead_unit_id uuid PRIMARY KEY,
