@@ -9,7 +9,7 @@ namespace Duban.Supervision.Tests.Data;
 /// A city's review stores 5 MB of gzipped lists and 2.4 MB of report JSON. The lists must not go through PostgreSQL's
 /// compression again (storage EXTERNAL), and the report compresses with lz4 on a server built with it (this one is).
 /// </summary>
-public class WeeklyReviewStorageTests
+public class WeeklyReviewColumnStorageTests
 {
     [Fact]
     public async Task The_lists_are_stored_as_they_come_and_the_report_with_lz4()
