@@ -375,6 +375,7 @@ public static class SupervisionBenchmark
         foreach (var line in summary)
             Console.WriteLine(line);
         PrintMemory(total, parts.Contains("tasks") ? tasksTotal : 0);
+        await PrintDiskAsync(supervisionDb, unitsDb, total, unitCount);
         if (explain)
         {
             Console.WriteLine();
@@ -387,13 +388,26 @@ public static class SupervisionBenchmark
 
     private static readonly List<(string Label, Dictionary<string, ResidentMemory> Readings)> MemoryColumns = [];
 
-    /// <summary>Resident memory per service at each point, against the target.</summary>
+    /// <summary>What each database holds on disk at the end (tables with their indexes and TOAST), per million projected assignments.</summary>
+    private static async Task PrintDiskAsync(string supervisionDb, string unitsDb, int total, int unitCount)
+    {
+        static async Task<double> MegabytesAsync(string db, string sql) => await BenchSql.ScalarAsync(db, sql) / 1e6;
+        var supervision = await MegabytesAsync(supervisionDb, "SELECT pg_database_size(current_database())");
+        var tables = new List<string>();
+        foreach (var table in new[] { "assignments", "scan_marks", "notices", "weekly_reviews", "open_assignments_by_unit" })
+            tables.Add($"{table} {await MegabytesAsync(supervisionDb, $"SELECT pg_total_relation_size('{table}')"):N0} MB");
+        var units = await MegabytesAsync(unitsDb, "SELECT pg_database_size(current_database())");
+        Console.WriteLine($"disk at the end: supervision {supervision:N0} MB ({supervision / (total / 1e6):N0} MB per million projected assignments; {string.Join(", ", tables)}); "
+            + $"units {units:N0} MB for {unitCount:N0} units");
+    }
+
     /// <summary>
     /// Memory is read at rest: a service gives back what a large request grew a moment after it
     /// (<see cref="MemoryReclaimer"/>); the peak column still shows the high-water mark.
     /// </summary>
     private static Task SettleAsync() => Task.Delay(MemoryReclaimer.Delay + TimeSpan.FromSeconds(1));
 
+    /// <summary>Resident memory per service at each point, against the target.</summary>
     private static void PrintMemory(int total, int tasksTotal)
     {
         var names = MemoryColumns.SelectMany(c => c.Readings.Keys).Distinct().ToList();
