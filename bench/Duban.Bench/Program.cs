@@ -28,14 +28,15 @@ static int Usage()
           decompose [--clients 1,8] [--seconds 10] [--warmup 5] [--assignments 40000]
                 Decompose calls by the departments' leads, each breaking one imported assignment into one for the
                 department's 专班, beside pgbench running what a decomposition needs of the database at the least
-          supervision [--assignments 1000000] [--overdue 100000] [--units 5000] [--parts scan,review,latency,tasks,documents,web]
+          supervision [--scale 1000000 | --assignments 1000000 --overdue 100000 --units 5000] [--parts scan,review,latency,tasks,documents,web]
                       [--changes 300] [--writers 8] [--gap-ms 20] [--tasks-assignments 1000000] [--web-iterations 200]
                       [--explain] [--echo]
                 the overdue scan (each notice once, also from two instances at once) and the weekly review over
                 projection rows loaded by COPY; how soon a ReportProgress reaches the projection; each service's memory,
                 tasks' after importing --tasks-assignments; web: the workbench's dashboard and ledger pages rendered
                 on the server, beside the services' calls they make
-                (--explain: the plans of supervision's statements over 250 ms; --echo: the services' own output)
+                (--scale N: N assignments, a tenth overdue, one unit to 200; --explain: the plans of supervision's
+                statements over 250 ms; --echo: the services' own output)
           attachments [--backends postgres,s3] [--big-mb 100] [--photos 1000] [--photo-kb 200]
                 evidence files up and down through the tasks service's gRPC streams, one file of --big-mb and --photos
                 JPEGs, beside a plain COPY / SELECT (PostgreSQL) or PutObject / GetObject (S3, s3rver) of the same bytes

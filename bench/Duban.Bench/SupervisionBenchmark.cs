@@ -72,9 +72,11 @@ public static class SupervisionBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var total = TasksSetup.IntOption(args, "--assignments", 1_000_000);
-        var overdue = TasksSetup.IntOption(args, "--overdue", 100_000);
-        var unitCount = TasksSetup.IntOption(args, "--units", 5_000);
+        // --scale N keeps the default run's proportions: a tenth overdue, one unit to 200 assignments.
+        var scale = TasksSetup.IntOption(args, "--scale", 1_000_000);
+        var total = TasksSetup.IntOption(args, "--assignments", scale);
+        var overdue = TasksSetup.IntOption(args, "--overdue", scale / 10);
+        var unitCount = TasksSetup.IntOption(args, "--units", scale / 200);
         var changes = TasksSetup.IntOption(args, "--changes", 300);
         var writers = TasksSetup.IntOption(args, "--writers", 8);
         var gapMs = TasksSetup.IntOption(args, "--gap-ms", 20);
