@@ -35,8 +35,8 @@ static int Usage()
                 projection rows loaded by COPY; how soon a ReportProgress reaches the projection; each service's memory,
                 tasks' after importing --tasks-assignments; web: the workbench's dashboard and ledger pages rendered
                 on the server, beside the services' calls they make
-                (--scale N: N assignments, a tenth overdue, one unit to 200; --explain: the plans of supervision's
-                statements over 250 ms; --echo: the services' own output)
+                (--scale N: N assignments, a tenth overdue, one unit to 200, N imported into tasks; --explain: the
+                plans of supervision's statements over 250 ms; --echo: the services' own output)
           attachments [--backends postgres,s3] [--big-mb 100] [--photos 1000] [--photo-kb 200]
                 evidence files up and down through the tasks service's gRPC streams, one file of --big-mb and --photos
                 JPEGs, beside a plain COPY / SELECT (PostgreSQL) or PutObject / GetObject (S3, s3rver) of the same bytes

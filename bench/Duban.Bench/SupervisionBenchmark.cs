@@ -86,7 +86,7 @@ public static class SupervisionBenchmark
         // The office documents are exports of the review: they need it run first.
         if (parts.Contains("documents"))
             parts.Add("review");
-        var tasksTotal = TasksSetup.IntOption(args, "--tasks-assignments", 1_000_000);
+        var tasksTotal = TasksSetup.IntOption(args, "--tasks-assignments", scale);
         TasksSetup.Expect(overdue <= total && unitCount > 1_100, "--overdue ≤ --assignments and --units > 1,100");
 
         BenchEnvironment.EchoServiceOutput = args.Contains("--echo");
